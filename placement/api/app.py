@@ -1,0 +1,59 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import jinja2
+from aiohttp import web
+
+from placement import __version__
+from placement.api import core, health
+from placement.api.middleware import error_middleware, request_context
+from placement.api.openapi import build_openapi
+from placement.api.routing import EndpointRegistry, add_routes
+from placement.api.signin import authenticate
+from placement.api.state import DATABASE, OPENAPI, SETTINGS, TEMPLATES
+from placement.database.pool import Database
+from placement.settings import Settings
+
+
+def api_registry() -> EndpointRegistry:
+    """Every declared endpoint of the service."""
+    return EndpointRegistry(endpoints=[*health.routes.endpoints, *core.routes.endpoints])
+
+
+def templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("placement", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def create_app(settings: Settings, *, dsn: str) -> web.Application:
+    """The service's aiohttp application, using the PostgreSQL database at ``dsn``."""
+    env = templates()
+    app = web.Application(middlewares=[request_context, error_middleware(env)], client_max_size=2 * 1024**2)
+    app[SETTINGS] = settings
+    app[TEMPLATES] = env
+    registry = api_registry()
+    app[OPENAPI] = build_openapi(registry, title="Placeringskontroll", version=__version__)
+
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        app[DATABASE] = await Database.connect(
+            dsn, min_size=settings.db_pool_min_size, max_size=settings.db_pool_max_size
+        )
+        yield
+        await app[DATABASE].close()
+
+    app.cleanup_ctx.append(database)
+    add_routes(app, registry, authenticate)
+    app.router.add_get("/openapi.json", health.openapi_json, name="openapi")
+    app.router.add_get("/docs", health.docs_page, name="docs")
+    app.router.add_get("/", _to_docs, name="index")
+    return app
+
+
+async def _to_docs(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound(request.app.router["docs"].url_for())

@@ -1,0 +1,113 @@
+"""The OpenAPI 3.1 document, generated from the endpoint registry and its pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from placement.api.routing import Endpoint, EndpointRegistry
+from placement.models import Problem
+
+_REF = "#/components/schemas/{model}"
+_PROBLEM = {"$ref": "#/components/schemas/Problem"}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {"schema": _PROBLEM}}}
+
+
+def build_openapi(registry: EndpointRegistry, *, title: str, version: str) -> dict[str, Any]:
+    models: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [(Problem, "serialization")]
+    for endpoint in registry.endpoints:
+        if endpoint.body is not None:
+            models.append((endpoint.body, "validation"))
+        if endpoint.query is not None:
+            models.append((endpoint.query, "validation"))
+        if endpoint.response is not None:
+            models.append((endpoint.response, "serialization"))
+    unique = list(dict.fromkeys(models))
+    refs, schema = models_json_schema(unique, ref_template=_REF)
+    components = dict(schema.get("$defs", {}))
+
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in registry.endpoints:
+        operation = _operation(endpoint, refs, components)
+        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = operation
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "Placeringskontroll: kontroller före placering och uppföljning av placerade barn.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "municipalityHeader": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-Municipality",
+                    "description": "Development sign-in (demo and test only): the acting municipality's kommunkod.",
+                }
+            },
+        },
+    }
+
+
+def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": endpoint.name,
+        "summary": endpoint.summary,
+        "tags": [endpoint.tag],
+    }
+    if endpoint.description:
+        operation["description"] = endpoint.description
+    parameters: list[dict[str, Any]] = [
+        {"name": p, "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+        for p in endpoint.path_params
+    ]
+    if endpoint.query is not None:
+        query_schema = components[refs[(endpoint.query, "validation")]["$ref"].rsplit("/", 1)[-1]]
+        required = set(query_schema.get("required", []))
+        for name, prop in query_schema.get("properties", {}).items():
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": name in required,
+                    "description": prop.get("description", ""),
+                    "schema": {k: v for k, v in prop.items() if k != "description"},
+                }
+            )
+    if parameters:
+        operation["parameters"] = parameters
+    if endpoint.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[(endpoint.body, "validation")]}},
+        }
+
+    responses: dict[str, Any] = {}
+    if endpoint.response is not None:
+        responses[str(endpoint.status)] = {
+            "description": endpoint.summary,
+            "content": {"application/json": {"schema": refs[(endpoint.response, "serialization")]}},
+        }
+    else:
+        responses[str(endpoint.status)] = {"description": endpoint.summary}
+    if endpoint.body is not None:
+        responses["400"] = _problem("Innehållet är inte giltig JSON")
+        responses["415"] = _problem("Innehållet är inte JSON")
+    if endpoint.tenant:
+        responses["401"] = _problem("Inloggning krävs")
+        operation["security"] = [{"municipalityHeader": []}]
+    if endpoint.path_params:
+        responses["404"] = _problem("Hittades inte")
+    if endpoint.body is not None or endpoint.query is not None:
+        responses["422"] = _problem("Ogiltiga uppgifter; errors namnger varje fält")
+    operation["responses"] = responses
+    return operation

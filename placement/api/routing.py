@@ -1,0 +1,145 @@
+"""Declared endpoints: one registry feeds aiohttp's router and the OpenAPI document.
+
+An endpoint declares its method, path, name, request and response models, and whether it acts
+for a municipality. The wrapper validates path ids, query and body with pydantic before the
+handler runs, so a handler only ever sees valid input; the OpenAPI document is generated from the
+same declarations, never written by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from placement.errors import BadRequest, NotFound, UnsupportedMediaType, ValidationFailed
+from placement.validation_messages import field_errors
+
+Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse | None]]
+
+M = TypeVar("M", bound=BaseModel)
+
+_PATH_PARAM = re.compile(r"{(\w+)}")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    name: str
+    summary: str
+    tag: str
+    func: Handler
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    tenant: bool = True
+    description: str = ""
+
+    @property
+    def path_params(self) -> list[str]:
+        return _PATH_PARAM.findall(self.path)
+
+
+@dataclass
+class EndpointRegistry:
+    """The endpoints of one API, in declaration order."""
+
+    endpoints: list[Endpoint] = field(default_factory=list)
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        *,
+        name: str,
+        summary: str,
+        tag: str,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        status: int = 200,
+        tenant: bool = True,
+    ) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            self.endpoints.append(
+                Endpoint(
+                    method=method.upper(),
+                    path=path,
+                    name=name,
+                    summary=summary,
+                    tag=tag,
+                    func=func,
+                    body=body,
+                    query=query,
+                    response=response,
+                    status=status,
+                    tenant=tenant,
+                    description=(func.__doc__ or "").strip(),
+                )
+            )
+            return func
+
+        return register
+
+
+Authenticate = Callable[[web.Request], Awaitable[Any]]
+
+
+def add_routes(app: web.Application, registry: EndpointRegistry, authenticate: Authenticate) -> None:
+    """Register every endpoint with aiohttp's router, each wrapped in validation."""
+    for endpoint in registry.endpoints:
+        app.router.add_route(endpoint.method, endpoint.path, _wrap(endpoint, authenticate), name=endpoint.name)
+
+
+def _wrap(endpoint: Endpoint, authenticate: Authenticate) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        kwargs: dict[str, Any] = {}
+        if endpoint.tenant:
+            kwargs["actor"] = await authenticate(request)
+        for param in endpoint.path_params:
+            kwargs[param] = _path_uuid(request.match_info[param])
+        if endpoint.query is not None:
+            kwargs["query"] = _validate(endpoint.query, dict(request.query), "query")
+        if endpoint.body is not None:
+            kwargs["body"] = _validate(endpoint.body, await _read_json(request), "body")
+        result = await endpoint.func(request, **kwargs)
+        if isinstance(result, web.StreamResponse):
+            return result
+        if result is None:
+            return web.Response(status=204)
+        return web.json_response(result.model_dump(mode="json"), status=endpoint.status)
+
+    return handle
+
+
+def _path_uuid(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise NotFound("Det finns inget sådant id") from None
+
+
+async def _read_json(request: web.Request) -> Any:
+    if request.content_type != "application/json":
+        raise UnsupportedMediaType("Skicka uppgifterna som JSON (Content-Type: application/json)")
+    raw = await request.read()
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise BadRequest(f"Innehållet är inte giltig JSON: {error}") from None
+
+
+def _validate(model: type[M], data: Any, where: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        errors = field_errors(error, where)
+        raise ValidationFailed(f"{len(errors)} uppgift(er) är ogiltiga", errors) from None

@@ -1,0 +1,183 @@
+"""The ``placement`` command.
+
+Every command configures logging first. Errors the service expects (bad arguments, an unreachable
+database, a failed migration) end in one readable line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+import asyncpg
+import structlog
+from aiohttp import web
+from pydantic import ValidationError
+
+from placement import __version__
+from placement.database.migrator import migrate
+from placement.database.pool import connect_with_retry
+from placement.demo import load_demo
+from placement.errors import PlacementError
+from placement.logs import configure_logging
+from placement.models import MunicipalityIn
+from placement.repositories.municipalities import MunicipalityRepository
+from placement.runtime import database_url
+from placement.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"placement: {message} (se placement --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="placement", description="Placeringskontroll: kontroller före och efter placering.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    serve = commands.add_parser("serve", help="start the HTTP service")
+    serve.add_argument("--demo", action="store_true", help="load the synthetic demo municipality first")
+    serve.add_argument("--host", help="address to listen on (default: PLACEMENT_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: PLACEMENT_PORT or 8080)")
+    serve.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations at start")
+    serve.add_argument(
+        "--allow-demo-on-external-database",
+        action="store_true",
+        help="permit --demo against DATABASE_URL (demo mode trusts sign-in headers)",
+    )
+
+    commands.add_parser("migrate", help="apply pending database migrations")
+    commands.add_parser("demo", help="load the synthetic demo municipality (idempotent)")
+    commands.add_parser("version", help="print the version")
+
+    municipality = commands.add_parser("municipality", help="manage municipalities (tenants)")
+    municipality_commands = municipality.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    add = municipality_commands.add_parser("add", help="add a municipality")
+    add.add_argument("kommunkod", help="four-digit kommunkod, e.g. 0180")
+    add.add_argument("name", help="the municipality's name")
+    municipality_commands.add_parser("list", help="list municipalities")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        print(f"placement: ogiltig inställning {'.'.join(map(str, first['loc']))}: {first['msg']}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.command == "serve" and args.demo:
+        settings = settings.model_copy(update={"demo": True})
+    configure_logging(settings.log_format, settings.log_level)
+    try:
+        return asyncio.run(_dispatch(args, settings))
+    except PlacementError as error:
+        print(f"placement: {error.detail}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "version":
+        print(__version__)
+        return 0
+    if args.command == "serve":
+        return await _serve(args, settings)
+    async with database_url(settings) as url:
+        conn = await connect_with_retry(url, patience_s=settings.db_connect_patience_s)
+        try:
+            if args.command == "migrate":
+                applied = await migrate(conn)
+                print(f"{len(applied)} migrering(ar) körda" + "".join(f"\n  {m.filename}" for m in applied))
+            elif args.command == "demo":
+                await migrate(conn)
+                result = await load_demo(conn)
+                print("Demodata inlästa" if result.created else "Demodata fanns redan; inget ändrat")
+            elif args.command == "municipality":
+                return await _municipality(args, conn)
+        finally:
+            await conn.close()
+    return 0
+
+
+async def _municipality(args: argparse.Namespace, conn: asyncpg.Connection) -> int:
+    repo = MunicipalityRepository(conn)
+    if args.action == "add":
+        try:
+            given = MunicipalityIn(kommunkod=args.kommunkod, name=args.name)
+        except ValidationError as error:
+            print(f"placement: {error.errors()[0]['msg']}", file=sys.stderr)
+            return EXIT_ERROR
+        created = await repo.create(kommunkod=given.kommunkod, name=given.name)
+        print(f"{created.kommunkod} {created.name} ({created.id})")
+    else:
+        for m in await repo.all():
+            print(f"{m.kommunkod} {m.name}{' [demo]' if m.is_demo else ''}")
+    return 0
+
+
+async def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from placement.api.app import create_app  # the web stack is only needed here
+
+    if settings.demo and not settings.embedded and not args.allow_demo_on_external_database:
+        print(
+            "placement: demoläge mot en extern databas (DATABASE_URL) kräver "
+            "--allow-demo-on-external-database, eftersom demoläget litar på inloggningsrubriker",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    host = args.host or settings.host
+    port = settings.port if args.port is None else args.port
+    async with database_url(settings) as url:
+        conn = await connect_with_retry(url, patience_s=settings.db_connect_patience_s)
+        try:
+            if settings.migrate_on_start and not args.no_migrate:
+                await migrate(conn)
+            if settings.demo:
+                result = await load_demo(conn)
+                log.info("demo_data", created=result.created)
+        finally:
+            await conn.close()
+
+        runner = web.AppRunner(create_app(settings, dsn=url), access_log=None)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, host, port)
+            try:
+                await site.start()
+            except OSError as error:
+                raise _CannotListen(f"Kan inte lyssna på {host}:{port}: {error.strerror}") from error
+            log.info("serving", url=f"http://{host}:{port}", demo=settings.demo, embedded=settings.embedded)
+            await _until_stopped()
+            log.info("stopping")
+        finally:
+            await runner.cleanup()
+    return 0
+
+
+class _CannotListen(PlacementError):
+    pass
+
+
+async def _until_stopped() -> None:
+    """Wait for SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

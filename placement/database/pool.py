@@ -1,0 +1,91 @@
+"""The asyncpg pool, and the one way the service opens a transaction.
+
+Every unit of work is one transaction. A transaction for a municipality's data states its tenant
+with ``set_config('placement.municipality_id', ..., true)``: scoped to that transaction, so a
+pooled connection never carries one request's tenant into the next.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+import structlog
+from tenacity import (
+    AsyncRetrying,
+    RetryError,
+    retry_if_exception_type,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+from placement.errors import DatabaseUnavailable
+
+log = structlog.get_logger(__name__)
+
+TENANT_SETTING = "placement.municipality_id"
+
+_CONNECT_ERRORS = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def connect_with_retry(dsn: str, *, patience_s: float) -> asyncpg.Connection:
+    """One connection, retried with backoff for ``patience_s`` (a server may still be starting)."""
+    try:
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type(_CONNECT_ERRORS),
+            wait=wait_random_exponential(multiplier=0.2, max=2.0),
+            stop=stop_after_delay(patience_s),
+        ):
+            with attempt:
+                conn: asyncpg.Connection = await asyncpg.connect(dsn)
+                return conn
+    except RetryError as error:
+        cause = error.last_attempt.exception()
+        raise DatabaseUnavailable(f"Databasen svarar inte: {cause}") from cause
+    except (asyncpg.InvalidAuthorizationSpecificationError, asyncpg.InvalidCatalogNameError) as error:
+        raise DatabaseUnavailable(f"Databasen nekade anslutningen: {error}") from error
+    raise AssertionError("unreachable: AsyncRetrying either returns or raises")
+
+
+class Database:
+    """The service's connection pool."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    @classmethod
+    async def connect(
+        cls, dsn: str, *, min_size: int = 1, max_size: int = 10, patience_s: float = 10.0
+    ) -> Database:
+        # Fail fast and readably when the server is unreachable, before the pool retries quietly.
+        probe = await connect_with_retry(dsn, patience_s=patience_s)
+        await probe.close()
+        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection)
+        return cls(pool)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    @asynccontextmanager
+    async def transaction(self, municipality_id: uuid.UUID | None = None) -> AsyncIterator[asyncpg.Connection]:
+        """One transaction; with ``municipality_id``, scoped to that municipality's data."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            if municipality_id is not None:
+                await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
+            yield conn
+
+    async def ping(self) -> bool:
+        """True when the database answers a query."""
+        try:
+            async with self.pool.acquire(timeout=2) as conn:
+                await conn.fetchval("SELECT 1")
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            return False
+        return True

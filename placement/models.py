@@ -1,0 +1,214 @@
+"""Request and response models of the placement core. The OpenAPI document is generated from these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Generic, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+from placement.identifiers import Kommunkod, Personnummer, birth_date_of, sex_of
+from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
+
+T = TypeVar("T")
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+
+
+class Input(BaseModel):
+    """Base of request bodies: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Municipality(Output):
+    id: uuid.UUID
+    kommunkod: str
+    name: str
+    is_demo: bool
+
+
+class MunicipalityIn(Input):
+    kommunkod: Kommunkod
+    name: Text
+
+
+class StaffIn(Input):
+    name: Text
+    email: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    org_unit: Text | None = Field(default=None, description="The team or unit within social services.")
+    roles: list[StaffRole] = Field(default_factory=list)
+
+
+class Staff(Output):
+    id: uuid.UUID
+    name: str
+    email: str | None
+    org_unit: str | None
+    roles: list[StaffRole]
+    active: bool
+
+
+class ChildIn(Input):
+    """A child. With a personnummer, birth date and sex may be left out: they are read from it."""
+
+    personnummer: Personnummer | None = None
+    name: Text
+    birth_date: dt.date | None = None
+    sex: Sex | None = None
+
+    @model_validator(mode="after")
+    def _agree_with_personnummer(self) -> Self:
+        if self.personnummer is None:
+            if self.birth_date is None:
+                raise PydanticCustomError("birth_date_missing", "Födelsedatum krävs när personnummer saknas")
+            if self.sex is None:
+                self.sex = Sex.UNSPECIFIED
+            return self
+        stated = birth_date_of(self.personnummer)
+        if self.birth_date is not None and self.birth_date != stated:
+            raise PydanticCustomError(
+                "birth_date_mismatch",
+                "Födelsedatumet {given} stämmer inte med personnumrets {stated}",
+                {"given": self.birth_date.isoformat(), "stated": stated.isoformat()},
+            )
+        self.birth_date = stated
+        if self.sex is None:
+            self.sex = Sex(sex_of(self.personnummer))
+        return self
+
+
+class Child(Output):
+    id: uuid.UUID
+    personnummer: str | None
+    name: str
+    birth_date: dt.date
+    sex: Sex
+    created_at: dt.datetime
+
+
+class PlacementIn(Input):
+    child_id: uuid.UUID
+    form: PlacementForm
+    legal_basis: LegalBasis
+    home_name: Text = Field(description="The unit's or foster home's name as the officer knows it.")
+    home_kommunkod: Kommunkod | None = Field(
+        default=None, description="Municipality where the home lies, when another than the placing one."
+    )
+    start_date: dt.date
+    planned_end_date: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        if self.planned_end_date is not None and self.planned_end_date < self.start_date:
+            raise PydanticCustomError("date_order", "Planerat slutdatum ligger före startdatum")
+        return self
+
+
+class PlacementEndIn(Input):
+    """Ends a placement. The reason may follow later; until then the ending lacks a reason (FU14)."""
+
+    end_date: dt.date
+    end_reason: EndReason | None = None
+    end_reason_note: LongText | None = None
+
+
+class Placement(Output):
+    id: uuid.UUID
+    child_id: uuid.UUID
+    form: PlacementForm
+    legal_basis: LegalBasis
+    home_name: str
+    home_kommunkod: str | None
+    start_date: dt.date
+    planned_end_date: dt.date | None
+    end_date: dt.date | None
+    end_reason: EndReason | None
+    end_reason_note: str | None
+    created_at: dt.datetime
+
+
+class DecisionIn(Input):
+    kind: DecisionKind
+    decided_on: dt.date
+    decided_by: uuid.UUID = Field(description="The staff member who took the decision (the delegat).")
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    urgent: bool = False
+    urgent_reason: LongText | None = None
+    note: LongText | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise PydanticCustomError("date_order", "Beslutet kan inte gälla till ett datum före sitt startdatum")
+        if self.urgent and self.urgent_reason is None:
+            raise PydanticCustomError("urgent_reason_missing", "Ett brådskande beslut kräver ett angivet skäl")
+        return self
+
+
+class Decision(Output):
+    id: uuid.UUID
+    placement_id: uuid.UUID
+    kind: DecisionKind
+    decided_on: dt.date
+    decided_by: uuid.UUID
+    valid_from: dt.date
+    valid_to: dt.date | None
+    urgent: bool
+    urgent_reason: str | None
+    note: str | None
+    created_at: dt.datetime
+
+
+class SocialWorkerAssignmentIn(Input):
+    staff_id: uuid.UUID
+    assigned_from: dt.date
+
+
+class SocialWorkerAssignment(Output):
+    id: uuid.UUID
+    child_id: uuid.UUID
+    staff_id: uuid.UUID
+    staff_name: str
+    assigned_from: dt.date
+    assigned_to: dt.date | None
+
+
+class PageQuery(Input):
+    limit: int = Field(default=50, ge=1, le=200, description="Items per page.")
+    cursor: str | None = Field(default=None, description="next_cursor of the previous page.")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on the last page.")
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where the bad value is, e.g. body.personnummer.")
+    message: str = Field(description="Why it is bad, in Swedish.")
+    code: str

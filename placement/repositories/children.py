@@ -1,0 +1,75 @@
+"""Children. Every read and write is audited in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+from placement import audit
+from placement.audit import Access, Actor, AuditAction
+from placement.errors import Conflict, NotFound
+from placement.models import Child, ChildIn, Page, PageQuery
+from placement.pagination import decode_cursor, next_cursor
+
+_COLUMNS = "id, personnummer, name, birth_date, sex, created_at"
+
+
+def _access(child: Child) -> Access:
+    return Access("child", child.id, child.id)
+
+
+class ChildRepository:
+    def __init__(self, conn: asyncpg.Connection, *, actor: Actor) -> None:
+        self.conn = conn
+        self.actor = actor
+
+    async def create(self, *, child: ChildIn) -> Child:
+        try:
+            row = await self.conn.fetchrow(
+                f"""
+                INSERT INTO child (municipality_id, personnummer, name, birth_date, sex)
+                VALUES ($1, $2, $3, $4, $5) RETURNING {_COLUMNS}
+                """,
+                self.actor.municipality_id,
+                child.personnummer,
+                child.name,
+                child.birth_date,
+                child.sex,
+            )
+        except asyncpg.UniqueViolationError as error:
+            raise Conflict("Ett barn med det personnumret finns redan i kommunen") from error
+        created = Child.model_validate(dict(row))
+        await audit.record(self.conn, self.actor, AuditAction.CREATE, [_access(created)])
+        return created
+
+    async def get(self, *, child_id: uuid.UUID) -> Child:
+        row = await self.conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM child WHERE municipality_id = $1 AND id = $2",
+            self.actor.municipality_id,
+            child_id,
+        )
+        if row is None:
+            raise NotFound("Barnet finns inte")
+        child = Child.model_validate(dict(row))
+        await audit.record(self.conn, self.actor, AuditAction.READ, [_access(child)])
+        return child
+
+    async def list(self, *, page: PageQuery) -> Page[Child]:
+        after = decode_cursor(page.cursor) if page.cursor else None
+        rows = await self.conn.fetch(
+            f"""
+            SELECT {_COLUMNS} FROM child
+             WHERE municipality_id = $1
+               AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3::uuid))
+             ORDER BY created_at, id
+             LIMIT $4
+            """,
+            self.actor.municipality_id,
+            after[0] if after else None,
+            after[1] if after else None,
+            page.limit + 1,
+        )
+        items = [Child.model_validate(dict(r)) for r in rows[: page.limit]]
+        await audit.record(self.conn, self.actor, AuditAction.READ, [_access(c) for c in items])
+        return Page[Child](items=items, next_cursor=next_cursor(rows, page.limit))

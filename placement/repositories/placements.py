@@ -1,0 +1,278 @@
+"""Placements, their decisions, and the child's responsible social worker over time.
+
+All of it is a child's data: every read and write is audited in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import asyncpg
+
+from placement import audit
+from placement.audit import Access, Actor, AuditAction
+from placement.errors import Conflict, NotFound, ValidationFailed
+from placement.models import (
+    Decision,
+    DecisionIn,
+    Page,
+    PageQuery,
+    Placement,
+    PlacementEndIn,
+    PlacementIn,
+    SocialWorkerAssignment,
+    SocialWorkerAssignmentIn,
+)
+from placement.pagination import decode_cursor, next_cursor
+
+_PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, start_date, planned_end_date,
+    end_date, end_reason, end_reason_note, created_at"""
+_DECISION = """id, placement_id, kind, decided_on, decided_by, valid_from, valid_to, urgent, urgent_reason,
+    note, created_at"""
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationFailed:
+    return ValidationFailed(message, [{"field": field, "message": message, "code": code}])
+
+
+_OVERLAP = "Barnet har redan en placering som överlappar den perioden"
+
+
+class PlacementRepository:
+    def __init__(self, conn: asyncpg.Connection, *, actor: Actor) -> None:
+        self.conn = conn
+        self.actor = actor
+
+    @property
+    def _tenant(self) -> uuid.UUID:
+        return self.actor.municipality_id
+
+    async def _child_exists(self, child_id: uuid.UUID) -> bool:
+        found: bool = await self.conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM child WHERE municipality_id = $1 AND id = $2)", self._tenant, child_id
+        )
+        return found
+
+    async def create(self, *, placement: PlacementIn) -> Placement:
+        if not await self._child_exists(placement.child_id):
+            raise _field_error("body.child_id", "Barnet finns inte i kommunen", "unknown_child")
+        try:
+            row = await self.conn.fetchrow(
+                f"""
+                INSERT INTO placement (municipality_id, child_id, form, legal_basis, home_name, home_kommunkod,
+                                       start_date, planned_end_date)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_PLACEMENT}
+                """,
+                self._tenant,
+                placement.child_id,
+                placement.form,
+                placement.legal_basis,
+                placement.home_name,
+                placement.home_kommunkod,
+                placement.start_date,
+                placement.planned_end_date,
+            )
+        except asyncpg.ExclusionViolationError as error:
+            raise Conflict(_OVERLAP) from error
+        created = Placement.model_validate(dict(row))
+        await audit.record(self.conn, self.actor, AuditAction.CREATE, [_placement_access(created)])
+        return created
+
+    async def get(self, *, placement_id: uuid.UUID) -> Placement:
+        row = await self.conn.fetchrow(
+            f"SELECT {_PLACEMENT} FROM placement WHERE municipality_id = $1 AND id = $2", self._tenant, placement_id
+        )
+        if row is None:
+            raise NotFound("Placeringen finns inte")
+        found = Placement.model_validate(dict(row))
+        await audit.record(self.conn, self.actor, AuditAction.READ, [_placement_access(found)])
+        return found
+
+    async def list(self, *, page: PageQuery, child_id: uuid.UUID | None = None) -> Page[Placement]:
+        after = decode_cursor(page.cursor) if page.cursor else None
+        rows = await self.conn.fetch(
+            f"""
+            SELECT {_PLACEMENT} FROM placement
+             WHERE municipality_id = $1
+               AND ($2::uuid IS NULL OR child_id = $2)
+               AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid))
+             ORDER BY created_at, id
+             LIMIT $5
+            """,
+            self._tenant,
+            child_id,
+            after[0] if after else None,
+            after[1] if after else None,
+            page.limit + 1,
+        )
+        items = [Placement.model_validate(dict(r)) for r in rows[: page.limit]]
+        await audit.record(self.conn, self.actor, AuditAction.READ, [_placement_access(p) for p in items])
+        return Page[Placement](items=items, next_cursor=next_cursor(rows, page.limit))
+
+    async def end(self, *, placement_id: uuid.UUID, ending: PlacementEndIn) -> Placement:
+        current = await self.conn.fetchrow(
+            "SELECT start_date, end_date FROM placement WHERE municipality_id = $1 AND id = $2 FOR UPDATE",
+            self._tenant,
+            placement_id,
+        )
+        if current is None:
+            raise NotFound("Placeringen finns inte")
+        if current["end_date"] is not None:
+            raise Conflict(f"Placeringen avslutades redan {current['end_date'].isoformat()}")
+        if ending.end_date < current["start_date"]:
+            raise _field_error("body.end_date", "Slutdatum ligger före placeringens startdatum", "date_order")
+        row = await self.conn.fetchrow(
+            f"""
+            UPDATE placement SET end_date = $3, end_reason = $4, end_reason_note = $5
+             WHERE municipality_id = $1 AND id = $2 RETURNING {_PLACEMENT}
+            """,
+            self._tenant,
+            placement_id,
+            ending.end_date,
+            ending.end_reason,
+            ending.end_reason_note,
+        )
+        ended = Placement.model_validate(dict(row))
+        await audit.record(self.conn, self.actor, AuditAction.UPDATE, [_placement_access(ended)])
+        return ended
+
+    async def add_decision(self, *, placement_id: uuid.UUID, decision: DecisionIn) -> Decision:
+        placement = await self.get(placement_id=placement_id)
+        try:
+            row = await self.conn.fetchrow(
+                f"""
+                INSERT INTO decision (municipality_id, placement_id, kind, decided_on, decided_by, valid_from,
+                                      valid_to, urgent, urgent_reason, note)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {_DECISION}
+                """,
+                self._tenant,
+                placement_id,
+                decision.kind,
+                decision.decided_on,
+                decision.decided_by,
+                decision.valid_from,
+                decision.valid_to,
+                decision.urgent,
+                decision.urgent_reason,
+                decision.note,
+            )
+        except asyncpg.ForeignKeyViolationError as error:
+            raise _field_error("body.decided_by", "Beslutsfattaren finns inte i kommunen", "unknown_staff") from error
+        created = Decision.model_validate(dict(row))
+        await audit.record(
+            self.conn, self.actor, AuditAction.CREATE, [Access("decision", created.id, placement.child_id)]
+        )
+        return created
+
+    async def decisions(self, *, placement_id: uuid.UUID) -> list[Decision]:
+        placement = await self.get(placement_id=placement_id)
+        rows = await self.conn.fetch(
+            f"""
+            SELECT {_DECISION} FROM decision
+             WHERE municipality_id = $1 AND placement_id = $2
+             ORDER BY decided_on, created_at, id
+            """,
+            self._tenant,
+            placement_id,
+        )
+        found = [Decision.model_validate(dict(r)) for r in rows]
+        await audit.record(
+            self.conn, self.actor, AuditAction.READ, [Access("decision", d.id, placement.child_id) for d in found]
+        )
+        return found
+
+
+def _placement_access(placement: Placement) -> Access:
+    return Access("placement", placement.id, placement.child_id)
+
+
+_ASSIGNMENT = """a.id, a.child_id, a.staff_id, s.name AS staff_name, a.assigned_from, a.assigned_to"""
+
+
+class SocialWorkerRepository:
+    """The child's responsible social worker (ansvarig socialsekreterare), with history."""
+
+    def __init__(self, conn: asyncpg.Connection, *, actor: Actor) -> None:
+        self.conn = conn
+        self.actor = actor
+
+    async def assign(self, *, child_id: uuid.UUID, assignment: SocialWorkerAssignmentIn) -> SocialWorkerAssignment:
+        """Appoint a social worker from a date; the previous appointment ends the day before."""
+        tenant = self.actor.municipality_id
+        locked = await self.conn.fetchval(
+            "SELECT id FROM child WHERE municipality_id = $1 AND id = $2 FOR UPDATE", tenant, child_id
+        )
+        if locked is None:
+            raise NotFound("Barnet finns inte")
+        staff_ok = await self.conn.fetchval(
+            "SELECT active FROM staff WHERE municipality_id = $1 AND id = $2", tenant, assignment.staff_id
+        )
+        if not staff_ok:
+            raise _field_error("body.staff_id", "Medarbetaren finns inte eller är inte aktiv", "unknown_staff")
+        current = await self.conn.fetchrow(
+            """SELECT id, staff_id, assigned_from FROM social_worker_assignment
+                WHERE municipality_id = $1 AND child_id = $2 AND assigned_to IS NULL""",
+            tenant,
+            child_id,
+        )
+        if current is not None:
+            if current["staff_id"] == assignment.staff_id:
+                raise Conflict("Medarbetaren är redan ansvarig socialsekreterare för barnet")
+            if assignment.assigned_from <= current["assigned_from"]:
+                raise _field_error(
+                    "body.assigned_from",
+                    "Datumet måste ligga efter den nuvarande socialsekreterarens startdatum",
+                    "date_order",
+                )
+            await self.conn.execute(
+                "UPDATE social_worker_assignment SET assigned_to = $3 WHERE municipality_id = $1 AND id = $2",
+                tenant,
+                current["id"],
+                assignment.assigned_from - dt.timedelta(days=1),
+            )
+        row = await self.conn.fetchrow(
+            f"""
+            WITH a AS (
+                INSERT INTO social_worker_assignment (municipality_id, child_id, staff_id, assigned_from)
+                VALUES ($1, $2, $3, $4) RETURNING *
+            )
+            SELECT {_ASSIGNMENT} FROM a JOIN staff s ON s.municipality_id = a.municipality_id AND s.id = a.staff_id
+            """,
+            tenant,
+            child_id,
+            assignment.staff_id,
+            assignment.assigned_from,
+        )
+        created = SocialWorkerAssignment.model_validate(dict(row))
+        await audit.record(
+            self.conn, self.actor, AuditAction.CREATE, [Access("social_worker_assignment", created.id, child_id)]
+        )
+        return created
+
+    async def history(self, *, child_id: uuid.UUID) -> list[SocialWorkerAssignment]:
+        tenant = self.actor.municipality_id
+        exists = await self.conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM child WHERE municipality_id = $1 AND id = $2)", tenant, child_id
+        )
+        if not exists:
+            raise NotFound("Barnet finns inte")
+        rows = await self.conn.fetch(
+            f"""
+            SELECT {_ASSIGNMENT}
+              FROM social_worker_assignment a
+              JOIN staff s ON s.municipality_id = a.municipality_id AND s.id = a.staff_id
+             WHERE a.municipality_id = $1 AND a.child_id = $2
+             ORDER BY a.assigned_from DESC
+            """,
+            tenant,
+            child_id,
+        )
+        found = [SocialWorkerAssignment.model_validate(dict(r)) for r in rows]
+        await audit.record(
+            self.conn,
+            self.actor,
+            AuditAction.READ,
+            [Access("social_worker_assignment", a.id, child_id) for a in found],
+        )
+        return found
