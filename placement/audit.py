@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-import asyncpg
+from placement.database.pool import Connection
 
 
 class AuditAction(StrEnum):
@@ -39,7 +39,7 @@ class Access:
     child_id: uuid.UUID
 
 
-async def record(conn: asyncpg.Connection, actor: Actor, action: AuditAction, accesses: Sequence[Access]) -> None:
+async def record(conn: Connection, actor: Actor, action: AuditAction, accesses: Sequence[Access]) -> None:
     """Write one audit row per access, set-based."""
     if not accesses:
         return

@@ -13,14 +13,13 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-import asyncpg
 import structlog
 from aiohttp import web
 from pydantic import ValidationError
 
 from placement import __version__
 from placement.database.migrator import migrate
-from placement.database.pool import connect_with_retry
+from placement.database.pool import Connection, connect_with_retry
 from placement.demo import load_demo
 from placement.errors import PlacementError
 from placement.logs import configure_logging
@@ -74,15 +73,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as error:
         first = error.errors()[0]
-        print(f"placement: ogiltig inställning {'.'.join(map(str, first['loc']))}: {first['msg']}", file=sys.stderr)
+        print(
+            f"placement: ogiltig inställning {'.'.join(map(str, first['loc']))}: {first['msg']}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     if args.command == "serve" and args.demo:
         settings = settings.model_copy(update={"demo": True})
-    configure_logging(settings.log_format, settings.log_level)
+    # One-shot commands report on stdout; their logs would only bury the one line that matters.
+    level = settings.log_level if args.command == "serve" or settings.log_level == "debug" else "warning"
+    configure_logging(settings.log_format, level)
     try:
         return asyncio.run(_dispatch(args, settings))
     except PlacementError as error:
         print(f"placement: {error.detail}", file=sys.stderr)
+        return EXIT_ERROR
+    except ValidationError as error:
+        print(f"placement: {error.errors()[0]['msg']}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -94,6 +101,9 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "serve":
         return await _serve(args, settings)
+    if args.command == "municipality" and args.action == "add":
+        # Validate before bringing a database up for nothing.
+        args.municipality = MunicipalityIn(kommunkod=args.kommunkod, name=args.name)
     async with database_url(settings) as url:
         conn = await connect_with_retry(url, patience_s=settings.db_connect_patience_s)
         try:
@@ -111,14 +121,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _municipality(args: argparse.Namespace, conn: asyncpg.Connection) -> int:
+async def _municipality(args: argparse.Namespace, conn: Connection) -> int:
     repo = MunicipalityRepository(conn)
     if args.action == "add":
-        try:
-            given = MunicipalityIn(kommunkod=args.kommunkod, name=args.name)
-        except ValidationError as error:
-            print(f"placement: {error.errors()[0]['msg']}", file=sys.stderr)
-            return EXIT_ERROR
+        given: MunicipalityIn = args.municipality
         created = await repo.create(kommunkod=given.kommunkod, name=given.name)
         print(f"{created.kommunkod} {created.name} ({created.id})")
     else:

@@ -12,11 +12,19 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-import asyncpg
 from stdnum import luhn
 
 from placement.audit import Actor
-from placement.models import ChildIn, DecisionIn, PlacementEndIn, PlacementIn, SocialWorkerAssignmentIn, StaffIn
+from placement.clock import today_in_sweden
+from placement.database.pool import Connection
+from placement.models import (
+    ChildIn,
+    DecisionIn,
+    PlacementEndIn,
+    PlacementIn,
+    SocialWorkerAssignmentIn,
+    StaffIn,
+)
 from placement.repositories.children import ChildRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
@@ -30,14 +38,32 @@ DEMO_ACTOR = "demo-loader"
 STAFF: list[tuple[str, str, str, list[StaffRole]]] = [
     ("Petra Placering (demo)", "petra@demo.invalid", "Placeringsenheten", [StaffRole.PLACERINGSSTOD]),
     ("Sami Socialsekreterare (demo)", "sami@demo.invalid", "Barn och unga 1", [StaffRole.SOCIALSEKRETERARE]),
-    ("Sofia Socialsekreterare (demo)", "sofia@demo.invalid", "Barn och unga 2", [StaffRole.SOCIALSEKRETERARE]),
+    (
+        "Sofia Socialsekreterare (demo)",
+        "sofia@demo.invalid",
+        "Barn och unga 2",
+        [StaffRole.SOCIALSEKRETERARE],
+    ),
     ("Tove Teamledare (demo)", "tove@demo.invalid", "Barn och unga 1", [StaffRole.TEAMLEDARE]),
     ("Ulf Upphandlare (demo)", "ulf@demo.invalid", "Upphandling", [StaffRole.UPPHANDLARE]),
     ("Greta Granskare (demo)", "greta@demo.invalid", "Nämndens revision", [StaffRole.GRANSKARE]),
     ("Adam Administratör (demo)", "adam@demo.invalid", "Socialförvaltningen", [StaffRole.ADMINISTRATOR]),
 ]
 
-GIVEN_NAMES = ["Alva", "Elsa", "Maja", "Saga", "Wilma", "Ella", "Noah", "Liam", "Hugo", "Elias", "Leo", "Omar"]
+GIVEN_NAMES = [
+    "Alva",
+    "Elsa",
+    "Maja",
+    "Saga",
+    "Wilma",
+    "Ella",
+    "Noah",
+    "Liam",
+    "Hugo",
+    "Elias",
+    "Leo",
+    "Omar",
+]
 HOMES: list[tuple[PlacementForm, LegalBasis, str, str | None]] = [
     (PlacementForm.FAMILJEHEM, LegalBasis.SOL, "Familjehemmet Björk (demo)", None),
     (PlacementForm.FAMILJEHEM, LegalBasis.LVU_2, "Familjehemmet Lind (demo)", "0001"),
@@ -68,9 +94,9 @@ class DemoResult:
     placements: int
 
 
-async def load_demo(conn: asyncpg.Connection, *, today: dt.date | None = None, seed: int = 2026) -> DemoResult:
+async def load_demo(conn: Connection, *, today: dt.date | None = None, seed: int = 2026) -> DemoResult:
     """Create the demo municipality in one transaction, unless it exists."""
-    today = today or dt.date.today()
+    today = today or today_in_sweden()
     rng = random.Random(seed)
     async with conn.transaction():
         municipalities = MunicipalityRepository(conn)
@@ -98,7 +124,9 @@ async def load_demo(conn: asyncpg.Connection, *, today: dt.date | None = None, s
             age_days = rng.randint(3 * 365, 17 * 365)
             born = today - dt.timedelta(days=age_days)
             pnr = synthetic_personnummer(born, 980 + index, female=female)
-            child = await children_repo.create(child=ChildIn(personnummer=pnr, name=f"{given} Demosson (demo)"))
+            child = await children_repo.create(
+                child=ChildIn(personnummer=pnr, name=f"{given} Demosson (demo)")
+            )
             worker = social_workers[index % len(social_workers)]
             first_day = today - dt.timedelta(days=rng.randint(30, 900))
             await workers_repo.assign(
@@ -138,6 +166,8 @@ async def load_demo(conn: asyncpg.Connection, *, today: dt.date | None = None, s
                 reason = EndReason.UNPLANNED if index % 8 == 3 else EndReason.PLANNED
                 await placements_repo.end(
                     placement_id=placement.id,
-                    ending=PlacementEndIn(end_date=ended, end_reason=reason, end_reason_note="Syntetisk demo."),
+                    ending=PlacementEndIn(
+                        end_date=ended, end_reason=reason, end_reason_note="Syntetisk demo."
+                    ),
                 )
         return DemoResult(True, str(municipality.id), len(GIVEN_NAMES), placements)

@@ -10,6 +10,8 @@ from pydantic_core import PydanticCustomError
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.se import personnummer as _pnr
 
+from placement.vocabulary import Sex
+
 _REASONS: dict[type[Exception], str] = {
     InvalidChecksum: "kontrollsiffran stämmer inte",
     InvalidLength: "fel antal siffror (10 eller 12)",
@@ -31,7 +33,9 @@ def normalise_personnummer(value: object) -> str:
         compact = _pnr.validate(value)
     except tuple(_REASONS) as error:
         reason = _REASONS[type(error)]
-        raise PydanticCustomError("personnummer", "Ogiltigt personnummer: {reason}", {"reason": reason}) from None
+        raise PydanticCustomError(
+            "personnummer", "Ogiltigt personnummer: {reason}", {"reason": reason}
+        ) from None
     return birth_date_of(compact).strftime("%Y%m%d") + compact[-4:]
 
 
@@ -41,9 +45,9 @@ def birth_date_of(personnummer: str) -> dt.date:
     return born
 
 
-def sex_of(personnummer: str) -> str:
-    """``female`` or ``male``, from the second-last digit (even: female)."""
-    return "female" if _pnr.get_gender(personnummer) == "F" else "male"
+def sex_of(personnummer: str) -> Sex:
+    """Female or male, from the second-last digit (even: female)."""
+    return Sex.FEMALE if _pnr.get_gender(personnummer) == "F" else Sex.MALE
 
 
 Personnummer = Annotated[

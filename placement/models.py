@@ -42,7 +42,9 @@ class MunicipalityIn(Input):
 
 class StaffIn(Input):
     name: Text
-    email: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    email: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+$")] | None = (
+        None
+    )
     org_unit: Text | None = Field(default=None, description="The team or unit within social services.")
     roles: list[StaffRole] = Field(default_factory=list)
 
@@ -81,7 +83,7 @@ class ChildIn(Input):
             )
         self.birth_date = stated
         if self.sex is None:
-            self.sex = Sex(sex_of(self.personnummer))
+            self.sex = sex_of(self.personnummer)
         return self
 
 
@@ -148,9 +150,13 @@ class DecisionIn(Input):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.valid_to is not None and self.valid_to < self.valid_from:
-            raise PydanticCustomError("date_order", "Beslutet kan inte gälla till ett datum före sitt startdatum")
+            raise PydanticCustomError(
+                "date_order", "Beslutet kan inte gälla till ett datum före sitt startdatum"
+            )
         if self.urgent and self.urgent_reason is None:
-            raise PydanticCustomError("urgent_reason_missing", "Ett brådskande beslut kräver ett angivet skäl")
+            raise PydanticCustomError(
+                "urgent_reason_missing", "Ett brådskande beslut kräver ett angivet skäl"
+            )
         return self
 
 

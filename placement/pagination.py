@@ -25,8 +25,13 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise ValidationFailed(
             "Ogiltig sidmarkör",
-            [{"field": "query.cursor", "message": "Ogiltig sidmarkör; använd next_cursor från förra sidan",
-              "code": "cursor"}],
+            [
+                {
+                    "field": "query.cursor",
+                    "message": "Ogiltig sidmarkör; använd next_cursor från förra sidan",
+                    "code": "cursor",
+                }
+            ],
         ) from error
 
 

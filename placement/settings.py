@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     demo: bool = Field(default=False, description="Load the synthetic demo municipality at start.")
     dev_sign_in: bool = Field(
         default=False,
-        description="Trust the X-Municipality header as sign-in. For development and tests only; on in demo mode.",
+        description="Trust the X-Municipality header as sign-in. Development and tests only; on in demo.",
     )
     migrate_on_start: bool = Field(default=True, description="Apply pending migrations when serving.")
     db_connect_patience_s: float = Field(

@@ -42,55 +42,101 @@ class DecisionList(BaseModel):
 
 
 class SocialWorkerHistory(BaseModel):
-    items: list[SocialWorkerAssignment] = Field(description="Newest first; the current one has no assigned_to.")
+    items: list[SocialWorkerAssignment] = Field(
+        description="Newest first; the current one has no assigned_to."
+    )
 
 
-@routes.route("POST", f"{API}/staff", name="create_staff", summary="Lägg till medarbetare", tag="personal",
-              body=StaffIn, response=Staff, status=201)
+@routes.route(
+    "POST",
+    f"{API}/staff",
+    name="create_staff",
+    summary="Lägg till medarbetare",
+    tag="personal",
+    body=StaffIn,
+    response=Staff,
+    status=201,
+)
 async def create_staff(request: web.Request, *, actor: Actor, body: StaffIn) -> BaseModel:
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
         return await StaffRepository(conn, municipality_id=actor.municipality_id).create(staff=body)
 
 
-@routes.route("GET", f"{API}/staff", name="list_staff", summary="Lista medarbetare", tag="personal",
-              query=PageQuery, response=Page[Staff])
+@routes.route(
+    "GET",
+    f"{API}/staff",
+    name="list_staff",
+    summary="Lista medarbetare",
+    tag="personal",
+    query=PageQuery,
+    response=Page[Staff],
+)
 async def list_staff(request: web.Request, *, actor: Actor, query: PageQuery) -> BaseModel:
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await StaffRepository(conn, municipality_id=actor.municipality_id).list(page=query)
+        return await StaffRepository(conn, municipality_id=actor.municipality_id).list_page(page=query)
 
 
-@routes.route("GET", f"{API}/staff/{{staff_id}}", name="get_staff", summary="Visa medarbetare", tag="personal",
-              response=Staff)
+@routes.route(
+    "GET",
+    f"{API}/staff/{{staff_id}}",
+    name="get_staff",
+    summary="Visa medarbetare",
+    tag="personal",
+    response=Staff,
+)
 async def get_staff(request: web.Request, *, actor: Actor, staff_id: uuid.UUID) -> BaseModel:
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
         return await StaffRepository(conn, municipality_id=actor.municipality_id).get(staff_id=staff_id)
 
 
-@routes.route("POST", f"{API}/children", name="create_child", summary="Registrera barn", tag="barn",
-              body=ChildIn, response=Child, status=201)
+@routes.route(
+    "POST",
+    f"{API}/children",
+    name="create_child",
+    summary="Registrera barn",
+    tag="barn",
+    body=ChildIn,
+    response=Child,
+    status=201,
+)
 async def create_child(request: web.Request, *, actor: Actor, body: ChildIn) -> BaseModel:
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
         return await ChildRepository(conn, actor=actor).create(child=body)
 
 
-@routes.route("GET", f"{API}/children", name="list_children", summary="Lista barn", tag="barn",
-              query=PageQuery, response=Page[Child])
+@routes.route(
+    "GET",
+    f"{API}/children",
+    name="list_children",
+    summary="Lista barn",
+    tag="barn",
+    query=PageQuery,
+    response=Page[Child],
+)
 async def list_children(request: web.Request, *, actor: Actor, query: PageQuery) -> BaseModel:
     """Every child listed counts as a read of that child's data in the audit log."""
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await ChildRepository(conn, actor=actor).list(page=query)
+        return await ChildRepository(conn, actor=actor).list_page(page=query)
 
 
-@routes.route("GET", f"{API}/children/{{child_id}}", name="get_child", summary="Visa barn", tag="barn",
-              response=Child)
+@routes.route(
+    "GET", f"{API}/children/{{child_id}}", name="get_child", summary="Visa barn", tag="barn", response=Child
+)
 async def get_child(request: web.Request, *, actor: Actor, child_id: uuid.UUID) -> BaseModel:
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
         return await ChildRepository(conn, actor=actor).get(child_id=child_id)
 
 
-@routes.route("POST", f"{API}/children/{{child_id}}/social-workers", name="assign_social_worker",
-              summary="Utse ansvarig socialsekreterare", tag="barn", body=SocialWorkerAssignmentIn,
-              response=SocialWorkerAssignment, status=201)
+@routes.route(
+    "POST",
+    f"{API}/children/{{child_id}}/social-workers",
+    name="assign_social_worker",
+    summary="Utse ansvarig socialsekreterare",
+    tag="barn",
+    body=SocialWorkerAssignmentIn,
+    response=SocialWorkerAssignment,
+    status=201,
+)
 async def assign_social_worker(
     request: web.Request, *, actor: Actor, child_id: uuid.UUID, body: SocialWorkerAssignmentIn
 ) -> BaseModel:
@@ -99,37 +145,71 @@ async def assign_social_worker(
         return await SocialWorkerRepository(conn, actor=actor).assign(child_id=child_id, assignment=body)
 
 
-@routes.route("GET", f"{API}/children/{{child_id}}/social-workers", name="social_worker_history",
-              summary="Ansvariga socialsekreterare över tid", tag="barn", response=SocialWorkerHistory)
+@routes.route(
+    "GET",
+    f"{API}/children/{{child_id}}/social-workers",
+    name="social_worker_history",
+    summary="Ansvariga socialsekreterare över tid",
+    tag="barn",
+    response=SocialWorkerHistory,
+)
 async def social_worker_history(request: web.Request, *, actor: Actor, child_id: uuid.UUID) -> BaseModel:
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
         items = await SocialWorkerRepository(conn, actor=actor).history(child_id=child_id)
     return SocialWorkerHistory(items=items)
 
 
-@routes.route("POST", f"{API}/placements", name="create_placement", summary="Registrera placering",
-              tag="placeringar", body=PlacementIn, response=Placement, status=201)
+@routes.route(
+    "POST",
+    f"{API}/placements",
+    name="create_placement",
+    summary="Registrera placering",
+    tag="placeringar",
+    body=PlacementIn,
+    response=Placement,
+    status=201,
+)
 async def create_placement(request: web.Request, *, actor: Actor, body: PlacementIn) -> BaseModel:
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
         return await PlacementRepository(conn, actor=actor).create(placement=body)
 
 
-@routes.route("GET", f"{API}/placements", name="list_placements", summary="Lista placeringar",
-              tag="placeringar", query=PlacementQuery, response=Page[Placement])
+@routes.route(
+    "GET",
+    f"{API}/placements",
+    name="list_placements",
+    summary="Lista placeringar",
+    tag="placeringar",
+    query=PlacementQuery,
+    response=Page[Placement],
+)
 async def list_placements(request: web.Request, *, actor: Actor, query: PlacementQuery) -> BaseModel:
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=actor).list(page=query, child_id=query.child_id)
+        return await PlacementRepository(conn, actor=actor).list_page(page=query, child_id=query.child_id)
 
 
-@routes.route("GET", f"{API}/placements/{{placement_id}}", name="get_placement", summary="Visa placering",
-              tag="placeringar", response=Placement)
+@routes.route(
+    "GET",
+    f"{API}/placements/{{placement_id}}",
+    name="get_placement",
+    summary="Visa placering",
+    tag="placeringar",
+    response=Placement,
+)
 async def get_placement(request: web.Request, *, actor: Actor, placement_id: uuid.UUID) -> BaseModel:
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
         return await PlacementRepository(conn, actor=actor).get(placement_id=placement_id)
 
 
-@routes.route("POST", f"{API}/placements/{{placement_id}}/end", name="end_placement",
-              summary="Avsluta placering", tag="placeringar", body=PlacementEndIn, response=Placement)
+@routes.route(
+    "POST",
+    f"{API}/placements/{{placement_id}}/end",
+    name="end_placement",
+    summary="Avsluta placering",
+    tag="placeringar",
+    body=PlacementEndIn,
+    response=Placement,
+)
 async def end_placement(
     request: web.Request, *, actor: Actor, placement_id: uuid.UUID, body: PlacementEndIn
 ) -> BaseModel:
@@ -137,17 +217,33 @@ async def end_placement(
         return await PlacementRepository(conn, actor=actor).end(placement_id=placement_id, ending=body)
 
 
-@routes.route("POST", f"{API}/placements/{{placement_id}}/decisions", name="create_decision",
-              summary="Registrera beslut", tag="placeringar", body=DecisionIn, response=Decision, status=201)
+@routes.route(
+    "POST",
+    f"{API}/placements/{{placement_id}}/decisions",
+    name="create_decision",
+    summary="Registrera beslut",
+    tag="placeringar",
+    body=DecisionIn,
+    response=Decision,
+    status=201,
+)
 async def create_decision(
     request: web.Request, *, actor: Actor, placement_id: uuid.UUID, body: DecisionIn
 ) -> BaseModel:
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=actor).add_decision(placement_id=placement_id, decision=body)
+        return await PlacementRepository(conn, actor=actor).add_decision(
+            placement_id=placement_id, decision=body
+        )
 
 
-@routes.route("GET", f"{API}/placements/{{placement_id}}/decisions", name="list_decisions",
-              summary="Placeringens beslut", tag="placeringar", response=DecisionList)
+@routes.route(
+    "GET",
+    f"{API}/placements/{{placement_id}}/decisions",
+    name="list_decisions",
+    summary="Placeringens beslut",
+    tag="placeringar",
+    response=DecisionList,
+)
 async def list_decisions(request: web.Request, *, actor: Actor, placement_id: uuid.UUID) -> BaseModel:
     async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
         items = await PlacementRepository(conn, actor=actor).decisions(placement_id=placement_id)

@@ -15,13 +15,17 @@ from placement.models import Health
 routes = EndpointRegistry()
 
 
-@routes.route("GET", "/health", name="health", summary="Tjänsten lever", tag="drift", response=Health, tenant=False)
+@routes.route(
+    "GET", "/health", name="health", summary="Tjänsten lever", tag="drift", response=Health, tenant=False
+)
 async def health(request: web.Request) -> BaseModel:
     """Answers 200 whenever the process serves HTTP; says nothing about the database."""
     return Health(status="ok", version=__version__)
 
 
-@routes.route("GET", "/ready", name="ready", summary="Tjänsten är redo", tag="drift", response=Health, tenant=False)
+@routes.route(
+    "GET", "/ready", name="ready", summary="Tjänsten är redo", tag="drift", response=Health, tenant=False
+)
 async def ready(request: web.Request) -> BaseModel:
     """200 when the database answers and every migration is applied; otherwise 503."""
     database = request.app[DATABASE]

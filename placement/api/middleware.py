@@ -54,7 +54,9 @@ def error_middleware(templates: jinja2.Environment) -> Any:
             response.headers["Allow"] = ", ".join(sorted(error.allowed_methods))
             return response
         except web.HTTPNotFound:
-            return _render(request, templates, NotFound(f"Det finns ingen sida eller resurs på {request.path}"))
+            return _render(
+                request, templates, NotFound(f"Det finns ingen sida eller resurs på {request.path}")
+            )
         except web.HTTPException as error:
             if error.status < 400:
                 raise

@@ -19,7 +19,9 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def build_openapi(registry: EndpointRegistry, *, title: str, version: str) -> dict[str, Any]:
-    models: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [(Problem, "serialization")]
+    models: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
+        (Problem, "serialization")
+    ]
     for endpoint in registry.endpoints:
         if endpoint.body is not None:
             models.append((endpoint.body, "validation"))
@@ -51,7 +53,7 @@ def build_openapi(registry: EndpointRegistry, *, title: str, version: str) -> di
                     "type": "apiKey",
                     "in": "header",
                     "name": "X-Municipality",
-                    "description": "Development sign-in (demo and test only): the acting municipality's kommunkod.",
+                    "description": "Development sign-in (demo and tests only): the municipality's kommunkod.",
                 }
             },
         },

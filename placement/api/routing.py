@@ -96,10 +96,14 @@ Authenticate = Callable[[web.Request], Awaitable[Any]]
 def add_routes(app: web.Application, registry: EndpointRegistry, authenticate: Authenticate) -> None:
     """Register every endpoint with aiohttp's router, each wrapped in validation."""
     for endpoint in registry.endpoints:
-        app.router.add_route(endpoint.method, endpoint.path, _wrap(endpoint, authenticate), name=endpoint.name)
+        app.router.add_route(
+            endpoint.method, endpoint.path, _wrap(endpoint, authenticate), name=endpoint.name
+        )
 
 
-def _wrap(endpoint: Endpoint, authenticate: Authenticate) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def _wrap(
+    endpoint: Endpoint, authenticate: Authenticate
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         kwargs: dict[str, Any] = {}
         if endpoint.tenant:

@@ -17,6 +17,7 @@ from importlib.resources.abc import Traversable
 import asyncpg
 import structlog
 
+from placement.database.pool import Connection
 from placement.errors import MigrationFailed
 
 log = structlog.get_logger(__name__)
@@ -71,7 +72,7 @@ CREATE TABLE IF NOT EXISTS schema_migration (
 """
 
 
-async def applied_versions(conn: asyncpg.Connection) -> dict[int, str]:
+async def applied_versions(conn: Connection) -> dict[int, str]:
     """Applied version -> checksum; empty when the database was never migrated."""
     exists = await conn.fetchval("SELECT to_regclass('schema_migration') IS NOT NULL")
     if not exists:
@@ -80,13 +81,13 @@ async def applied_versions(conn: asyncpg.Connection) -> dict[int, str]:
     return {row["version"]: row["checksum"] for row in rows}
 
 
-async def pending(conn: asyncpg.Connection, migrations: list[Migration] | None = None) -> list[Migration]:
+async def pending(conn: Connection, migrations: list[Migration] | None = None) -> list[Migration]:
     """The migrations not yet applied to this database."""
     applied = await applied_versions(conn)
     return [m for m in (migrations or load_migrations()) if m.version not in applied]
 
 
-async def migrate(conn: asyncpg.Connection, migrations: list[Migration] | None = None) -> list[Migration]:
+async def migrate(conn: Connection, migrations: list[Migration] | None = None) -> list[Migration]:
     """Apply every pending migration, each in one transaction; return those applied."""
     migrations = load_migrations() if migrations is None else migrations
     await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
@@ -111,7 +112,7 @@ async def migrate(conn: asyncpg.Connection, migrations: list[Migration] | None =
         await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
 
 
-async def _apply(conn: asyncpg.Connection, migration: Migration) -> None:
+async def _apply(conn: Connection, migration: Migration) -> None:
     try:
         async with conn.transaction():
             await conn.execute(migration.sql)

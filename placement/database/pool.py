@@ -11,9 +11,11 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TypeAlias
 
 import asyncpg
 import structlog
+from asyncpg.pool import PoolConnectionProxy
 from tenacity import (
     AsyncRetrying,
     RetryError,
@@ -28,10 +30,13 @@ log = structlog.get_logger(__name__)
 
 TENANT_SETTING = "placement.municipality_id"
 
+# A plain connection (CLI, migrations) or one borrowed from the pool: repositories take either.
+Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
+
 _CONNECT_ERRORS = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
+async def _init_connection(conn: Connection) -> None:
     await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
@@ -74,7 +79,7 @@ class Database:
         await self.pool.close()
 
     @asynccontextmanager
-    async def transaction(self, municipality_id: uuid.UUID | None = None) -> AsyncIterator[asyncpg.Connection]:
+    async def transaction(self, municipality_id: uuid.UUID | None = None) -> AsyncIterator[Connection]:
         """One transaction; with ``municipality_id``, scoped to that municipality's data."""
         async with self.pool.acquire() as conn, conn.transaction():
             if municipality_id is not None:

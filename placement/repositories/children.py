@@ -8,9 +8,11 @@ import asyncpg
 
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
+from placement.database.pool import Connection
 from placement.errors import Conflict, NotFound
 from placement.models import Child, ChildIn, Page, PageQuery
 from placement.pagination import decode_cursor, next_cursor
+from placement.repositories import one
 
 _COLUMNS = "id, personnummer, name, birth_date, sex, created_at"
 
@@ -20,7 +22,7 @@ def _access(child: Child) -> Access:
 
 
 class ChildRepository:
-    def __init__(self, conn: asyncpg.Connection, *, actor: Actor) -> None:
+    def __init__(self, conn: Connection, *, actor: Actor) -> None:
         self.conn = conn
         self.actor = actor
 
@@ -39,7 +41,7 @@ class ChildRepository:
             )
         except asyncpg.UniqueViolationError as error:
             raise Conflict("Ett barn med det personnumret finns redan i kommunen") from error
-        created = Child.model_validate(dict(row))
+        created = Child.model_validate(one(row))
         await audit.record(self.conn, self.actor, AuditAction.CREATE, [_access(created)])
         return created
 
@@ -51,11 +53,11 @@ class ChildRepository:
         )
         if row is None:
             raise NotFound("Barnet finns inte")
-        child = Child.model_validate(dict(row))
+        child = Child.model_validate(one(row))
         await audit.record(self.conn, self.actor, AuditAction.READ, [_access(child)])
         return child
 
-    async def list(self, *, page: PageQuery) -> Page[Child]:
+    async def list_page(self, *, page: PageQuery) -> Page[Child]:
         after = decode_cursor(page.cursor) if page.cursor else None
         rows = await self.conn.fetch(
             f"""

@@ -12,6 +12,7 @@ import asyncpg
 
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
+from placement.database.pool import Connection
 from placement.errors import Conflict, NotFound, ValidationFailed
 from placement.models import (
     Decision,
@@ -25,6 +26,7 @@ from placement.models import (
     SocialWorkerAssignmentIn,
 )
 from placement.pagination import decode_cursor, next_cursor
+from placement.repositories import one
 
 _PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, start_date, planned_end_date,
     end_date, end_reason, end_reason_note, created_at"""
@@ -40,7 +42,7 @@ _OVERLAP = "Barnet har redan en placering som överlappar den perioden"
 
 
 class PlacementRepository:
-    def __init__(self, conn: asyncpg.Connection, *, actor: Actor) -> None:
+    def __init__(self, conn: Connection, *, actor: Actor) -> None:
         self.conn = conn
         self.actor = actor
 
@@ -50,7 +52,9 @@ class PlacementRepository:
 
     async def _child_exists(self, child_id: uuid.UUID) -> bool:
         found: bool = await self.conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM child WHERE municipality_id = $1 AND id = $2)", self._tenant, child_id
+            "SELECT EXISTS (SELECT 1 FROM child WHERE municipality_id = $1 AND id = $2)",
+            self._tenant,
+            child_id,
         )
         return found
 
@@ -60,8 +64,8 @@ class PlacementRepository:
         try:
             row = await self.conn.fetchrow(
                 f"""
-                INSERT INTO placement (municipality_id, child_id, form, legal_basis, home_name, home_kommunkod,
-                                       start_date, planned_end_date)
+                INSERT INTO placement (municipality_id, child_id, form, legal_basis, home_name,
+                                       home_kommunkod, start_date, planned_end_date)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_PLACEMENT}
                 """,
                 self._tenant,
@@ -75,21 +79,23 @@ class PlacementRepository:
             )
         except asyncpg.ExclusionViolationError as error:
             raise Conflict(_OVERLAP) from error
-        created = Placement.model_validate(dict(row))
+        created = Placement.model_validate(one(row))
         await audit.record(self.conn, self.actor, AuditAction.CREATE, [_placement_access(created)])
         return created
 
     async def get(self, *, placement_id: uuid.UUID) -> Placement:
         row = await self.conn.fetchrow(
-            f"SELECT {_PLACEMENT} FROM placement WHERE municipality_id = $1 AND id = $2", self._tenant, placement_id
+            f"SELECT {_PLACEMENT} FROM placement WHERE municipality_id = $1 AND id = $2",
+            self._tenant,
+            placement_id,
         )
         if row is None:
             raise NotFound("Placeringen finns inte")
-        found = Placement.model_validate(dict(row))
+        found = Placement.model_validate(one(row))
         await audit.record(self.conn, self.actor, AuditAction.READ, [_placement_access(found)])
         return found
 
-    async def list(self, *, page: PageQuery, child_id: uuid.UUID | None = None) -> Page[Placement]:
+    async def list_page(self, *, page: PageQuery, child_id: uuid.UUID | None = None) -> Page[Placement]:
         after = decode_cursor(page.cursor) if page.cursor else None
         rows = await self.conn.fetch(
             f"""
@@ -133,7 +139,7 @@ class PlacementRepository:
             ending.end_reason,
             ending.end_reason_note,
         )
-        ended = Placement.model_validate(dict(row))
+        ended = Placement.model_validate(one(row))
         await audit.record(self.conn, self.actor, AuditAction.UPDATE, [_placement_access(ended)])
         return ended
 
@@ -158,8 +164,10 @@ class PlacementRepository:
                 decision.note,
             )
         except asyncpg.ForeignKeyViolationError as error:
-            raise _field_error("body.decided_by", "Beslutsfattaren finns inte i kommunen", "unknown_staff") from error
-        created = Decision.model_validate(dict(row))
+            raise _field_error(
+                "body.decided_by", "Beslutsfattaren finns inte i kommunen", "unknown_staff"
+            ) from error
+        created = Decision.model_validate(one(row))
         await audit.record(
             self.conn, self.actor, AuditAction.CREATE, [Access("decision", created.id, placement.child_id)]
         )
@@ -178,7 +186,10 @@ class PlacementRepository:
         )
         found = [Decision.model_validate(dict(r)) for r in rows]
         await audit.record(
-            self.conn, self.actor, AuditAction.READ, [Access("decision", d.id, placement.child_id) for d in found]
+            self.conn,
+            self.actor,
+            AuditAction.READ,
+            [Access("decision", d.id, placement.child_id) for d in found],
         )
         return found
 
@@ -193,11 +204,13 @@ _ASSIGNMENT = """a.id, a.child_id, a.staff_id, s.name AS staff_name, a.assigned_
 class SocialWorkerRepository:
     """The child's responsible social worker (ansvarig socialsekreterare), with history."""
 
-    def __init__(self, conn: asyncpg.Connection, *, actor: Actor) -> None:
+    def __init__(self, conn: Connection, *, actor: Actor) -> None:
         self.conn = conn
         self.actor = actor
 
-    async def assign(self, *, child_id: uuid.UUID, assignment: SocialWorkerAssignmentIn) -> SocialWorkerAssignment:
+    async def assign(
+        self, *, child_id: uuid.UUID, assignment: SocialWorkerAssignmentIn
+    ) -> SocialWorkerAssignment:
         """Appoint a social worker from a date; the previous appointment ends the day before."""
         tenant = self.actor.municipality_id
         locked = await self.conn.fetchval(
@@ -209,7 +222,9 @@ class SocialWorkerRepository:
             "SELECT active FROM staff WHERE municipality_id = $1 AND id = $2", tenant, assignment.staff_id
         )
         if not staff_ok:
-            raise _field_error("body.staff_id", "Medarbetaren finns inte eller är inte aktiv", "unknown_staff")
+            raise _field_error(
+                "body.staff_id", "Medarbetaren finns inte eller är inte aktiv", "unknown_staff"
+            )
         current = await self.conn.fetchrow(
             """SELECT id, staff_id, assigned_from FROM social_worker_assignment
                 WHERE municipality_id = $1 AND child_id = $2 AND assigned_to IS NULL""",
@@ -237,16 +252,20 @@ class SocialWorkerRepository:
                 INSERT INTO social_worker_assignment (municipality_id, child_id, staff_id, assigned_from)
                 VALUES ($1, $2, $3, $4) RETURNING *
             )
-            SELECT {_ASSIGNMENT} FROM a JOIN staff s ON s.municipality_id = a.municipality_id AND s.id = a.staff_id
+            SELECT {_ASSIGNMENT}
+              FROM a JOIN staff s ON s.municipality_id = a.municipality_id AND s.id = a.staff_id
             """,
             tenant,
             child_id,
             assignment.staff_id,
             assignment.assigned_from,
         )
-        created = SocialWorkerAssignment.model_validate(dict(row))
+        created = SocialWorkerAssignment.model_validate(one(row))
         await audit.record(
-            self.conn, self.actor, AuditAction.CREATE, [Access("social_worker_assignment", created.id, child_id)]
+            self.conn,
+            self.actor,
+            AuditAction.CREATE,
+            [Access("social_worker_assignment", created.id, child_id)],
         )
         return created
 

@@ -6,15 +6,17 @@ import uuid
 
 import asyncpg
 
+from placement.database.pool import Connection
 from placement.errors import Conflict, NotFound
 from placement.models import Page, PageQuery, Staff, StaffIn
 from placement.pagination import decode_cursor, next_cursor
+from placement.repositories import one
 
 _COLUMNS = "id, name, email, org_unit, roles, active, created_at"
 
 
 class StaffRepository:
-    def __init__(self, conn: asyncpg.Connection, *, municipality_id: uuid.UUID) -> None:
+    def __init__(self, conn: Connection, *, municipality_id: uuid.UUID) -> None:
         self.conn = conn
         self.municipality_id = municipality_id
 
@@ -33,17 +35,19 @@ class StaffRepository:
             )
         except asyncpg.UniqueViolationError as error:
             raise Conflict(f"E-postadressen {staff.email} används redan av en annan medarbetare") from error
-        return Staff.model_validate(dict(row))
+        return Staff.model_validate(one(row))
 
     async def get(self, *, staff_id: uuid.UUID) -> Staff:
         row = await self.conn.fetchrow(
-            f"SELECT {_COLUMNS} FROM staff WHERE municipality_id = $1 AND id = $2", self.municipality_id, staff_id
+            f"SELECT {_COLUMNS} FROM staff WHERE municipality_id = $1 AND id = $2",
+            self.municipality_id,
+            staff_id,
         )
         if row is None:
             raise NotFound("Medarbetaren finns inte")
-        return Staff.model_validate(dict(row))
+        return Staff.model_validate(one(row))
 
-    async def list(self, *, page: PageQuery) -> Page[Staff]:
+    async def list_page(self, *, page: PageQuery) -> Page[Staff]:
         after = decode_cursor(page.cursor) if page.cursor else None
         rows = await self.conn.fetch(
             f"""

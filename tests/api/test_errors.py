@@ -24,13 +24,17 @@ async def problem(response: Any, status: int) -> dict[str, Any]:
 async def test_malformed_json_is_400(client: TestClient[Any, Any], as_officer: dict[str, str]) -> None:
     """A body that is not JSON is a 400 that says so, not a 500."""
     response = await client.post(
-        "/api/v1/children", data=b'{"name": "Alva", ', headers={**as_officer, "Content-Type": "application/json"}
+        "/api/v1/children",
+        data=b'{"name": "Alva", ',
+        headers={**as_officer, "Content-Type": "application/json"},
     )
     body = await problem(response, 400)
     assert "JSON" in body["detail"]
 
 
-async def test_body_that_is_not_json_content_is_415(client: TestClient[Any, Any], as_officer: dict[str, str]) -> None:
+async def test_body_that_is_not_json_content_is_415(
+    client: TestClient[Any, Any], as_officer: dict[str, str]
+) -> None:
     response = await client.post("/api/v1/children", data="name=Alva", headers=as_officer)
     await problem(response, 415)
 
@@ -54,7 +58,9 @@ async def test_wrong_method_is_405_with_allow(client: TestClient[Any, Any]) -> N
     assert response.headers["Allow"] == "GET"
 
 
-async def test_invalid_fields_are_422_naming_each(client: TestClient[Any, Any], as_officer: dict[str, str]) -> None:
+async def test_invalid_fields_are_422_naming_each(
+    client: TestClient[Any, Any], as_officer: dict[str, str]
+) -> None:
     """Each bad field is named with why, in Swedish; an invalid personnummer says so."""
     response = await client.post(
         "/api/v1/children",
@@ -72,7 +78,9 @@ async def test_invalid_fields_are_422_naming_each(client: TestClient[Any, Any], 
 
 async def test_invalid_query_is_422(client: TestClient[Any, Any], as_officer: dict[str, str]) -> None:
     body = await problem(await client.get("/api/v1/children?limit=0", headers=as_officer), 422)
-    assert body["errors"] == [{"field": "query.limit", "message": "Ska vara minst 1", "code": "greater_than_equal"}]
+    assert body["errors"] == [
+        {"field": "query.limit", "message": "Ska vara minst 1", "code": "greater_than_equal"}
+    ]
 
 
 async def test_bad_cursor_is_422(client: TestClient[Any, Any], as_officer: dict[str, str]) -> None:

@@ -1,0 +1,60 @@
+"""The schema agrees with the code: vocabularies match CHECK constraints; tenant keys lead every key."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+import pytest
+
+from placement.database.pool import Database
+from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
+
+TENANT_TABLES = ["staff", "child", "placement", "decision", "social_worker_assignment", "audit_event"]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "vocabulary"),
+    [
+        ("child", "sex", Sex),
+        ("placement", "form", PlacementForm),
+        ("placement", "legal_basis", LegalBasis),
+        ("placement", "end_reason", EndReason),
+        ("decision", "kind", DecisionKind),
+        ("staff", "roles", StaffRole),
+    ],
+)
+async def test_vocabulary_matches_check_constraint(
+    database: Database, table: str, column: str, vocabulary: type[StrEnum]
+) -> None:
+    async with database.transaction() as conn:
+        definitions = await conn.fetch(
+            """
+            SELECT pg_get_constraintdef(c.oid) AS def
+              FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+             WHERE t.relname = $1 AND c.contype = 'c'
+            """,
+            table,
+        )
+    constraint = next(
+        d["def"] for d in definitions if "ARRAY[" in d["def"] and re.search(rf"\b{column}\b", d["def"])
+    )
+    allowed = set(re.findall(r"'([a-z_0-9]+)'::text", constraint))
+    assert allowed == {member.value for member in vocabulary}
+
+
+@pytest.mark.parametrize("table", TENANT_TABLES)
+async def test_tenant_id_leads_primary_and_foreign_keys(database: Database, table: str) -> None:
+    """Room for row-level security: every key of a tenant table starts with municipality_id."""
+    async with database.transaction() as conn:
+        keys = await conn.fetch(
+            """
+            SELECT c.contype, (SELECT attname FROM pg_attribute
+                                WHERE attrelid = c.conrelid AND attnum = c.conkey[1]) AS first_column
+              FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+             WHERE t.relname = $1 AND c.contype IN ('p', 'f', 'u')
+            """,
+            table,
+        )
+    assert keys, table
+    assert {k["first_column"] for k in keys} == {"municipality_id"}

@@ -1,0 +1,166 @@
+"""The ``placement`` command as an operator uses it: real processes, real signals."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import URLError
+
+import pytest
+
+from placement import __version__
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "placement", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLACEMENT_") and k != "DATABASE_URL"}
+    env.update(extra)
+    return env
+
+
+def test_version() -> None:
+    result = run("version")
+    assert (result.returncode, result.stdout.strip()) == (0, __version__)
+
+
+def test_wrong_argument_is_one_line_and_exit_2() -> None:
+    result = run("serve", "--port", "many")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("placement: argument --port: invalid int value")
+
+
+def test_unreachable_database_is_one_line_and_exit_1() -> None:
+    env = clean_env(
+        DATABASE_URL="postgresql://nobody@127.0.0.1:9/none", PLACEMENT_DB_CONNECT_PATIENCE_S="0.5"
+    )
+    result = run("migrate", env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("placement: Databasen svarar inte")
+
+
+def test_bad_setting_is_one_line_and_exit_1() -> None:
+    result = run("version", env=clean_env(PLACEMENT_PORT="seventy"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("placement: ogiltig inställning port")
+
+
+def test_demo_against_external_database_needs_explicit_consent() -> None:
+    """Demo mode trusts sign-in headers, so it is refused against a real server unless asked for."""
+    result = run("serve", "--demo", env=clean_env(DATABASE_URL="postgresql://nobody@127.0.0.1:9/none"))
+    assert result.returncode == 1
+    assert "--allow-demo-on-external-database" in result.stderr
+
+
+def test_municipality_add_rejects_bad_kommunkod(tmp_path: Path) -> None:
+    result = run("municipality", "add", "18", "Kort", env=clean_env(PLACEMENT_DATA_DIR=str(tmp_path)))
+    assert result.returncode == 1
+    assert result.stderr.strip() == "placement: Ogiltig kommunkod: ska vara fyra siffror, t.ex. 0180"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def get_json(url: str, headers: dict[str, str] | None = None) -> tuple[int, object]:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback URL built here
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+        return response.status, json.loads(response.read())
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[object]:
+    """Starts ``placement serve --demo`` on the embedded database; yields a starter."""
+    processes: list[subprocess.Popen[str]] = []
+
+    def start() -> tuple[subprocess.Popen[str], str]:
+        port = free_port()
+        env = clean_env(PLACEMENT_DATA_DIR=str(tmp_path / "data"), PLACEMENT_LOG_FORMAT="json")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "placement", "serve", "--demo", "--port", str(port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        processes.append(process)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise AssertionError(f"serve exited early: {process.communicate()[1]}")
+            try:
+                if get_json(f"{base}/ready")[0] == 200:
+                    return process, base
+            except (URLError, ConnectionError):
+                time.sleep(0.2)
+        raise AssertionError("serve did not become ready in 60 s")
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+def postmaster_running(pgdata: Path) -> bool:
+    pid_file = pgdata / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    pid = int(pid_file.read_text().splitlines()[0])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_serve_stops_on_sigterm_and_keeps_its_data(served: object, tmp_path: Path) -> None:
+    """SIGTERM stops the service and its embedded database; a restart finds the same data, and
+    starting with --demo again does not duplicate the demo data."""
+    pgdata = tmp_path / "data" / "pgdata"
+    process, base = served()  # type: ignore[operator]
+    assert get_json(f"{base}/health") == (200, {"status": "ok", "version": __version__})
+    _, first = get_json(f"{base}/api/v1/children?limit=200", {"X-Municipality": "0000"})
+    children = {c["id"] for c in first["items"]}  # type: ignore[index]
+    assert len(children) == 12
+    assert postmaster_running(pgdata)
+
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert not postmaster_running(pgdata)
+
+    process, base = served()  # type: ignore[operator]
+    _, again = get_json(f"{base}/api/v1/children?limit=200", {"X-Municipality": "0000"})
+    assert {c["id"] for c in again["items"]} == children  # type: ignore[index]
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert not postmaster_running(pgdata)
+    log_lines = [json.loads(line) for line in stderr.splitlines()]
+    assert {"serving", "stopping", "embedded_postgres_stopped"} <= {line["event"] for line in log_lines}
