@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from placement import __version__
+from placement.database import roles
 from placement.database.migrator import migrate
 from placement.database.pool import Connection, connect_with_retry
 from placement.demo import load_demo
@@ -25,7 +27,7 @@ from placement.errors import PlacementError
 from placement.logs import configure_logging
 from placement.models import MunicipalityIn
 from placement.repositories.municipalities import MunicipalityRepository
-from placement.runtime import database_url
+from placement.runtime import database_urls
 from placement.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -53,6 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="permit --demo against DATABASE_URL (demo mode trusts sign-in headers)",
     )
+
+    setup = commands.add_parser(
+        "setup-database",
+        help="create the service's roles and database on your own server (run once, as a superuser)",
+    )
+    setup.add_argument(
+        "admin_url", help="a superuser URL of the server, e.g. postgresql://postgres@dbhost/postgres"
+    )
+    setup.add_argument("--database", default="placement", help="database to create (default: placement)")
 
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("demo", help="load the synthetic demo municipality (idempotent)")
@@ -101,11 +112,13 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "serve":
         return await _serve(args, settings)
+    if args.command == "setup-database":
+        return await _setup_database(args, settings)
     if args.command == "municipality" and args.action == "add":
         # Validate before bringing a database up for nothing.
         args.municipality = MunicipalityIn(kommunkod=args.kommunkod, name=args.name)
-    async with database_url(settings) as url:
-        conn = await connect_with_retry(url, patience_s=settings.db_connect_patience_s)
+    async with database_urls(settings) as urls:
+        conn = await connect_with_retry(urls.owner, patience_s=settings.db_connect_patience_s)
         try:
             if args.command == "migrate":
                 applied = await migrate(conn)
@@ -118,6 +131,27 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _municipality(args, conn)
         finally:
             await conn.close()
+    return 0
+
+
+async def _setup_database(args: argparse.Namespace, settings: Settings) -> int:
+    """Roles and database on an existing server; passwords come from the environment, never argv."""
+    owner_password = os.environ.get("PLACEMENT_OWNER_PASSWORD")
+    app_password = os.environ.get("PLACEMENT_APP_PASSWORD")
+    admin = await connect_with_retry(args.admin_url, patience_s=settings.db_connect_patience_s)
+    try:
+        await roles.bootstrap(
+            admin, database=args.database, owner_password=owner_password, app_password=app_password
+        )
+    finally:
+        await admin.close()
+    print(
+        f"Roller och databas klara. Ange:\n"
+        f"  DATABASE_URL={roles.with_login(args.admin_url, user=roles.APP_ROLE, database=args.database)}\n"
+        f"  PLACEMENT_MIGRATION_DATABASE_URL="
+        f"{roles.with_login(args.admin_url, user=roles.OWNER_ROLE, database=args.database)}\n"
+        "(med lösenorden i PLACEMENT_APP_PASSWORD och PLACEMENT_OWNER_PASSWORD insatta)"
+    )
     return 0
 
 
@@ -145,8 +179,8 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_ERROR
     host = args.host or settings.host
     port = settings.port if args.port is None else args.port
-    async with database_url(settings) as url:
-        conn = await connect_with_retry(url, patience_s=settings.db_connect_patience_s)
+    async with database_urls(settings) as urls:
+        conn = await connect_with_retry(urls.owner, patience_s=settings.db_connect_patience_s)
         try:
             if settings.migrate_on_start and not args.no_migrate:
                 await migrate(conn)
@@ -156,7 +190,7 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await conn.close()
 
-        runner = web.AppRunner(create_app(settings, dsn=url), access_log=None)
+        runner = web.AppRunner(create_app(settings, dsn=urls.service), access_log=None)
         await runner.setup()
         try:
             site = web.TCPSite(runner, host, port)

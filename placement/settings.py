@@ -31,6 +31,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "PLACEMENT_DATABASE_URL"),
         description="PostgreSQL server to use. Unset: an embedded server in data_dir.",
     )
+    migration_database_url: PostgresDsn | None = Field(
+        default=None,
+        description="Where migrations run, as the role that owns the tables. Unset: DATABASE_URL.",
+    )
     data_dir: Path = Field(
         default_factory=_default_data_dir,
         description="Where the embedded PostgreSQL keeps its data between runs.",

@@ -1,6 +1,7 @@
 """Test fixtures: a real PostgreSQL, a fresh database per test session, a real HTTP server on loopback.
 
-The server is the one named by ``DATABASE_URL`` when it is set (its user needs CREATEDB), otherwise
+The server is the one named by ``DATABASE_URL`` when it is set (a superuser URL: the tests create
+the service's roles and their own databases), otherwise
 an embedded server started in a temporary directory. Each session creates its own database and
 drops it at the end; each test starts from empty tables, so tests do not depend on each other.
 """
@@ -9,15 +10,17 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from placement.api.app import create_app
+from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
 from placement.database.migrator import migrate
 from placement.database.pool import Database
@@ -25,41 +28,58 @@ from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import Settings
 
 
-def with_database(url: str, name: str) -> str:
-    """The same server URL, naming another database."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+@dataclass(frozen=True)
+class SessionDatabase:
+    """One test database and the ways to connect to it."""
+
+    admin: str  # a superuser: for emptying tables and looking past row-level security in assertions
+    owner: str  # placement_owner: owns the tables, runs migrations
+    service: str  # placement_app: what the service connects as
 
 
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A URL of a maintenance database on the PostgreSQL server the tests use."""
+    """A superuser URL of a maintenance database on the PostgreSQL server the tests use."""
     external = os.environ.get("DATABASE_URL")
     if external:
         yield external
         return
     embedded = EmbeddedPostgres(Path(tmp_path_factory.mktemp("embedded")) / "pgdata")
-    embedded.start()
+    url = embedded.start()
     try:
-        yield embedded.admin_url()
+        yield url
     finally:
         embedded.stop()
 
 
+MakeDatabase = Callable[[], Awaitable[SessionDatabase]]
+
+
 @pytest.fixture(scope="session")
-async def make_database(server_url: str) -> AsyncIterator[object]:
-    """A factory of empty databases on the test server, all dropped at the end of the session."""
+async def make_database(server_url: str) -> AsyncIterator[MakeDatabase]:
+    """A factory of empty databases owned by placement_owner, all dropped at the end of the session.
+
+    The roles are created as in production (``placement.database.roles.bootstrap``). On a server
+    that asks for passwords, set PLACEMENT_TEST_ROLE_PASSWORD and the roles get that password.
+    """
+    password = os.environ.get("PLACEMENT_TEST_ROLE_PASSWORD")
     created: list[str] = []
 
-    async def make() -> str:
+    async def make() -> SessionDatabase:
         name = f"placement_test_{uuid.uuid4().hex[:12]}"
         admin = await asyncpg.connect(server_url)
         try:
-            await admin.execute(f'CREATE DATABASE "{name}"')
+            await roles.bootstrap(admin, database=name, owner_password=password, app_password=password)
         finally:
             await admin.close()
         created.append(name)
-        return with_database(server_url, name)
+        return SessionDatabase(
+            admin=roles.with_login(
+                server_url, user=_user(server_url), password=_password(server_url), database=name
+            ),
+            owner=roles.with_login(server_url, user=roles.OWNER_ROLE, password=password, database=name),
+            service=roles.with_login(server_url, user=roles.APP_ROLE, password=password, database=name),
+        )
 
     yield make
     admin = await asyncpg.connect(server_url)
@@ -70,35 +90,53 @@ async def make_database(server_url: str) -> AsyncIterator[object]:
         await admin.close()
 
 
+def _user(url: str) -> str:
+    return unquote(urlsplit(url).username or "postgres")
+
+
+def _password(url: str) -> str | None:
+    password = urlsplit(url).password
+    return unquote(password) if password else None
+
+
 @pytest.fixture(scope="session")
-async def dsn(make_database: object) -> str:
-    """The session's migrated database."""
-    url: str = await make_database()  # type: ignore[operator]
-    conn = await asyncpg.connect(url)
+async def test_database(make_database: MakeDatabase) -> SessionDatabase:
+    """The session's database, migrated as its owner."""
+    urls = await make_database()
+    conn = await asyncpg.connect(urls.owner)
     try:
         await migrate(conn)
     finally:
         await conn.close()
-    return url
+    return urls
 
 
 @pytest.fixture(scope="session")
-async def database(dsn: str) -> AsyncIterator[Database]:
-    db = await Database.connect(dsn)
+async def database(test_database: SessionDatabase) -> AsyncIterator[Database]:
+    """The service's own pool: connected as placement_app, under row-level security."""
+    db = await Database.connect(test_database.service)
+    yield db
+    await db.close()
+
+
+@pytest.fixture(scope="session")
+async def admin_database(test_database: SessionDatabase) -> AsyncIterator[Database]:
+    db = await Database.connect(test_database.admin, max_size=2)
     yield db
     await db.close()
 
 
 @pytest.fixture
-async def db(database: Database) -> Database:
-    """The session database with every table emptied: each test starts from nothing."""
-    async with database.transaction() as conn:
+async def db(admin_database: Database) -> Database:
+    """A superuser pool on the session database with every table emptied: each test starts from
+    nothing. Tests use it to arrange data and to look at what the service wrote."""
+    async with admin_database.transaction() as conn:
         tables = await conn.fetch(
             "SELECT quote_ident(tablename) AS t FROM pg_tables "
             "WHERE schemaname = current_schema() AND tablename <> 'schema_migration'"
         )
         await conn.execute(f"TRUNCATE {', '.join(r['t'] for r in tables)} CASCADE")
-    return database
+    return admin_database
 
 
 @pytest.fixture(scope="session")
@@ -107,8 +145,10 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def _session_client(dsn: str, settings: Settings) -> AsyncIterator[TestClient[object, object]]:
-    server = TestServer(create_app(settings, dsn=dsn), host="127.0.0.1")
+async def _session_client(
+    test_database: SessionDatabase, settings: Settings
+) -> AsyncIterator[TestClient[object, object]]:
+    server = TestServer(create_app(settings, dsn=test_database.service), host="127.0.0.1")
     async with TestClient(server) as test_client:
         yield test_client
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.error import URLError
 
+import asyncpg
 import pytest
 
 from placement import __version__
@@ -164,3 +165,24 @@ def test_serve_stops_on_sigterm_and_keeps_its_data(served: object, tmp_path: Pat
     assert not postmaster_running(pgdata)
     log_lines = [json.loads(line) for line in stderr.splitlines()]
     assert {"serving", "stopping", "embedded_postgres_stopped"} <= {line["event"] for line in log_lines}
+
+
+async def test_setup_database_creates_roles_and_database(server_url: str) -> None:
+    """An operator with a superuser URL gets the roles, a database owned by placement_owner, and
+    the two URLs to configure; running it again changes nothing."""
+    name = f"placement_setup_{os.getpid()}"
+    for _ in range(2):
+        result = run("setup-database", server_url, "--database", name, env=clean_env())
+        assert result.returncode == 0, result.stderr
+        assert "placement_app@" in result.stdout
+        assert f"/{name}" in result.stdout
+
+    admin = await asyncpg.connect(server_url)
+    try:
+        owner = await admin.fetchval(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", name
+        )
+        await admin.execute(f'DROP DATABASE "{name}"')
+    finally:
+        await admin.close()
+    assert owner == "placement_owner"

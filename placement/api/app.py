@@ -15,6 +15,7 @@ from placement.api.routing import EndpointRegistry, add_routes
 from placement.api.signin import authenticate
 from placement.api.state import DATABASE, OPENAPI, SETTINGS, TEMPLATES
 from placement.database.pool import Database
+from placement.database.roles import verify_service_role
 from placement.settings import Settings
 
 
@@ -41,9 +42,19 @@ def create_app(settings: Settings, *, dsn: str) -> web.Application:
     app[OPENAPI] = build_openapi(registry, title="Placeringskontroll", version=__version__)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
-        app[DATABASE] = await Database.connect(
-            dsn, min_size=settings.db_pool_min_size, max_size=settings.db_pool_max_size
+        database = await Database.connect(
+            dsn,
+            min_size=settings.db_pool_min_size,
+            max_size=settings.db_pool_max_size,
+            patience_s=settings.db_connect_patience_s,
         )
+        try:
+            async with database.pool.acquire() as conn:
+                await verify_service_role(conn)
+        except BaseException:
+            await database.close()
+            raise
+        app[DATABASE] = database
         yield
         await app[DATABASE].close()
 

@@ -29,7 +29,7 @@ class EmbeddedPostgres:
         self._server: Any = None
 
     def start(self) -> str:
-        """Start (or attach to) the server and return the URL of the service's database."""
+        """Start (or attach to) the server; return a superuser URL of its maintenance database."""
         with warnings.catch_warnings():
             # platformdirs warns when XDG_RUNTIME_DIR is unset (services, CI); the library then uses /tmp.
             warnings.simplefilter("ignore")
@@ -49,19 +49,7 @@ class EmbeddedPostgres:
                 f"Den inbyggda databasen kunde inte startas i {self.pgdata}: {error}"
             ) from error
         log.info("embedded_postgres_started", pgdata=str(self.pgdata))
-        self._ensure_database()
-        return str(self._server.get_uri(DATABASE_NAME))
-
-    def admin_url(self) -> str:
-        """URL of the server's maintenance database (for creating and dropping databases)."""
         return str(self._server.get_uri("postgres"))
-
-    def _ensure_database(self) -> None:
-        exists = self._server.psql(
-            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"  # noqa: S608 - constant
-        )
-        if "(1 row)" not in exists:
-            self._server.psql(f"CREATE DATABASE {DATABASE_NAME};")
 
     def stop(self) -> None:
         """Stop the server if this process was the last one using it."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -11,6 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from placement.api.app import create_app, templates
 from placement.api.middleware import error_middleware, request_context
 from placement.settings import Settings
+from tests.conftest import MakeDatabase
 
 
 async def test_health(client: TestClient[Any, Any]) -> None:
@@ -25,11 +25,11 @@ async def test_ready_when_migrated(client: TestClient[Any, Any]) -> None:
 
 
 async def test_not_ready_while_migrations_are_pending(
-    make_database: Callable[[], Awaitable[str]], settings: Settings
+    make_database: MakeDatabase, settings: Settings
 ) -> None:
     """A reachable but unmigrated database is not ready: /ready says what is missing."""
     empty = await make_database()
-    async with TestClient(TestServer(create_app(settings, dsn=empty), host="127.0.0.1")) as fresh:
+    async with TestClient(TestServer(create_app(settings, dsn=empty.service), host="127.0.0.1")) as fresh:
         response = await fresh.get("/ready")
         assert response.status == 503
         assert response.content_type == "application/problem+json"

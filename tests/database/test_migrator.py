@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
@@ -10,8 +9,7 @@ import pytest
 
 from placement.database.migrator import load_migrations, migrate
 from placement.errors import MigrationFailed
-
-MakeDatabase = Callable[[], Awaitable[str]]
+from tests.conftest import MakeDatabase
 
 
 async def tables(conn: asyncpg.Connection) -> set[str]:
@@ -21,7 +19,7 @@ async def tables(conn: asyncpg.Connection) -> set[str]:
 
 async def test_from_empty_then_rerun_is_idempotent(make_database: MakeDatabase) -> None:
     """An empty database gets every migration; a second run applies nothing and changes nothing."""
-    conn = await asyncpg.connect(await make_database())
+    conn = await asyncpg.connect((await make_database()).owner)
     try:
         applied = await migrate(conn)
         assert [m.version for m in applied] == [m.version for m in load_migrations()]
@@ -53,7 +51,7 @@ async def test_failed_migration_leaves_database_as_it_was(
     """A failing file is rolled back whole, named in the error; earlier files stay applied."""
     write(tmp_path, "V001__first.sql", "CREATE TABLE first_table (id int);")
     write(tmp_path, "V002__broken.sql", "CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;")
-    conn = await asyncpg.connect(await make_database())
+    conn = await asyncpg.connect((await make_database()).owner)
     try:
         with pytest.raises(MigrationFailed) as raised:
             await migrate(conn, load_migrations(tmp_path))  # type: ignore[arg-type]
@@ -67,7 +65,7 @@ async def test_failed_migration_leaves_database_as_it_was(
 
 async def test_changed_applied_migration_is_refused(make_database: MakeDatabase, tmp_path: Path) -> None:
     write(tmp_path, "V001__first.sql", "CREATE TABLE first_table (id int);")
-    conn = await asyncpg.connect(await make_database())
+    conn = await asyncpg.connect((await make_database()).owner)
     try:
         await migrate(conn, load_migrations(tmp_path))  # type: ignore[arg-type]
         write(tmp_path, "V001__first.sql", "CREATE TABLE first_table (id bigint);")
