@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import os
 import signal
 import sys
+import uuid
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -21,14 +23,16 @@ from pydantic import ValidationError
 from placement import __version__
 from placement.database import roles
 from placement.database.migrator import migrate
-from placement.database.pool import Connection, connect_with_retry
+from placement.database.pool import TENANT_SETTING, Connection, connect_with_retry
 from placement.demo import load_demo
-from placement.errors import PlacementError
+from placement.errors import BadRequest, NotFound, PlacementError
 from placement.logs import configure_logging
 from placement.models import MunicipalityIn
+from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.runtime import database_urls
 from placement.settings import Settings
+from placement.vocabulary import StaffRole
 
 log = structlog.get_logger(__name__)
 
@@ -68,6 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("demo", help="load the synthetic demo municipality (idempotent)")
     commands.add_parser("version", help="print the version")
+
+    token = commands.add_parser("token", help="manage API tokens for integrations")
+    token_commands = token.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    create = token_commands.add_parser("create", help="create a token; it is printed once")
+    create.add_argument("kommunkod", help="the municipality the token acts for")
+    create.add_argument("name", help="what uses the token, e.g. 'Verksamhetssystemet'")
+    create.add_argument(
+        "--role", action="append", required=True, choices=[r.value for r in StaffRole], help="repeat for more"
+    )
+    create.add_argument("--days", type=int, default=90, help="days until it expires (default 90)")
+    listing = token_commands.add_parser("list", help="list a municipality's tokens")
+    listing.add_argument("kommunkod")
+    revoke = token_commands.add_parser("revoke", help="revoke a token at once")
+    revoke.add_argument("kommunkod")
+    revoke.add_argument("token_id", type=uuid.UUID, help="the token's id (from list)")
 
     municipality = commands.add_parser("municipality", help="manage municipalities (tenants)")
     municipality_commands = municipality.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -129,6 +148,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 print("Demodata inlästa" if result.created else "Demodata fanns redan; inget ändrat")
             elif args.command == "municipality":
                 return await _municipality(args, conn)
+            elif args.command == "token":
+                return await _token(args, conn)
         finally:
             await conn.close()
     return 0
@@ -152,6 +173,41 @@ async def _setup_database(args: argparse.Namespace, settings: Settings) -> int:
         f"{roles.with_login(args.admin_url, user=roles.OWNER_ROLE, database=args.database)}\n"
         "(med lösenorden i PLACEMENT_APP_PASSWORD och PLACEMENT_OWNER_PASSWORD insatta)"
     )
+    return 0
+
+
+async def _token(args: argparse.Namespace, conn: Connection) -> int:
+    municipality = await MunicipalityRepository(conn).by_kommunkod(kommunkod=args.kommunkod)
+    if municipality is None:
+        raise NotFound(f"Kommunen {args.kommunkod} finns inte")
+    async with conn.transaction():
+        await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality.id))
+        tokens = ApiTokenRepository(conn, municipality_id=municipality.id)
+        if args.action == "create":
+            if not 1 <= args.days <= 366:
+                raise BadRequest("--days ska vara mellan 1 och 366")
+            created, secret = await tokens.create(
+                kommunkod=municipality.kommunkod,
+                name=args.name,
+                roles=frozenset(StaffRole(r) for r in args.role),
+                valid_for=dt.timedelta(days=args.days),
+            )
+            print(secret)
+            print(
+                f"(id {created.id}, giltig till {created.expires_at:%Y-%m-%d}; visas bara nu)",
+                file=sys.stderr,
+            )
+        elif args.action == "list":
+            for t in await tokens.all():
+                state = (
+                    f"återkallad {t.revoked_at:%Y-%m-%d}"
+                    if t.revoked_at
+                    else f"giltig till {t.expires_at:%Y-%m-%d}"
+                )
+                print(f"{t.id}  {t.name}  {','.join(sorted(t.roles))}  {state}")
+        else:
+            await tokens.revoke(token_id=args.token_id)
+            print(f"Token {args.token_id} är återkallad")
     return 0
 
 

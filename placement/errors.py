@@ -34,6 +34,12 @@ class Unauthorized(PlacementError):
     title = "Inloggning krävs"
 
 
+class Forbidden(PlacementError):
+    status = 403
+    type = "/problems/forbidden"
+    title = "Åtkomst nekad"
+
+
 class NotFound(PlacementError):
     status = 404
     type = "/problems/not-found"

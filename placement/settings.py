@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Self
 
 import platformdirs
-from pydantic import AliasChoices, Field, PostgresDsn
+from pydantic import AliasChoices, AnyHttpUrl, Field, PostgresDsn, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,10 +45,21 @@ class Settings(BaseSettings):
     log_format: LogFormat = Field(default=LogFormat.CONSOLE, description="json or console.")
     log_level: str = Field(default="info", pattern=r"^(debug|info|warning|error)$")
     demo: bool = Field(default=False, description="Load the synthetic demo municipality at start.")
-    dev_sign_in: bool = Field(
-        default=False,
-        description="Trust the X-Municipality header as sign-in. Development and tests only; on in demo.",
+    oidc_issuer: str | None = Field(
+        default=None, description="Expected iss of the identity provider's tokens."
     )
+    oidc_audience: str | None = Field(default=None, description="Expected aud: this service's client id.")
+    oidc_jwks_url: AnyHttpUrl | None = Field(
+        default=None, description="Where the provider publishes its keys."
+    )
+    oidc_jwks_file: Path | None = Field(default=None, description="The provider's keys as a JWKS file.")
+    oidc_municipality_claim: str = Field(default="kommunkod", description="Claim naming the municipality.")
+    oidc_roles_claim: str = Field(default="roles", description="Claim listing the person's roles.")
+    oidc_subject_claim: str = Field(default="sub", description="Claim naming the person in the audit log.")
+    oidc_email_claim: str = Field(default="email", description="Claim matched to a staff member's e-mail.")
+    oidc_algorithms: list[str] = Field(default=["RS256", "ES256"], description="Accepted signing algorithms.")
+    oidc_leeway_s: int = Field(default=30, ge=0, le=300, description="Clock skew allowed on exp and nbf.")
+    oidc_jwks_cache_s: int = Field(default=300, ge=10, description="How long fetched keys are trusted.")
     migrate_on_start: bool = Field(default=True, description="Apply pending migrations when serving.")
     db_connect_patience_s: float = Field(
         default=10.0, gt=0, description="How long to keep trying to reach the database at start."
@@ -60,9 +72,19 @@ class Settings(BaseSettings):
         """True when the service runs its own PostgreSQL instead of a configured server."""
         return self.database_url is None
 
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Self:
+        given = [self.oidc_issuer, self.oidc_audience, self.oidc_jwks_url or self.oidc_jwks_file]
+        if any(given) and not all(given):
+            raise ValueError(
+                "OIDC sign-in needs PLACEMENT_OIDC_ISSUER, PLACEMENT_OIDC_AUDIENCE and "
+                "PLACEMENT_OIDC_JWKS_URL or PLACEMENT_OIDC_JWKS_FILE"
+            )
+        return self
+
     @property
-    def dev_sign_in_enabled(self) -> bool:
-        return self.dev_sign_in or self.demo
+    def oidc_enabled(self) -> bool:
+        return self.oidc_issuer is not None
 
     @property
     def pgdata(self) -> Path:

@@ -1,7 +1,8 @@
 """Controlled vocabularies of the placement core, with their Swedish labels.
 
 Pure: imported by checks/ and followup/ as well as by the service. The values are stored in the
-database (CHECK constraints in the migrations hold the same lists; a test compares them).
+database (CHECK constraints in the migrations hold the same lists; a test compares them), and
+every value has a Swedish label for pages and reports (:func:`label`; a test checks coverage).
 """
 
 from __future__ import annotations
@@ -9,61 +10,90 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class LabelledEnum(StrEnum):
-    """A StrEnum whose members carry a Swedish label for pages and reports."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> LabelledEnum:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    UNSPECIFIED = "unspecified"
 
 
-class Sex(LabelledEnum):
-    FEMALE = "female", "flicka"
-    MALE = "male", "pojke"
-    UNSPECIFIED = "unspecified", "ej angivet"
+class PlacementForm(StrEnum):
+    FAMILJEHEM = "familjehem"
+    JOURHEM = "jourhem"
+    HVB = "hvb"
+    STODBOENDE = "stodboende"
+    LSS_BOENDE = "lss_boende"
+    SIS = "sis"
 
 
-class PlacementForm(LabelledEnum):
-    FAMILJEHEM = "familjehem", "familjehem"
-    JOURHEM = "jourhem", "jourhem"
-    HVB = "hvb", "hem för vård eller boende (HVB)"
-    STODBOENDE = "stodboende", "stödboende"
-    LSS_BOENDE = "lss_boende", "bostad med särskild service för barn (9 § 8 LSS)"
-    SIS = "sis", "särskilt ungdomshem (SiS)"
+class LegalBasis(StrEnum):
+    SOL = "sol"
+    LVU_2 = "lvu_2"
+    LVU_3 = "lvu_3"
+    LSS = "lss"
 
 
-class LegalBasis(LabelledEnum):
-    SOL = "sol", "socialtjänstlagen (frivillig placering)"
-    LVU_2 = "lvu_2", "2 § LVU (miljön)"
-    LVU_3 = "lvu_3", "3 § LVU (eget beteende)"
-    LSS = "lss", "LSS"
+class EndReason(StrEnum):
+    PLANNED = "planned"
+    MOVE = "move"
+    UNPLANNED = "unplanned"
 
 
-class EndReason(LabelledEnum):
-    PLANNED = "planned", "planerat avslut"
-    MOVE = "move", "omplacering"
-    UNPLANNED = "unplanned", "oplanerat avslut"
+class DecisionKind(StrEnum):
+    PLACEMENT_SOL = "placement_sol"
+    PLACEMENT_LVU = "placement_lvu"
+    IMMEDIATE_CUSTODY_LVU = "immediate_custody_lvu"
+    LSS_HOUSING = "lss_housing"
+    OVERVAGANDE = "overvagande"
+    OMPROVNING = "omprovning"
+    EXTENSION = "extension"
+    TERMINATION = "termination"
 
 
-class DecisionKind(LabelledEnum):
-    PLACEMENT_SOL = "placement_sol", "placering enligt SoL"
-    PLACEMENT_LVU = "placement_lvu", "placering under vård enligt LVU"
-    IMMEDIATE_CUSTODY_LVU = "immediate_custody_lvu", "omedelbart omhändertagande enligt LVU"
-    LSS_HOUSING = "lss_housing", "bostad med särskild service enligt LSS"
-    OVERVAGANDE = "overvagande", "övervägande"
-    OMPROVNING = "omprovning", "omprövning"
-    EXTENSION = "extension", "förlängning"
-    TERMINATION = "termination", "upphörande"
+class StaffRole(StrEnum):
+    PLACERINGSSTOD = "placeringsstod"
+    SOCIALSEKRETERARE = "socialsekreterare"
+    TEAMLEDARE = "teamledare"
+    UPPHANDLARE = "upphandlare"
+    GRANSKARE = "granskare"
+    ADMINISTRATOR = "administrator"
 
 
-class StaffRole(LabelledEnum):
-    PLACERINGSSTOD = "placeringsstod", "placeringsstöd"
-    SOCIALSEKRETERARE = "socialsekreterare", "socialsekreterare"
-    TEAMLEDARE = "teamledare", "teamledare/enhetschef"
-    UPPHANDLARE = "upphandlare", "upphandlare"
-    GRANSKARE = "granskare", "granskare"
-    ADMINISTRATOR = "administrator", "administratör"
+VOCABULARIES: tuple[type[StrEnum], ...] = (Sex, PlacementForm, LegalBasis, EndReason, DecisionKind, StaffRole)
+
+_LABELS: dict[StrEnum, str] = {
+    Sex.FEMALE: "flicka",
+    Sex.MALE: "pojke",
+    Sex.UNSPECIFIED: "ej angivet",
+    PlacementForm.FAMILJEHEM: "familjehem",
+    PlacementForm.JOURHEM: "jourhem",
+    PlacementForm.HVB: "hem för vård eller boende (HVB)",
+    PlacementForm.STODBOENDE: "stödboende",
+    PlacementForm.LSS_BOENDE: "bostad med särskild service för barn (9 § 8 LSS)",
+    PlacementForm.SIS: "särskilt ungdomshem (SiS)",
+    LegalBasis.SOL: "socialtjänstlagen (frivillig placering)",
+    LegalBasis.LVU_2: "2 § LVU (miljön)",
+    LegalBasis.LVU_3: "3 § LVU (eget beteende)",
+    LegalBasis.LSS: "LSS",
+    EndReason.PLANNED: "planerat avslut",
+    EndReason.MOVE: "omplacering",
+    EndReason.UNPLANNED: "oplanerat avslut",
+    DecisionKind.PLACEMENT_SOL: "placering enligt SoL",
+    DecisionKind.PLACEMENT_LVU: "placering under vård enligt LVU",
+    DecisionKind.IMMEDIATE_CUSTODY_LVU: "omedelbart omhändertagande enligt LVU",
+    DecisionKind.LSS_HOUSING: "bostad med särskild service enligt LSS",
+    DecisionKind.OVERVAGANDE: "övervägande",
+    DecisionKind.OMPROVNING: "omprövning",
+    DecisionKind.EXTENSION: "förlängning",
+    DecisionKind.TERMINATION: "upphörande",
+    StaffRole.PLACERINGSSTOD: "placeringsstöd",
+    StaffRole.SOCIALSEKRETERARE: "socialsekreterare",
+    StaffRole.TEAMLEDARE: "teamledare/enhetschef",
+    StaffRole.UPPHANDLARE: "upphandlare",
+    StaffRole.GRANSKARE: "granskare",
+    StaffRole.ADMINISTRATOR: "administratör",
+}
+
+
+def label(value: StrEnum) -> str:
+    """The Swedish label of a vocabulary value."""
+    return _LABELS[value]

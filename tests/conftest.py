@@ -8,6 +8,7 @@ drops it at the end; each test starts from empty tables, so tests do not depend 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -24,8 +25,10 @@ from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
 from placement.database.migrator import migrate
 from placement.database.pool import Database
+from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import Settings
+from placement.vocabulary import StaffRole
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ async def db(admin_database: Database) -> Database:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(dev_sign_in=True, demo=False, db_pool_max_size=4)
+    return Settings(demo=False, db_pool_max_size=4)
 
 
 @pytest.fixture(scope="session")
@@ -167,7 +170,29 @@ async def municipality(db: Database) -> str:
     return created.kommunkod
 
 
+async def api_token(db: Database, kommunkod: str, *roles: StaffRole, name: str = "Test") -> str:
+    """A real API token of the municipality with these roles, as a client would hold it."""
+    async with db.transaction() as conn:
+        municipality = await MunicipalityRepository(conn).by_kommunkod(kommunkod=kommunkod)
+        assert municipality is not None
+        await conn.execute("SELECT set_config('placement.municipality_id', $1, true)", str(municipality.id))
+        _, token = await ApiTokenRepository(conn, municipality_id=municipality.id).create(
+            kommunkod=kommunkod, name=name, roles=frozenset(roles), valid_for=dt.timedelta(hours=1)
+        )
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture
-def as_officer(municipality: str) -> dict[str, str]:
-    """Headers that sign in (development sign-in) as an officer of the test municipality."""
-    return {"X-Municipality": municipality, "X-Actor": "Olle Officer"}
+async def as_officer(db: Database, municipality: str) -> dict[str, str]:
+    """Headers that sign in as a placement officer (placeringsstöd) of the test municipality."""
+    return bearer(await api_token(db, municipality, StaffRole.PLACERINGSSTOD, name="Olle Officer"))
+
+
+@pytest.fixture
+async def as_admin(db: Database, municipality: str) -> dict[str, str]:
+    """Headers that sign in as the test municipality's administrator (staff, settings; no child data)."""
+    return bearer(await api_token(db, municipality, StaffRole.ADMINISTRATOR, name="Anna Admin"))

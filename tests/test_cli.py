@@ -146,7 +146,7 @@ def test_serve_stops_on_sigterm_and_keeps_its_data(served: object, tmp_path: Pat
     pgdata = tmp_path / "data" / "pgdata"
     process, base = served()  # type: ignore[operator]
     assert get_json(f"{base}/health") == (200, {"status": "ok", "version": __version__})
-    _, first = get_json(f"{base}/api/v1/children?limit=200", {"X-Municipality": "0000"})
+    _, first = get_json(f"{base}/api/v1/children?limit=200", {"X-Demo-User": "petra@demo.invalid"})
     children = {c["id"] for c in first["items"]}  # type: ignore[index]
     assert len(children) == 12
     assert postmaster_running(pgdata)
@@ -157,7 +157,7 @@ def test_serve_stops_on_sigterm_and_keeps_its_data(served: object, tmp_path: Pat
     assert not postmaster_running(pgdata)
 
     process, base = served()  # type: ignore[operator]
-    _, again = get_json(f"{base}/api/v1/children?limit=200", {"X-Municipality": "0000"})
+    _, again = get_json(f"{base}/api/v1/children?limit=200", {"X-Demo-User": "petra@demo.invalid"})
     assert {c["id"] for c in again["items"]} == children  # type: ignore[index]
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
@@ -186,3 +186,25 @@ async def test_setup_database_creates_roles_and_database(server_url: str) -> Non
     finally:
         await admin.close()
     assert owner == "placement_owner"
+
+
+def test_token_create_list_revoke(tmp_path: Path) -> None:
+    """An operator issues a token for an integration, sees it listed, and revokes it."""
+    from placement.repositories.api_tokens import parse_token
+
+    env = clean_env(PLACEMENT_DATA_DIR=str(tmp_path))
+    assert run("demo", env=env).returncode == 0
+    created = run("token", "create", "0000", "Verksamhetssystemet", "--role", "socialsekreterare", env=env)
+    assert created.returncode == 0, created.stderr
+    parsed = parse_token(created.stdout.strip())
+    assert parsed is not None
+    assert parsed.kommunkod == "0000"
+    listed = run("token", "list", "0000", env=env)
+    assert f"{parsed.token_id}  Verksamhetssystemet  socialsekreterare  giltig till" in listed.stdout
+    assert run("token", "revoke", "0000", str(parsed.token_id), env=env).returncode == 0
+    assert "återkallad" in run("token", "list", "0000", env=env).stdout
+    again = run("token", "revoke", "0000", str(parsed.token_id), env=env)
+    assert again.returncode == 1
+    assert again.stderr.startswith("placement: Det finns ingen giltig token")
+    unknown = run("token", "create", "9999", "X", "--role", "granskare", env=env)
+    assert (unknown.returncode, unknown.stderr.strip()) == (1, "placement: Kommunen 9999 finns inte")

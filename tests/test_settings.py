@@ -19,7 +19,7 @@ def no_inherited_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_defaults_use_the_embedded_database() -> None:
     settings = Settings()
     assert settings.embedded
-    assert (settings.host, settings.port, settings.demo, settings.dev_sign_in_enabled) == (
+    assert (settings.host, settings.port, settings.demo, settings.oidc_enabled) == (
         "127.0.0.1",
         8080,
         False,
@@ -41,7 +41,6 @@ def test_read_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert (settings.data_dir, settings.host, settings.port) == (tmp_path, "0.0.0.0", 9000)
     assert settings.log_format is LogFormat.JSON
     assert settings.demo
-    assert settings.dev_sign_in_enabled
 
 
 def test_prefixed_database_url_also_works(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import aiohttp
 import jinja2
 from aiohttp import web
 
@@ -13,9 +14,10 @@ from placement.api.middleware import error_middleware, request_context
 from placement.api.openapi import build_openapi
 from placement.api.routing import EndpointRegistry, add_routes
 from placement.api.signin import authenticate
-from placement.api.state import DATABASE, OPENAPI, SETTINGS, TEMPLATES
+from placement.api.state import DATABASE, HTTP_CLIENT, OPENAPI, SETTINGS, TEMPLATES, TOKEN_VERIFIER
 from placement.database.pool import Database
 from placement.database.roles import verify_service_role
+from placement.oidc import KeySet, TokenVerifier
 from placement.settings import Settings
 
 
@@ -59,6 +61,15 @@ def create_app(settings: Settings, *, dsn: str) -> web.Application:
         await app[DATABASE].close()
 
     app.cleanup_ctx.append(database)
+    if settings.oidc_enabled:
+
+        async def oidc(app: web.Application) -> AsyncIterator[None]:
+            async with aiohttp.ClientSession() as session:
+                app[HTTP_CLIENT] = session
+                app[TOKEN_VERIFIER] = TokenVerifier(settings, KeySet(settings, session))
+                yield
+
+        app.cleanup_ctx.append(oidc)
     add_routes(app, registry, authenticate)
     app.router.add_get("/openapi.json", health.openapi_json, name="openapi")
     app.router.add_get("/docs", health.docs_page, name="docs")

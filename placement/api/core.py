@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 
 from placement.api.routing import EndpointRegistry
 from placement.api.state import DATABASE
-from placement.audit import Actor
 from placement.models import (
     Child,
     ChildIn,
@@ -25,6 +24,7 @@ from placement.models import (
     Staff,
     StaffIn,
 )
+from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS, STAFF_WRITERS, Principal
 from placement.repositories.children import ChildRepository
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
 from placement.repositories.staff import StaffRepository
@@ -56,10 +56,11 @@ class SocialWorkerHistory(BaseModel):
     body=StaffIn,
     response=Staff,
     status=201,
+    roles=STAFF_WRITERS,
 )
-async def create_staff(request: web.Request, *, actor: Actor, body: StaffIn) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await StaffRepository(conn, municipality_id=actor.municipality_id).create(staff=body)
+async def create_staff(request: web.Request, *, principal: Principal, body: StaffIn) -> BaseModel:
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await StaffRepository(conn, municipality_id=principal.municipality_id).create(staff=body)
 
 
 @routes.route(
@@ -70,10 +71,11 @@ async def create_staff(request: web.Request, *, actor: Actor, body: StaffIn) -> 
     tag="personal",
     query=PageQuery,
     response=Page[Staff],
+    roles=STAFF_READERS,
 )
-async def list_staff(request: web.Request, *, actor: Actor, query: PageQuery) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await StaffRepository(conn, municipality_id=actor.municipality_id).list_page(page=query)
+async def list_staff(request: web.Request, *, principal: Principal, query: PageQuery) -> BaseModel:
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await StaffRepository(conn, municipality_id=principal.municipality_id).list_page(page=query)
 
 
 @routes.route(
@@ -83,10 +85,11 @@ async def list_staff(request: web.Request, *, actor: Actor, query: PageQuery) ->
     summary="Visa medarbetare",
     tag="personal",
     response=Staff,
+    roles=STAFF_READERS,
 )
-async def get_staff(request: web.Request, *, actor: Actor, staff_id: uuid.UUID) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await StaffRepository(conn, municipality_id=actor.municipality_id).get(staff_id=staff_id)
+async def get_staff(request: web.Request, *, principal: Principal, staff_id: uuid.UUID) -> BaseModel:
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await StaffRepository(conn, municipality_id=principal.municipality_id).get(staff_id=staff_id)
 
 
 @routes.route(
@@ -98,10 +101,11 @@ async def get_staff(request: web.Request, *, actor: Actor, staff_id: uuid.UUID) 
     body=ChildIn,
     response=Child,
     status=201,
+    roles=CHILD_WRITERS,
 )
-async def create_child(request: web.Request, *, actor: Actor, body: ChildIn) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await ChildRepository(conn, actor=actor).create(child=body)
+async def create_child(request: web.Request, *, principal: Principal, body: ChildIn) -> BaseModel:
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await ChildRepository(conn, actor=principal.actor).create(child=body)
 
 
 @routes.route(
@@ -112,19 +116,26 @@ async def create_child(request: web.Request, *, actor: Actor, body: ChildIn) -> 
     tag="barn",
     query=PageQuery,
     response=Page[Child],
+    roles=CHILD_READERS,
 )
-async def list_children(request: web.Request, *, actor: Actor, query: PageQuery) -> BaseModel:
+async def list_children(request: web.Request, *, principal: Principal, query: PageQuery) -> BaseModel:
     """Every child listed counts as a read of that child's data in the audit log."""
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await ChildRepository(conn, actor=actor).list_page(page=query)
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await ChildRepository(conn, actor=principal.actor).list_page(page=query)
 
 
 @routes.route(
-    "GET", f"{API}/children/{{child_id}}", name="get_child", summary="Visa barn", tag="barn", response=Child
+    "GET",
+    f"{API}/children/{{child_id}}",
+    name="get_child",
+    summary="Visa barn",
+    tag="barn",
+    response=Child,
+    roles=CHILD_READERS,
 )
-async def get_child(request: web.Request, *, actor: Actor, child_id: uuid.UUID) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await ChildRepository(conn, actor=actor).get(child_id=child_id)
+async def get_child(request: web.Request, *, principal: Principal, child_id: uuid.UUID) -> BaseModel:
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await ChildRepository(conn, actor=principal.actor).get(child_id=child_id)
 
 
 @routes.route(
@@ -136,13 +147,16 @@ async def get_child(request: web.Request, *, actor: Actor, child_id: uuid.UUID) 
     body=SocialWorkerAssignmentIn,
     response=SocialWorkerAssignment,
     status=201,
+    roles=CHILD_WRITERS,
 )
 async def assign_social_worker(
-    request: web.Request, *, actor: Actor, child_id: uuid.UUID, body: SocialWorkerAssignmentIn
+    request: web.Request, *, principal: Principal, child_id: uuid.UUID, body: SocialWorkerAssignmentIn
 ) -> BaseModel:
     """Appoints the child's responsible social worker from a date; the previous one ends the day before."""
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await SocialWorkerRepository(conn, actor=actor).assign(child_id=child_id, assignment=body)
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await SocialWorkerRepository(conn, actor=principal.actor).assign(
+            child_id=child_id, assignment=body
+        )
 
 
 @routes.route(
@@ -152,10 +166,13 @@ async def assign_social_worker(
     summary="Ansvariga socialsekreterare över tid",
     tag="barn",
     response=SocialWorkerHistory,
+    roles=CHILD_READERS,
 )
-async def social_worker_history(request: web.Request, *, actor: Actor, child_id: uuid.UUID) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        items = await SocialWorkerRepository(conn, actor=actor).history(child_id=child_id)
+async def social_worker_history(
+    request: web.Request, *, principal: Principal, child_id: uuid.UUID
+) -> BaseModel:
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        items = await SocialWorkerRepository(conn, actor=principal.actor).history(child_id=child_id)
     return SocialWorkerHistory(items=items)
 
 
@@ -168,10 +185,11 @@ async def social_worker_history(request: web.Request, *, actor: Actor, child_id:
     body=PlacementIn,
     response=Placement,
     status=201,
+    roles=CHILD_WRITERS,
 )
-async def create_placement(request: web.Request, *, actor: Actor, body: PlacementIn) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=actor).create(placement=body)
+async def create_placement(request: web.Request, *, principal: Principal, body: PlacementIn) -> BaseModel:
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await PlacementRepository(conn, actor=principal.actor).create(placement=body)
 
 
 @routes.route(
@@ -182,10 +200,13 @@ async def create_placement(request: web.Request, *, actor: Actor, body: Placemen
     tag="placeringar",
     query=PlacementQuery,
     response=Page[Placement],
+    roles=CHILD_READERS,
 )
-async def list_placements(request: web.Request, *, actor: Actor, query: PlacementQuery) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=actor).list_page(page=query, child_id=query.child_id)
+async def list_placements(request: web.Request, *, principal: Principal, query: PlacementQuery) -> BaseModel:
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await PlacementRepository(conn, actor=principal.actor).list_page(
+            page=query, child_id=query.child_id
+        )
 
 
 @routes.route(
@@ -195,10 +216,11 @@ async def list_placements(request: web.Request, *, actor: Actor, query: Placemen
     summary="Visa placering",
     tag="placeringar",
     response=Placement,
+    roles=CHILD_READERS,
 )
-async def get_placement(request: web.Request, *, actor: Actor, placement_id: uuid.UUID) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=actor).get(placement_id=placement_id)
+async def get_placement(request: web.Request, *, principal: Principal, placement_id: uuid.UUID) -> BaseModel:
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await PlacementRepository(conn, actor=principal.actor).get(placement_id=placement_id)
 
 
 @routes.route(
@@ -209,12 +231,15 @@ async def get_placement(request: web.Request, *, actor: Actor, placement_id: uui
     tag="placeringar",
     body=PlacementEndIn,
     response=Placement,
+    roles=CHILD_WRITERS,
 )
 async def end_placement(
-    request: web.Request, *, actor: Actor, placement_id: uuid.UUID, body: PlacementEndIn
+    request: web.Request, *, principal: Principal, placement_id: uuid.UUID, body: PlacementEndIn
 ) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=actor).end(placement_id=placement_id, ending=body)
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await PlacementRepository(conn, actor=principal.actor).end(
+            placement_id=placement_id, ending=body
+        )
 
 
 @routes.route(
@@ -226,12 +251,13 @@ async def end_placement(
     body=DecisionIn,
     response=Decision,
     status=201,
+    roles=CHILD_WRITERS,
 )
 async def create_decision(
-    request: web.Request, *, actor: Actor, placement_id: uuid.UUID, body: DecisionIn
+    request: web.Request, *, principal: Principal, placement_id: uuid.UUID, body: DecisionIn
 ) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=actor).add_decision(
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        return await PlacementRepository(conn, actor=principal.actor).add_decision(
             placement_id=placement_id, decision=body
         )
 
@@ -243,8 +269,9 @@ async def create_decision(
     summary="Placeringens beslut",
     tag="placeringar",
     response=DecisionList,
+    roles=CHILD_READERS,
 )
-async def list_decisions(request: web.Request, *, actor: Actor, placement_id: uuid.UUID) -> BaseModel:
-    async with request.app[DATABASE].transaction(actor.municipality_id) as conn:
-        items = await PlacementRepository(conn, actor=actor).decisions(placement_id=placement_id)
+async def list_decisions(request: web.Request, *, principal: Principal, placement_id: uuid.UUID) -> BaseModel:
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        items = await PlacementRepository(conn, actor=principal.actor).decisions(placement_id=placement_id)
     return DecisionList(items=items)

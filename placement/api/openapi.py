@@ -49,12 +49,18 @@ def build_openapi(registry: EndpointRegistry, *, title: str, version: str) -> di
         "components": {
             "schemas": components,
             "securitySchemes": {
-                "municipalityHeader": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from the municipality's identity provider (JWT), or an API "
+                    "token for an integration (pk_<kommunkod>_...).",
+                },
+                "demoUser": {
                     "type": "apiKey",
                     "in": "header",
-                    "name": "X-Municipality",
-                    "description": "Development sign-in (demo and tests only): the municipality's kommunkod.",
-                }
+                    "name": "X-Demo-User",
+                    "description": "Demo mode only: the e-mail of a demo staff member to act as.",
+                },
             },
         },
     }
@@ -106,7 +112,11 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
         responses["415"] = _problem("Innehållet är inte JSON")
     if endpoint.tenant:
         responses["401"] = _problem("Inloggning krävs")
-        operation["security"] = [{"municipalityHeader": []}]
+        responses["403"] = _problem("Rollen ger inte åtkomst")
+        operation["security"] = [{"bearer": []}, {"demoUser": []}]
+        operation["x-roles"] = sorted(role.value for role in endpoint.roles)
+        roles = ", ".join(sorted(role.value for role in endpoint.roles))
+        operation["description"] = (operation.get("description", "") + f"\n\nRoller: {roles}.").strip()
     if endpoint.path_params:
         responses["404"] = _problem("Hittades inte")
     if endpoint.body is not None or endpoint.query is not None:

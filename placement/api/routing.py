@@ -18,8 +18,10 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from placement.errors import BadRequest, NotFound, UnsupportedMediaType, ValidationFailed
+from placement.errors import BadRequest, Forbidden, NotFound, UnsupportedMediaType, ValidationFailed
+from placement.principal import Principal
 from placement.validation_messages import field_errors
+from placement.vocabulary import StaffRole
 
 Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse | None]]
 
@@ -41,6 +43,7 @@ class Endpoint:
     response: type[BaseModel] | None = None
     status: int = 200
     tenant: bool = True
+    roles: frozenset[StaffRole] = frozenset()
     description: str = ""
 
     @property
@@ -67,7 +70,15 @@ class EndpointRegistry:
         response: type[BaseModel] | None = None,
         status: int = 200,
         tenant: bool = True,
+        roles: frozenset[StaffRole] = frozenset(),
     ) -> Callable[[Handler], Handler]:
+        """Declare an endpoint. A municipality endpoint (``tenant``) must name the roles that may
+        call it: access is denied by default, and a forgotten declaration fails at import."""
+        if tenant and not roles:
+            raise TypeError(f"endpoint {name} acts for a municipality but declares no roles")
+        if not tenant and roles:
+            raise TypeError(f"endpoint {name} is public but declares roles")
+
         def register(func: Handler) -> Handler:
             self.endpoints.append(
                 Endpoint(
@@ -82,6 +93,7 @@ class EndpointRegistry:
                     response=response,
                     status=status,
                     tenant=tenant,
+                    roles=roles,
                     description=(func.__doc__ or "").strip(),
                 )
             )
@@ -90,7 +102,7 @@ class EndpointRegistry:
         return register
 
 
-Authenticate = Callable[[web.Request], Awaitable[Any]]
+Authenticate = Callable[[web.Request], Awaitable[Principal]]
 
 
 def add_routes(app: web.Application, registry: EndpointRegistry, authenticate: Authenticate) -> None:
@@ -107,7 +119,10 @@ def _wrap(
     async def handle(request: web.Request) -> web.StreamResponse:
         kwargs: dict[str, Any] = {}
         if endpoint.tenant:
-            kwargs["actor"] = await authenticate(request)
+            principal = await authenticate(request)
+            if not principal.may(endpoint.roles):
+                raise Forbidden("Din roll ger inte åtkomst till detta")
+            kwargs["principal"] = principal
         for param in endpoint.path_params:
             kwargs[param] = _path_uuid(request.match_info[param])
         if endpoint.query is not None:

@@ -1,44 +1,130 @@
-"""Who is calling, for which municipality.
+"""Who is calling, for which municipality, with which roles.
 
-Until sign-in with the municipality's identity provider exists (OIDC, API tokens), the only way in
-is *development sign-in*: the ``X-Municipality`` header names the municipality by kommunkod and
-``X-Actor`` names the person. It trusts the caller completely, so it is off unless the service runs
-in demo mode or ``PLACEMENT_DEV_SIGN_IN`` is set; otherwise every municipality-scoped endpoint
-answers 401. It is never meant for production.
+Three ways in, tried in this order:
+
+- ``Authorization: Bearer pk_...``: an API token for an integration (see ``placement token``).
+- ``Authorization: Bearer <JWT>``: a token from the municipality's identity provider (OIDC),
+  when ``PLACEMENT_OIDC_*`` is configured.
+- ``X-Demo-User: <e-mail>``: act as a staff member of the demo municipality. Only in demo mode.
+
+Anything else gets 401. The route table then decides, by role, whether the principal may call
+the endpoint (403 if not).
 """
 
 from __future__ import annotations
 
-import re
+import uuid
 
 from aiohttp import web
 
 from placement.api.middleware import REQUEST_ID
-from placement.api.state import DATABASE, SETTINGS
-from placement.audit import Actor
+from placement.api.state import DATABASE, SETTINGS, TOKEN_VERIFIER
+from placement.database.pool import Database
 from placement.errors import Unauthorized
+from placement.principal import Principal, SignInMethod
+from placement.repositories.api_tokens import ApiTokenRepository, parse_token
 from placement.repositories.municipalities import MunicipalityRepository
+from placement.vocabulary import StaffRole
 
-_ACTOR = re.compile(r"^[\w .@-]{1,100}$")
+DEMO_USER_HEADER = "X-Demo-User"
+_ROLE_VALUES = frozenset(r.value for r in StaffRole)
 
 
-async def authenticate(request: web.Request) -> Actor:
-    settings = request.app[SETTINGS]
-    if not settings.dev_sign_in_enabled:
-        raise Unauthorized("Inloggning krävs; ingen inloggningsmetod är konfigurerad för tjänsten")
-    kommunkod = request.headers.get("X-Municipality", "").strip()
-    if not kommunkod:
-        raise Unauthorized("Ange kommun med rubriken X-Municipality (kommunkod)")
-    async with request.app[DATABASE].transaction() as conn:
+async def authenticate(request: web.Request) -> Principal:
+    request_id = request[REQUEST_ID]
+    database = request.app[DATABASE]
+    authorization = request.headers.get("Authorization", "")
+    scheme, _, credentials = authorization.partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() == "bearer" and credentials:
+        parsed = parse_token(credentials)
+        if parsed is not None:
+            return await _api_token(database, parsed.kommunkod, credentials, request_id)
+        verifier = request.app.get(TOKEN_VERIFIER)
+        if verifier is None:
+            raise Unauthorized("Inloggning med identitetsleverantör är inte konfigurerad för tjänsten")
+        claims = await verifier.verify(credentials)
+        return await _oidc(database, claims.kommunkod, claims.subject, claims.roles, claims.email, request_id)
+    demo_user = request.headers.get(DEMO_USER_HEADER, "").strip()
+    if demo_user and request.app[SETTINGS].demo:
+        return await _demo(database, demo_user, request_id)
+    raise Unauthorized("Inloggning krävs: skicka en token i Authorization: Bearer")
+
+
+async def _municipality_id(database: Database, kommunkod: str) -> uuid.UUID:
+    async with database.transaction() as conn:
         municipality = await MunicipalityRepository(conn).by_kommunkod(kommunkod=kommunkod)
     if municipality is None:
-        raise Unauthorized(f"Okänd kommun: {kommunkod}")
-    actor = request.headers.get("X-Actor", "").strip() or "okänd"
-    if not _ACTOR.match(actor):
-        raise Unauthorized("Rubriken X-Actor innehåller otillåtna tecken")
-    return Actor(
-        municipality_id=municipality.id,
-        name=f"dev:{actor}",
-        role=None,
-        request_id=request[REQUEST_ID],
+        raise Unauthorized(f"Kommunen {kommunkod} är inte ansluten till tjänsten")
+    return municipality.id
+
+
+async def _api_token(database: Database, kommunkod: str, raw: str, request_id: str) -> Principal:
+    parsed = parse_token(raw)
+    assert parsed is not None
+    municipality_id = await _municipality_id(database, kommunkod)
+    async with database.transaction(municipality_id) as conn:
+        token = await ApiTokenRepository(conn, municipality_id=municipality_id).verify(parsed=parsed)
+    if token is None:
+        raise Unauthorized("Token är ogiltig, har gått ut eller är återkallad")
+    return Principal(
+        municipality_id=municipality_id,
+        subject=f"{token.name} ({token.id})",
+        roles=token.roles,
+        method=SignInMethod.API_TOKEN,
+        request_id=request_id,
+    )
+
+
+async def _oidc(
+    database: Database,
+    kommunkod: str,
+    subject: str,
+    roles: tuple[str, ...],
+    email: str | None,
+    request_id: str,
+) -> Principal:
+    municipality_id = await _municipality_id(database, kommunkod)
+    known = frozenset(StaffRole(r) for r in roles if r in _ROLE_VALUES)
+    staff = None
+    if email is not None:
+        async with database.transaction(municipality_id) as conn:
+            staff = await conn.fetchrow(
+                """SELECT id, org_unit FROM staff
+                    WHERE municipality_id = $1 AND lower(email) = lower($2) AND active""",
+                municipality_id,
+                email,
+            )
+    return Principal(
+        municipality_id=municipality_id,
+        subject=subject,
+        roles=known,
+        method=SignInMethod.OIDC,
+        request_id=request_id,
+        staff_id=staff["id"] if staff else None,
+        org_unit=staff["org_unit"] if staff else None,
+    )
+
+
+async def _demo(database: Database, email: str, request_id: str) -> Principal:
+    async with database.transaction() as conn:
+        municipality_id = await conn.fetchval("SELECT id FROM municipality WHERE is_demo")
+    if municipality_id is None:
+        raise Unauthorized("Det finns ingen demokommun; starta med placement serve --demo")
+    async with database.transaction(municipality_id) as conn:
+        staff = await conn.fetchrow(
+            "SELECT id, org_unit, roles FROM staff WHERE municipality_id = $1 AND lower(email) = lower($2)",
+            municipality_id,
+            email,
+        )
+    if staff is None:
+        raise Unauthorized(f"Det finns ingen demoanvändare {email}; se README för demoanvändarna")
+    return Principal(
+        municipality_id=municipality_id,
+        subject=email,
+        roles=frozenset(StaffRole(r) for r in staff["roles"]),
+        method=SignInMethod.DEMO,
+        request_id=request_id,
+        staff_id=staff["id"],
+        org_unit=staff["org_unit"],
     )

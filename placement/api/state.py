@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 import jinja2
 from aiohttp import web
 
 from placement.database.pool import Database
+from placement.oidc import TokenVerifier
 from placement.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 OPENAPI = web.AppKey("openapi", dict[str, Any])
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
+TOKEN_VERIFIER = web.AppKey("token_verifier", TokenVerifier)
+HTTP_CLIENT = web.AppKey("http_client", aiohttp.ClientSession)

@@ -30,6 +30,7 @@ async def new_child(client: Client, headers: dict[str, str], pnr: str = "2015031
 
 
 async def new_staff(client: Client, headers: dict[str, str], name: str = "Sami S") -> dict[str, Any]:
+    """A staff member, created by an administrator (the headers)."""
     return await created(
         await client.post(
             "/api/v1/staff", json={"name": name, "roles": ["socialsekreterare"]}, headers=headers
@@ -83,10 +84,12 @@ async def test_same_personnummer_twice_is_409(client: Client, as_officer: dict[s
     assert response.status == 409
 
 
-async def test_placement_and_decision_round_trip(client: Client, as_officer: dict[str, str]) -> None:
+async def test_placement_and_decision_round_trip(
+    client: Client, as_officer: dict[str, str], as_admin: dict[str, str]
+) -> None:
     """A placement and its decision are stored as given and read back the same."""
     child = await new_child(client, as_officer)
-    decider = await new_staff(client, as_officer, "Tove T")
+    decider = await new_staff(client, as_admin, "Tove T")
     placement = await created(
         await client.post(
             "/api/v1/placements",
@@ -117,9 +120,11 @@ async def test_placement_and_decision_round_trip(client: Client, as_officer: dic
     assert listed["items"] == [decision]
 
 
-async def test_urgent_decision_needs_a_reason(client: Client, as_officer: dict[str, str]) -> None:
+async def test_urgent_decision_needs_a_reason(
+    client: Client, as_officer: dict[str, str], as_admin: dict[str, str]
+) -> None:
     child = await new_child(client, as_officer)
-    decider = await new_staff(client, as_officer)
+    decider = await new_staff(client, as_admin)
     placement = await created(
         await client.post(
             "/api/v1/placements", json={**PLACEMENT, "child_id": child["id"]}, headers=as_officer
@@ -229,11 +234,13 @@ async def test_lists_are_paginated(client: Client, as_officer: dict[str, str]) -
     assert pages == 3
 
 
-async def test_social_worker_history(client: Client, as_officer: dict[str, str]) -> None:
+async def test_social_worker_history(
+    client: Client, as_officer: dict[str, str], as_admin: dict[str, str]
+) -> None:
     """A new responsible social worker closes the previous appointment the day before."""
     child = await new_child(client, as_officer)
-    sami = await new_staff(client, as_officer, "Sami S")
-    sofia = await new_staff(client, as_officer, "Sofia S")
+    sami = await new_staff(client, as_admin, "Sami S")
+    sofia = await new_staff(client, as_admin, "Sofia S")
     path = f"/api/v1/children/{child['id']}/social-workers"
     await created(
         await client.post(
@@ -273,24 +280,10 @@ async def test_every_access_to_child_data_is_audited(
         ("read", _uuid(first["id"])),
         ("read", _uuid(second["id"])),
     ]
-    assert {r["actor"] for r in rows} == {"dev:Olle Officer"}
+    assert {r["actor"].split(" (")[0] for r in rows} == {"api_token:Olle Officer"}
 
 
 def _uuid(value: str) -> Any:
     import uuid
 
     return uuid.UUID(value)
-
-
-async def test_municipalities_do_not_see_each_others_children(
-    client: Client, as_officer: dict[str, str], db: Database
-) -> None:
-    """Another municipality's child is not found, not forbidden: its existence is not revealed."""
-    from placement.repositories.municipalities import MunicipalityRepository
-
-    async with db.transaction() as conn:
-        await MunicipalityRepository(conn).create(kommunkod="0180", name="Annan kommun")
-    child = await new_child(client, as_officer)
-    other = {"X-Municipality": "0180"}
-    assert (await client.get(f"/api/v1/children/{child['id']}", headers=other)).status == 404
-    assert (await ok(await client.get("/api/v1/children", headers=other)))["items"] == []

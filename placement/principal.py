@@ -1,0 +1,57 @@
+"""Who is acting: a signed-in person or integration, for one municipality, with roles.
+
+Pure: no web framework, no database. Sign-in (placement/api/signin.py) builds a Principal; the
+route table declares which roles may call each endpoint; repositories take the Principal's
+:class:`~placement.audit.Actor` for the audit log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from placement.audit import Actor
+from placement.vocabulary import StaffRole
+
+
+class SignInMethod(StrEnum):
+    OIDC = "oidc"
+    API_TOKEN = "api_token"  # noqa: S105 - the name of a sign-in method, not a secret
+    DEMO = "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """A signed-in caller, for the duration of one request."""
+
+    municipality_id: uuid.UUID
+    subject: str
+    roles: frozenset[StaffRole]
+    method: SignInMethod
+    request_id: str | None = None
+    staff_id: uuid.UUID | None = None
+    org_unit: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """The principal as the audit log names it."""
+        return Actor(
+            municipality_id=self.municipality_id,
+            name=f"{self.method.value}:{self.subject}",
+            role=",".join(sorted(r.value for r in self.roles)) or None,
+            request_id=self.request_id,
+        )
+
+    def may(self, allowed: frozenset[StaffRole]) -> bool:
+        return bool(self.roles & allowed)
+
+
+# Who may do what, by role. Every municipality endpoint names one of these (or its own set).
+CHILD_READERS = frozenset(
+    {StaffRole.PLACERINGSSTOD, StaffRole.SOCIALSEKRETERARE, StaffRole.TEAMLEDARE, StaffRole.GRANSKARE}
+)
+CHILD_WRITERS = frozenset({StaffRole.PLACERINGSSTOD, StaffRole.SOCIALSEKRETERARE, StaffRole.TEAMLEDARE})
+STAFF_READERS = frozenset(StaffRole)
+STAFF_WRITERS = frozenset({StaffRole.ADMINISTRATOR})
+AUDIT_READERS = frozenset({StaffRole.GRANSKARE})

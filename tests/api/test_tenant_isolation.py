@@ -1,0 +1,126 @@
+"""A municipality can never reach another's data through the API: one test per endpoint that
+takes an id, generated from the route table, so a new endpoint is covered the day it is added."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from placement.api.app import api_registry
+from placement.audit import Actor
+from placement.database.pool import Database
+from placement.models import ChildIn, DecisionIn, PlacementIn, SocialWorkerAssignmentIn, StaffIn
+from placement.repositories.children import ChildRepository
+from placement.repositories.municipalities import MunicipalityRepository
+from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
+from placement.repositories.staff import StaffRepository
+from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm, StaffRole
+from tests.conftest import api_token, bearer
+
+ID_ENDPOINTS = [e for e in api_registry().endpoints if e.path_params]
+
+# A valid body for each endpoint that takes one, so that the id is all that stands in the way.
+BODIES: dict[str, Any] = {
+    "assign_social_worker": lambda ids: {"staff_id": ids["staff_id"], "assigned_from": "2026-06-01"},
+    "end_placement": lambda ids: {"end_date": "2026-06-01", "end_reason": "planned"},
+    "create_decision": lambda ids: {
+        "kind": "overvagande",
+        "decided_on": "2026-06-01",
+        "decided_by": ids["staff_id"],
+        "valid_from": "2026-06-01",
+    },
+}
+
+
+async def municipality_a_data(db: Database) -> dict[str, str]:
+    """Municipality A with one of everything; returns the ids by path parameter name."""
+    async with db.transaction() as conn:
+        a = await MunicipalityRepository(conn).create(kommunkod="0001", name="A")
+        await MunicipalityRepository(conn).create(kommunkod="0002", name="B")
+    actor = Actor(a.id, "arrange")
+    async with db.transaction(a.id) as conn:
+        staff = await StaffRepository(conn, municipality_id=a.id).create(
+            staff=StaffIn(name="Sami", roles=[StaffRole.SOCIALSEKRETERARE])
+        )
+        child = await ChildRepository(conn, actor=actor).create(
+            child=ChildIn(name="Barn A", birth_date=dt.date(2015, 1, 1))
+        )
+        await SocialWorkerRepository(conn, actor=actor).assign(
+            child_id=child.id,
+            assignment=SocialWorkerAssignmentIn(staff_id=staff.id, assigned_from=dt.date(2026, 1, 1)),
+        )
+        placements = PlacementRepository(conn, actor=actor)
+        placement = await placements.create(
+            placement=PlacementIn(
+                child_id=child.id,
+                form=PlacementForm.HVB,
+                legal_basis=LegalBasis.SOL,
+                home_name="HVB",
+                start_date=dt.date(2026, 1, 1),
+            )
+        )
+        await placements.add_decision(
+            placement_id=placement.id,
+            decision=DecisionIn(
+                kind=DecisionKind.PLACEMENT_SOL,
+                decided_on=dt.date(2026, 1, 1),
+                decided_by=staff.id,
+                valid_from=dt.date(2026, 1, 1),
+            ),
+        )
+    return {"child_id": str(child.id), "placement_id": str(placement.id), "staff_id": str(staff.id)}
+
+
+async def snapshot(db: Database) -> list[Any]:
+    async with db.transaction() as conn:
+        return [
+            [dict(r) for r in await conn.fetch(f"SELECT * FROM {table} ORDER BY id")]  # noqa: S608
+            for table in ("staff", "child", "placement", "decision", "social_worker_assignment")
+        ]
+
+
+def test_every_endpoint_with_a_body_has_a_sample() -> None:
+    for endpoint in ID_ENDPOINTS:
+        if endpoint.body is not None:
+            assert endpoint.name in BODIES, f"add a valid body for {endpoint.name} to BODIES"
+
+
+@pytest.mark.parametrize("endpoint", ID_ENDPOINTS, ids=lambda e: e.name)
+async def test_another_municipalitys_id_is_404(
+    client: TestClient[Any, Any], db: Database, endpoint: Any
+) -> None:
+    """With municipality B's token (every role), each of A's ids is simply not found, and nothing
+    of A's changes."""
+    ids = await municipality_a_data(db)
+    token = await api_token(db, "0002", *StaffRole)
+    path = re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], endpoint.path)
+    before = await snapshot(db)
+    body = BODIES[endpoint.name](ids) if endpoint.name in BODIES else None
+    response = await client.request(endpoint.method, path, json=body, headers=bearer(token))
+    assert response.status == 404, await response.text()
+    assert await snapshot(db) == before
+
+
+async def test_another_municipalitys_child_cannot_be_placed(
+    client: TestClient[Any, Any], db: Database
+) -> None:
+    """An id in the body is no way round: placing A's child with B's token fails as unknown."""
+    ids = await municipality_a_data(db)
+    token = await api_token(db, "0002", StaffRole.PLACERINGSSTOD)
+    response = await client.post(
+        "/api/v1/placements",
+        json={
+            "child_id": ids["child_id"],
+            "form": "hvb",
+            "legal_basis": "sol",
+            "home_name": "X",
+            "start_date": "2026-07-01",
+        },
+        headers=bearer(token),
+    )
+    assert response.status == 422
+    assert (await response.json())["errors"][0]["field"] == "body.child_id"
