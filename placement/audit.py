@@ -28,6 +28,7 @@ class Actor:
     name: str
     role: str | None = None
     request_id: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +47,8 @@ async def record(conn: Connection, actor: Actor, action: AuditAction, accesses: 
     await conn.execute(
         """
         INSERT INTO audit_event
-            (municipality_id, actor, actor_role, action, object_type, object_id, child_id, request_id)
-        SELECT $1, $2, $3, $4, t.object_type, t.object_id, t.child_id, $5
+            (municipality_id, actor, actor_role, actor_unit, action, object_type, object_id, child_id, request_id)
+        SELECT $1, $2, $3, $9, $4, t.object_type, t.object_id, t.child_id, $5
           FROM unnest($6::text[], $7::uuid[], $8::uuid[]) AS t(object_type, object_id, child_id)
         """,
         actor.municipality_id,
@@ -58,4 +59,5 @@ async def record(conn: Connection, actor: Actor, action: AuditAction, accesses: 
         [a.object_type for a in accesses],
         [a.object_id for a in accesses],
         [a.child_id for a in accesses],
+        actor.unit,
     )

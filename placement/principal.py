@@ -41,6 +41,7 @@ class Principal:
             name=f"{self.method.value}:{self.subject}",
             role=",".join(sorted(r.value for r in self.roles)) or None,
             request_id=self.request_id,
+            unit=self.org_unit,
         )
 
     def may(self, allowed: frozenset[StaffRole]) -> bool:

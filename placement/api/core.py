@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from aiohttp import web
 from pydantic import BaseModel, Field
 
-from placement.api.routing import EndpointRegistry
-from placement.api.state import DATABASE
+from placement.api.routing import Context, EndpointRegistry
 from placement.models import (
     Child,
     ChildIn,
@@ -24,7 +22,7 @@ from placement.models import (
     Staff,
     StaffIn,
 )
-from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS, STAFF_WRITERS, Principal
+from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS, STAFF_WRITERS
 from placement.repositories.children import ChildRepository
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
 from placement.repositories.staff import StaffRepository
@@ -58,9 +56,8 @@ class SocialWorkerHistory(BaseModel):
     status=201,
     roles=STAFF_WRITERS,
 )
-async def create_staff(request: web.Request, *, principal: Principal, body: StaffIn) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await StaffRepository(conn, municipality_id=principal.municipality_id).create(staff=body)
+async def create_staff(ctx: Context, *, body: StaffIn) -> BaseModel:
+    return await StaffRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).create(staff=body)
 
 
 @routes.route(
@@ -73,9 +70,10 @@ async def create_staff(request: web.Request, *, principal: Principal, body: Staf
     response=Page[Staff],
     roles=STAFF_READERS,
 )
-async def list_staff(request: web.Request, *, principal: Principal, query: PageQuery) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await StaffRepository(conn, municipality_id=principal.municipality_id).list_page(page=query)
+async def list_staff(ctx: Context, *, query: PageQuery) -> BaseModel:
+    return await StaffRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).list_page(
+        page=query
+    )
 
 
 @routes.route(
@@ -87,9 +85,10 @@ async def list_staff(request: web.Request, *, principal: Principal, query: PageQ
     response=Staff,
     roles=STAFF_READERS,
 )
-async def get_staff(request: web.Request, *, principal: Principal, staff_id: uuid.UUID) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await StaffRepository(conn, municipality_id=principal.municipality_id).get(staff_id=staff_id)
+async def get_staff(ctx: Context, *, staff_id: uuid.UUID) -> BaseModel:
+    return await StaffRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).get(
+        staff_id=staff_id
+    )
 
 
 @routes.route(
@@ -103,9 +102,8 @@ async def get_staff(request: web.Request, *, principal: Principal, staff_id: uui
     status=201,
     roles=CHILD_WRITERS,
 )
-async def create_child(request: web.Request, *, principal: Principal, body: ChildIn) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await ChildRepository(conn, actor=principal.actor).create(child=body)
+async def create_child(ctx: Context, *, body: ChildIn) -> BaseModel:
+    return await ChildRepository(ctx.conn, actor=ctx.actor).create(child=body)
 
 
 @routes.route(
@@ -118,10 +116,9 @@ async def create_child(request: web.Request, *, principal: Principal, body: Chil
     response=Page[Child],
     roles=CHILD_READERS,
 )
-async def list_children(request: web.Request, *, principal: Principal, query: PageQuery) -> BaseModel:
+async def list_children(ctx: Context, *, query: PageQuery) -> BaseModel:
     """Every child listed counts as a read of that child's data in the audit log."""
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await ChildRepository(conn, actor=principal.actor).list_page(page=query)
+    return await ChildRepository(ctx.conn, actor=ctx.actor).list_page(page=query)
 
 
 @routes.route(
@@ -133,9 +130,8 @@ async def list_children(request: web.Request, *, principal: Principal, query: Pa
     response=Child,
     roles=CHILD_READERS,
 )
-async def get_child(request: web.Request, *, principal: Principal, child_id: uuid.UUID) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await ChildRepository(conn, actor=principal.actor).get(child_id=child_id)
+async def get_child(ctx: Context, *, child_id: uuid.UUID) -> BaseModel:
+    return await ChildRepository(ctx.conn, actor=ctx.actor).get(child_id=child_id)
 
 
 @routes.route(
@@ -150,13 +146,10 @@ async def get_child(request: web.Request, *, principal: Principal, child_id: uui
     roles=CHILD_WRITERS,
 )
 async def assign_social_worker(
-    request: web.Request, *, principal: Principal, child_id: uuid.UUID, body: SocialWorkerAssignmentIn
+    ctx: Context, *, child_id: uuid.UUID, body: SocialWorkerAssignmentIn
 ) -> BaseModel:
     """Appoints the child's responsible social worker from a date; the previous one ends the day before."""
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await SocialWorkerRepository(conn, actor=principal.actor).assign(
-            child_id=child_id, assignment=body
-        )
+    return await SocialWorkerRepository(ctx.conn, actor=ctx.actor).assign(child_id=child_id, assignment=body)
 
 
 @routes.route(
@@ -168,11 +161,8 @@ async def assign_social_worker(
     response=SocialWorkerHistory,
     roles=CHILD_READERS,
 )
-async def social_worker_history(
-    request: web.Request, *, principal: Principal, child_id: uuid.UUID
-) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        items = await SocialWorkerRepository(conn, actor=principal.actor).history(child_id=child_id)
+async def social_worker_history(ctx: Context, *, child_id: uuid.UUID) -> BaseModel:
+    items = await SocialWorkerRepository(ctx.conn, actor=ctx.actor).history(child_id=child_id)
     return SocialWorkerHistory(items=items)
 
 
@@ -187,9 +177,8 @@ async def social_worker_history(
     status=201,
     roles=CHILD_WRITERS,
 )
-async def create_placement(request: web.Request, *, principal: Principal, body: PlacementIn) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=principal.actor).create(placement=body)
+async def create_placement(ctx: Context, *, body: PlacementIn) -> BaseModel:
+    return await PlacementRepository(ctx.conn, actor=ctx.actor).create(placement=body)
 
 
 @routes.route(
@@ -202,11 +191,8 @@ async def create_placement(request: web.Request, *, principal: Principal, body: 
     response=Page[Placement],
     roles=CHILD_READERS,
 )
-async def list_placements(request: web.Request, *, principal: Principal, query: PlacementQuery) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=principal.actor).list_page(
-            page=query, child_id=query.child_id
-        )
+async def list_placements(ctx: Context, *, query: PlacementQuery) -> BaseModel:
+    return await PlacementRepository(ctx.conn, actor=ctx.actor).list_page(page=query, child_id=query.child_id)
 
 
 @routes.route(
@@ -218,9 +204,8 @@ async def list_placements(request: web.Request, *, principal: Principal, query: 
     response=Placement,
     roles=CHILD_READERS,
 )
-async def get_placement(request: web.Request, *, principal: Principal, placement_id: uuid.UUID) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=principal.actor).get(placement_id=placement_id)
+async def get_placement(ctx: Context, *, placement_id: uuid.UUID) -> BaseModel:
+    return await PlacementRepository(ctx.conn, actor=ctx.actor).get(placement_id=placement_id)
 
 
 @routes.route(
@@ -233,13 +218,8 @@ async def get_placement(request: web.Request, *, principal: Principal, placement
     response=Placement,
     roles=CHILD_WRITERS,
 )
-async def end_placement(
-    request: web.Request, *, principal: Principal, placement_id: uuid.UUID, body: PlacementEndIn
-) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=principal.actor).end(
-            placement_id=placement_id, ending=body
-        )
+async def end_placement(ctx: Context, *, placement_id: uuid.UUID, body: PlacementEndIn) -> BaseModel:
+    return await PlacementRepository(ctx.conn, actor=ctx.actor).end(placement_id=placement_id, ending=body)
 
 
 @routes.route(
@@ -253,13 +233,10 @@ async def end_placement(
     status=201,
     roles=CHILD_WRITERS,
 )
-async def create_decision(
-    request: web.Request, *, principal: Principal, placement_id: uuid.UUID, body: DecisionIn
-) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        return await PlacementRepository(conn, actor=principal.actor).add_decision(
-            placement_id=placement_id, decision=body
-        )
+async def create_decision(ctx: Context, *, placement_id: uuid.UUID, body: DecisionIn) -> BaseModel:
+    return await PlacementRepository(ctx.conn, actor=ctx.actor).add_decision(
+        placement_id=placement_id, decision=body
+    )
 
 
 @routes.route(
@@ -271,7 +248,6 @@ async def create_decision(
     response=DecisionList,
     roles=CHILD_READERS,
 )
-async def list_decisions(request: web.Request, *, principal: Principal, placement_id: uuid.UUID) -> BaseModel:
-    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-        items = await PlacementRepository(conn, actor=principal.actor).decisions(placement_id=placement_id)
+async def list_decisions(ctx: Context, *, placement_id: uuid.UUID) -> BaseModel:
+    items = await PlacementRepository(ctx.conn, actor=ctx.actor).decisions(placement_id=placement_id)
     return DecisionList(items=items)

@@ -91,6 +91,18 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
                     "schema": {k: v for k, v in prop.items() if k != "description"},
                 }
             )
+    if endpoint.tenant and endpoint.method == "POST":
+        parameters.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": "Send the same key to retry safely: within 24 hours the same key and body return "
+                "the first response (with Idempotent-Replayed: true) without doing the work again; the same key "
+                "with another body is a 422.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+            }
+        )
     if parameters:
         operation["parameters"] = parameters
     if endpoint.body is not None:

@@ -8,6 +8,7 @@ same declarations, never written by hand.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid
@@ -18,8 +19,12 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from placement.api.state import DATABASE
+from placement.audit import Actor
+from placement.database.pool import Connection
 from placement.errors import BadRequest, Forbidden, NotFound, UnsupportedMediaType, ValidationFailed
 from placement.principal import Principal
+from placement.repositories.idempotency import IdempotencyRepository, Remembered
 from placement.validation_messages import field_errors
 from placement.vocabulary import StaffRole
 
@@ -117,26 +122,123 @@ def _wrap(
     endpoint: Endpoint, authenticate: Authenticate
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
-        kwargs: dict[str, Any] = {}
+        principal = None
         if endpoint.tenant:
             principal = await authenticate(request)
             if not principal.may(endpoint.roles):
                 raise Forbidden("Din roll ger inte åtkomst till detta")
-            kwargs["principal"] = principal
+        kwargs: dict[str, Any] = {}
         for param in endpoint.path_params:
             kwargs[param] = _path_uuid(request.match_info[param])
         if endpoint.query is not None:
             kwargs["query"] = _validate(endpoint.query, dict(request.query), "query")
         if endpoint.body is not None:
             kwargs["body"] = _validate(endpoint.body, await _read_json(request), "body")
-        result = await endpoint.func(request, **kwargs)
-        if isinstance(result, web.StreamResponse):
-            return result
-        if result is None:
-            return web.Response(status=204)
-        return web.json_response(result.model_dump(mode="json"), status=endpoint.status)
+        if principal is None:
+            return _respond(await endpoint.func(request, **kwargs), endpoint.status)
+
+        key = _idempotency_key(request, endpoint)
+        # One request, one transaction, scoped to the principal's municipality.
+        async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+            remembered = None
+            if key is not None:
+                idempotency = IdempotencyRepository(
+                    conn, municipality_id=principal.municipality_id, subject=principal.actor.name
+                )
+                fingerprint = _fingerprint(endpoint, request, kwargs.get("body"))
+                remembered = await idempotency.claim(key=key, request_sha256=fingerprint)
+                if remembered is not None:
+                    return _replay(remembered, fingerprint)
+            response = _respond(
+                await endpoint.func(Context(request, principal, conn), **kwargs), endpoint.status
+            )
+            if key is not None:
+                await idempotency.remember(key=key, status=response.status, body=_json_body(response))
+            return response
 
     return handle
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a municipality endpoint works with: the request, who makes it, and its transaction."""
+
+    request: web.Request
+    principal: Principal
+    conn: Connection
+
+    @property
+    def actor(self) -> Actor:
+        return self.principal.actor
+
+
+def _respond(result: BaseModel | web.StreamResponse | None, status: int) -> web.StreamResponse:
+    if isinstance(result, web.StreamResponse):
+        return result
+    if result is None:
+        return web.Response(status=204)
+    return web.json_response(result.model_dump(mode="json"), status=status)
+
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _idempotency_key(request: web.Request, endpoint: Endpoint) -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None or endpoint.method != "POST":
+        return None
+    if not 1 <= len(key) <= 200 or not key.isprintable():
+        raise ValidationFailed(
+            "Ogiltig Idempotency-Key",
+            [
+                {
+                    "field": "header.Idempotency-Key",
+                    "message": "Ska vara 1–200 skrivbara tecken",
+                    "code": "idempotency",
+                }
+            ],
+        )
+    return key
+
+
+def _fingerprint(endpoint: Endpoint, request: web.Request, body: BaseModel | None) -> bytes:
+    canonical = json.dumps(
+        [endpoint.name, request.path, body.model_dump(mode="json") if body is not None else None],
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.encode()).digest()
+
+
+def _json_body(response: web.StreamResponse) -> Any:
+    if (
+        isinstance(response, web.Response)
+        and response.body is not None
+        and response.content_type == "application/json"
+    ):
+        return json.loads(bytes(response.body))  # type: ignore[arg-type]
+    return None
+
+
+def _replay(remembered: Remembered, fingerprint: bytes) -> web.StreamResponse:
+    if remembered.request_sha256 != fingerprint:
+        raise ValidationFailed(
+            "Idempotency-Key har redan använts för en annan begäran",
+            [
+                {
+                    "field": "header.Idempotency-Key",
+                    "message": "Nyckeln hör till en annan begäran; använd en ny nyckel",
+                    "code": "idempotency_mismatch",
+                }
+            ],
+        )
+    status = remembered.status or 200
+    response = (
+        web.Response(status=status)
+        if remembered.body is None
+        else web.json_response(remembered.body, status=status)
+    )
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 def _path_uuid(raw: str) -> uuid.UUID:
