@@ -47,7 +47,8 @@ async def record(conn: Connection, actor: Actor, action: AuditAction, accesses: 
     await conn.execute(
         """
         INSERT INTO audit_event
-            (municipality_id, actor, actor_role, actor_unit, action, object_type, object_id, child_id, request_id)
+            (municipality_id, actor, actor_role, actor_unit, action, object_type, object_id, child_id,
+             request_id)
         SELECT $1, $2, $3, $9, $4, t.object_type, t.object_id, t.child_id, $5
           FROM unnest($6::text[], $7::uuid[], $8::uuid[]) AS t(object_type, object_id, child_id)
         """,

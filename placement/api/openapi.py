@@ -11,6 +11,11 @@ from placement.api.routing import Endpoint, EndpointRegistry
 from placement.models import Problem
 
 _REF = "#/components/schemas/{model}"
+IDEMPOTENCY_DESCRIPTION = (
+    "Send the same key to retry safely: within 24 hours the same key and body return the first "
+    "response (with Idempotent-Replayed: true) without doing the work again; the same key with "
+    "another body is a 422."
+)
 _PROBLEM = {"$ref": "#/components/schemas/Problem"}
 
 
@@ -97,9 +102,7 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": False,
-                "description": "Send the same key to retry safely: within 24 hours the same key and body return "
-                "the first response (with Idempotent-Replayed: true) without doing the work again; the same key "
-                "with another body is a 422.",
+                "description": IDEMPOTENCY_DESCRIPTION,
                 "schema": {"type": "string", "minLength": 1, "maxLength": 200},
             }
         )
