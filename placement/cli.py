@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import datetime as dt
 import os
+import secrets
 import signal
 import sys
 import uuid
@@ -27,8 +28,9 @@ from placement.database.pool import TENANT_SETTING, Connection, connect_with_ret
 from placement.demo import load_demo
 from placement.errors import BadRequest, NotFound, PlacementError
 from placement.logs import configure_logging
-from placement.models import MunicipalityIn
+from placement.models import AuditQuery, AuditSampleQuery, MunicipalityIn
 from placement.repositories.api_tokens import ApiTokenRepository
+from placement.repositories.audit_log import AuditLogRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.runtime import database_urls
 from placement.settings import Settings
@@ -87,6 +89,21 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = token_commands.add_parser("revoke", help="revoke a token at once")
     revoke.add_argument("kommunkod")
     revoke.add_argument("token_id", type=uuid.UUID, help="the token's id (from list)")
+
+    audit = commands.add_parser("audit", help="review the log of access to children's data")
+    audit_commands = audit.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    search = audit_commands.add_parser("list", help="list audit events, oldest first")
+    search.add_argument("kommunkod")
+    search.add_argument("--child", type=uuid.UUID, help="only this child's data")
+    search.add_argument("--actor", help="only this user, as the log names them")
+    search.add_argument("--since", type=dt.date.fromisoformat, help="from this day, YYYY-MM-DD")
+    search.add_argument("--until", type=dt.date.fromisoformat, help="to and including this day")
+    search.add_argument("--limit", type=int, default=200, help="at most this many (1-200, default 200)")
+    sample = audit_commands.add_parser("sample", help="draw a reproducible sample per unit for a month")
+    sample.add_argument("kommunkod")
+    sample.add_argument("--month", required=True, help="YYYY-MM")
+    sample.add_argument("--per-unit", type=int, default=10, help="events per unit (default 10)")
+    sample.add_argument("--seed", help="the same seed draws the same sample again")
 
     municipality = commands.add_parser("municipality", help="manage municipalities (tenants)")
     municipality_commands = municipality.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -150,6 +167,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _municipality(args, conn)
             elif args.command == "token":
                 return await _token(args, conn)
+            elif args.command == "audit":
+                return await _audit(args, conn)
         finally:
             await conn.close()
     return 0
@@ -176,18 +195,59 @@ async def _setup_database(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _token(args: argparse.Namespace, conn: Connection) -> int:
-    municipality = await MunicipalityRepository(conn).by_kommunkod(kommunkod=args.kommunkod)
+async def _municipality_id(conn: Connection, kommunkod: str) -> uuid.UUID:
+    municipality = await MunicipalityRepository(conn).by_kommunkod(kommunkod=kommunkod)
     if municipality is None:
-        raise NotFound(f"Kommunen {args.kommunkod} finns inte")
+        raise NotFound(f"Kommunen {kommunkod} finns inte")
+    return municipality.id
+
+
+async def _audit(args: argparse.Namespace, conn: Connection) -> int:
+    municipality_id = await _municipality_id(conn, args.kommunkod)
     async with conn.transaction():
-        await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality.id))
-        tokens = ApiTokenRepository(conn, municipality_id=municipality.id)
+        await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
+        log_repo = AuditLogRepository(conn, municipality_id=municipality_id)
+        if args.action == "list":
+            query = AuditQuery(
+                child_id=args.child, actor=args.actor, since=args.since, until=args.until, limit=args.limit
+            )
+            events = (await log_repo.search(query=query)).items
+        else:
+            given = AuditSampleQuery(month=args.month, per_unit=args.per_unit, seed=args.seed)
+            seed = given.seed or secrets.token_hex(8)
+            drawn = await log_repo.sample(month=given.month, per_unit=given.per_unit, seed=seed)
+            print(f"# stickprov {drawn.month}, {drawn.per_unit} per enhet, frö {drawn.seed}", file=sys.stderr)
+            events = [e for unit in drawn.units for e in unit.items]
+    for e in events:
+        print(
+            "\t".join(
+                str(v) if v is not None else "-"
+                for v in (
+                    e.occurred_at.isoformat(),
+                    e.actor,
+                    e.actor_role,
+                    e.actor_unit,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.child_id,
+                    e.request_id,
+                )
+            )
+        )
+    return 0
+
+
+async def _token(args: argparse.Namespace, conn: Connection) -> int:
+    municipality_id = await _municipality_id(conn, args.kommunkod)
+    async with conn.transaction():
+        await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
+        tokens = ApiTokenRepository(conn, municipality_id=municipality_id)
         if args.action == "create":
             if not 1 <= args.days <= 366:
                 raise BadRequest("--days ska vara mellan 1 och 366")
             created, secret = await tokens.create(
-                kommunkod=municipality.kommunkod,
+                kommunkod=args.kommunkod,
                 name=args.name,
                 roles=frozenset(StaffRole(r) for r in args.role),
                 valid_for=dt.timedelta(days=args.days),

@@ -198,6 +198,57 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(description="Pass as cursor for the next page; null on the last page.")
 
 
+class AuditEvent(Output):
+    id: int
+    occurred_at: dt.datetime
+    actor: str
+    actor_role: str | None
+    actor_unit: str | None
+    action: str
+    object_type: str
+    object_id: uuid.UUID | None
+    child_id: uuid.UUID | None
+    request_id: str | None
+
+
+class AuditQuery(PageQuery):
+    child_id: uuid.UUID | None = Field(default=None, description="Only accesses to this child's data.")
+    actor: str | None = Field(default=None, description="Only this user, as the log names them.")
+    since: dt.date | None = Field(default=None, description="From this day (Swedish time).")
+    until: dt.date | None = Field(default=None, description="To and including this day.")
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEvent]
+    next_cursor: str | None
+
+
+class AuditSampleQuery(Input):
+    month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = Field(
+        description="The month to sample, YYYY-MM (Swedish time)."
+    )
+    per_unit: int = Field(default=10, ge=1, le=200, description="Events drawn per unit.")
+    seed: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = Field(
+        default=None,
+        description="The same seed draws the same sample again; omitted, one is made and returned.",
+    )
+
+
+class AuditSampleUnit(BaseModel):
+    unit: str | None = Field(
+        description="The acting person's unit; null for integrations and unlinked users."
+    )
+    total: int = Field(description="Events of the unit in the month.")
+    items: list[AuditEvent]
+
+
+class AuditSample(BaseModel):
+    month: str
+    seed: str
+    per_unit: int
+    units: list[AuditSampleUnit]
+
+
 class Health(BaseModel):
     status: str
     version: str

@@ -208,3 +208,25 @@ def test_token_create_list_revoke(tmp_path: Path) -> None:
     assert again.stderr.startswith("placement: Det finns ingen giltig token")
     unknown = run("token", "create", "9999", "X", "--role", "granskare", env=env)
     assert (unknown.returncode, unknown.stderr.strip()) == (1, "placement: Kommunen 9999 finns inte")
+
+
+def test_audit_list_and_sample(tmp_path: Path) -> None:
+    """The granskare's log review from the command line: the same seed draws the same sample."""
+    from placement.clock import today_in_sweden
+
+    env = clean_env(PLACEMENT_DATA_DIR=str(tmp_path))
+    assert run("demo", env=env).returncode == 0
+    listed = run("audit", "list", "0000", "--limit", "5", env=env)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert len(lines) == 5
+    assert all(line.split("\t")[1] == "demo-loader" for line in lines)
+    month = today_in_sweden().strftime("%Y-%m")
+    first = run("audit", "sample", "0000", "--month", month, "--per-unit", "3", "--seed", "s1", env=env)
+    again = run("audit", "sample", "0000", "--month", month, "--per-unit", "3", "--seed", "s1", env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == again.stdout
+    assert len(first.stdout.splitlines()) == 3
+    bad = run("audit", "sample", "0000", "--month", "2026-13", env=env)
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("placement: ")

@@ -1,0 +1,53 @@
+"""Arranging data for tests, through the same repositories the service uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from placement.audit import Actor
+from placement.database.pool import Database
+from placement.models import ChildIn, DecisionIn, PlacementIn, SocialWorkerAssignmentIn, StaffIn
+from placement.repositories.children import ChildRepository
+from placement.repositories.municipalities import MunicipalityRepository
+from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
+from placement.repositories.staff import StaffRepository
+from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm, StaffRole
+
+
+async def municipality_a_data(db: Database) -> dict[str, str]:
+    """Municipality A with one of everything; returns the ids by path parameter name."""
+    async with db.transaction() as conn:
+        a = await MunicipalityRepository(conn).create(kommunkod="0001", name="A")
+        await MunicipalityRepository(conn).create(kommunkod="0002", name="B")
+    actor = Actor(a.id, "arrange")
+    async with db.transaction(a.id) as conn:
+        staff = await StaffRepository(conn, municipality_id=a.id).create(
+            staff=StaffIn(name="Sami", roles=[StaffRole.SOCIALSEKRETERARE])
+        )
+        child = await ChildRepository(conn, actor=actor).create(
+            child=ChildIn(name="Barn A", birth_date=dt.date(2015, 1, 1))
+        )
+        await SocialWorkerRepository(conn, actor=actor).assign(
+            child_id=child.id,
+            assignment=SocialWorkerAssignmentIn(staff_id=staff.id, assigned_from=dt.date(2026, 1, 1)),
+        )
+        placements = PlacementRepository(conn, actor=actor)
+        placement = await placements.create(
+            placement=PlacementIn(
+                child_id=child.id,
+                form=PlacementForm.HVB,
+                legal_basis=LegalBasis.SOL,
+                home_name="HVB",
+                start_date=dt.date(2026, 1, 1),
+            )
+        )
+        await placements.add_decision(
+            placement_id=placement.id,
+            decision=DecisionIn(
+                kind=DecisionKind.PLACEMENT_SOL,
+                decided_on=dt.date(2026, 1, 1),
+                decided_by=staff.id,
+                valid_from=dt.date(2026, 1, 1),
+            ),
+        )
+    return {"child_id": str(child.id), "placement_id": str(placement.id), "staff_id": str(staff.id)}
