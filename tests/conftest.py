@@ -9,6 +9,7 @@ drops it at the end; each test starts from empty tables, so tests do not depend 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -25,10 +26,33 @@ from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
 from placement.database.migrator import migrate
 from placement.database.pool import Database
+from placement.logs import configure_logging, find_personnummer
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.municipalities import MunicipalityRepository
-from placement.settings import Settings
+from placement.settings import LogFormat, Settings
 from placement.vocabulary import StaffRole
+
+# Every log line the suite writes, rendered as in production; checked for personnummer at the end.
+SUITE_LOG = io.StringIO()
+
+
+def configure_suite_logging() -> None:
+    configure_logging(LogFormat.JSON, "info", also_to=SUITE_LOG)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    configure_suite_logging()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No personnummer in application logs, ever: the whole suite's log output is checked."""
+    leaks = find_personnummer(SUITE_LOG.getvalue())
+    if leaks:
+        session.config.get_terminal_writer().line(
+            f"The suite's log output holds {len(leaks)} personnummer-shaped value(s): {sorted(set(leaks))}",
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @dataclass(frozen=True)
