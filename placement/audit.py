@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from placement.database.pool import Connection
+from placement.reach import EVERY_CHILD, Reach
 
 
 class AuditAction(StrEnum):
@@ -22,13 +23,19 @@ class AuditAction(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who is acting, for which municipality, in which request."""
+    """Who is acting, for which municipality, in which request, and which children they reach.
+
+    System actors (the demo loader, the CLI) reach every child; a signed-in person's reach comes
+    from their roles (placement/principal.py).
+    """
 
     municipality_id: uuid.UUID
     name: str
     role: str | None = None
     request_id: str | None = None
     unit: str | None = None
+    reads: Reach = EVERY_CHILD
+    writes: Reach = EVERY_CHILD
 
 
 @dataclass(frozen=True, slots=True)

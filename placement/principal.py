@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from placement.audit import Actor
+from placement.reach import EVERY_CHILD, Reach, ReachKind
 from placement.vocabulary import StaffRole
 
 
@@ -42,7 +43,20 @@ class Principal:
             role=",".join(sorted(r.value for r in self.roles)) or None,
             request_id=self.request_id,
             unit=self.org_unit,
+            reads=self._reach(read=True),
+            writes=self._reach(read=False),
         )
+
+    def _reach(self, *, read: bool) -> Reach:
+        """Read: all for placement support, auditors and integrations; the unit for unit leads and
+        social workers. Write: all for placement support and integrations; the unit for unit leads;
+        the own caseload for social workers."""
+        everything = {StaffRole.PLACERINGSSTOD} | ({StaffRole.GRANSKARE} if read else set())
+        if self.method is SignInMethod.API_TOKEN or self.roles & everything:
+            return EVERY_CHILD
+        if StaffRole.TEAMLEDARE in self.roles or (read and StaffRole.SOCIALSEKRETERARE in self.roles):
+            return Reach(ReachKind.UNIT, self.staff_id, self.org_unit)
+        return Reach(ReachKind.CASELOAD, self.staff_id, self.org_unit)
 
     def may(self, allowed: frozenset[StaffRole]) -> bool:
         return bool(self.roles & allowed)

@@ -47,9 +47,11 @@ class ChildRepository:
 
     async def get(self, *, child_id: uuid.UUID) -> Child:
         row = await self.conn.fetchrow(
-            f"SELECT {_COLUMNS} FROM child WHERE municipality_id = $1 AND id = $2",
+            f"""SELECT {_COLUMNS} FROM child
+                 WHERE municipality_id = $1 AND id = $2 AND child_in_reach($1, id, $3, $4, $5)""",
             self.actor.municipality_id,
             child_id,
+            *self.actor.reads.sql_args(),
         )
         if row is None:
             raise NotFound("Barnet finns inte")
@@ -62,7 +64,7 @@ class ChildRepository:
         rows = await self.conn.fetch(
             f"""
             SELECT {_COLUMNS} FROM child
-             WHERE municipality_id = $1
+             WHERE municipality_id = $1 AND child_in_reach($1, id, $5, $6, $7)
                AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3::uuid))
              ORDER BY created_at, id
              LIMIT $4
@@ -71,6 +73,7 @@ class ChildRepository:
             after[0] if after else None,
             after[1] if after else None,
             page.limit + 1,
+            *self.actor.reads.sql_args(),
         )
         items = [Child.model_validate(dict(r)) for r in rows[: page.limit]]
         await audit.record(self.conn, self.actor, AuditAction.READ, [_access(c) for c in items])

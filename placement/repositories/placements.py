@@ -26,6 +26,7 @@ from placement.models import (
     SocialWorkerAssignmentIn,
 )
 from placement.pagination import decode_cursor, next_cursor
+from placement.reach import Reach
 from placement.repositories import one
 
 _PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, start_date, planned_end_date,
@@ -51,10 +52,13 @@ class PlacementRepository:
         return self.actor.municipality_id
 
     async def _child_exists(self, child_id: uuid.UUID) -> bool:
+        """Whether the child exists within the actor's reach for writing."""
         found: bool = await self.conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM child WHERE municipality_id = $1 AND id = $2)",
+            """SELECT EXISTS (SELECT 1 FROM child WHERE municipality_id = $1 AND id = $2
+                                AND child_in_reach($1, id, $3, $4, $5))""",
             self._tenant,
             child_id,
+            *self.actor.writes.sql_args(),
         )
         return found
 
@@ -83,15 +87,20 @@ class PlacementRepository:
         await audit.record(self.conn, self.actor, AuditAction.CREATE, [_placement_access(created)])
         return created
 
-    async def get(self, *, placement_id: uuid.UUID) -> Placement:
+    async def _find(self, placement_id: uuid.UUID, reach: Reach) -> Placement:
         row = await self.conn.fetchrow(
-            f"SELECT {_PLACEMENT} FROM placement WHERE municipality_id = $1 AND id = $2",
+            f"""SELECT {_PLACEMENT} FROM placement
+                 WHERE municipality_id = $1 AND id = $2 AND child_in_reach($1, child_id, $3, $4, $5)""",
             self._tenant,
             placement_id,
+            *reach.sql_args(),
         )
         if row is None:
             raise NotFound("Placeringen finns inte")
-        found = Placement.model_validate(one(row))
+        return Placement.model_validate(one(row))
+
+    async def get(self, *, placement_id: uuid.UUID) -> Placement:
+        found = await self._find(placement_id, self.actor.reads)
         await audit.record(self.conn, self.actor, AuditAction.READ, [_placement_access(found)])
         return found
 
@@ -100,7 +109,7 @@ class PlacementRepository:
         rows = await self.conn.fetch(
             f"""
             SELECT {_PLACEMENT} FROM placement
-             WHERE municipality_id = $1
+             WHERE municipality_id = $1 AND child_in_reach($1, child_id, $6, $7, $8)
                AND ($2::uuid IS NULL OR child_id = $2)
                AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid))
              ORDER BY created_at, id
@@ -111,6 +120,7 @@ class PlacementRepository:
             after[0] if after else None,
             after[1] if after else None,
             page.limit + 1,
+            *self.actor.reads.sql_args(),
         )
         items = [Placement.model_validate(dict(r)) for r in rows[: page.limit]]
         await audit.record(self.conn, self.actor, AuditAction.READ, [_placement_access(p) for p in items])
@@ -118,9 +128,12 @@ class PlacementRepository:
 
     async def end(self, *, placement_id: uuid.UUID, ending: PlacementEndIn) -> Placement:
         current = await self.conn.fetchrow(
-            "SELECT start_date, end_date FROM placement WHERE municipality_id = $1 AND id = $2 FOR UPDATE",
+            """SELECT start_date, end_date FROM placement
+                WHERE municipality_id = $1 AND id = $2 AND child_in_reach($1, child_id, $3, $4, $5)
+                  FOR UPDATE""",
             self._tenant,
             placement_id,
+            *self.actor.writes.sql_args(),
         )
         if current is None:
             raise NotFound("Placeringen finns inte")
@@ -144,7 +157,7 @@ class PlacementRepository:
         return ended
 
     async def add_decision(self, *, placement_id: uuid.UUID, decision: DecisionIn) -> Decision:
-        placement = await self.get(placement_id=placement_id)
+        placement = await self._find(placement_id, self.actor.writes)
         try:
             row = await self.conn.fetchrow(
                 f"""
@@ -174,7 +187,7 @@ class PlacementRepository:
         return created
 
     async def decisions(self, *, placement_id: uuid.UUID) -> list[Decision]:
-        placement = await self.get(placement_id=placement_id)
+        placement = await self._find(placement_id, self.actor.reads)
         rows = await self.conn.fetch(
             f"""
             SELECT {_DECISION} FROM decision
@@ -214,7 +227,11 @@ class SocialWorkerRepository:
         """Appoint a social worker from a date; the previous appointment ends the day before."""
         tenant = self.actor.municipality_id
         locked = await self.conn.fetchval(
-            "SELECT id FROM child WHERE municipality_id = $1 AND id = $2 FOR UPDATE", tenant, child_id
+            """SELECT id FROM child
+                WHERE municipality_id = $1 AND id = $2 AND child_in_reach($1, id, $3, $4, $5) FOR UPDATE""",
+            tenant,
+            child_id,
+            *self.actor.writes.sql_args(),
         )
         if locked is None:
             raise NotFound("Barnet finns inte")
@@ -272,7 +289,12 @@ class SocialWorkerRepository:
     async def history(self, *, child_id: uuid.UUID) -> list[SocialWorkerAssignment]:
         tenant = self.actor.municipality_id
         exists = await self.conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM child WHERE municipality_id = $1 AND id = $2)", tenant, child_id
+            """SELECT EXISTS (SELECT 1 FROM child
+                               WHERE municipality_id = $1 AND id = $2
+                                 AND child_in_reach($1, id, $3, $4, $5))""",
+            tenant,
+            child_id,
+            *self.actor.reads.sql_args(),
         )
         if not exists:
             raise NotFound("Barnet finns inte")

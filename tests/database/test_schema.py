@@ -10,7 +10,16 @@ import pytest
 from placement.database.pool import Database
 from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
 
-TENANT_TABLES = ["staff", "child", "placement", "decision", "social_worker_assignment", "audit_event"]
+TENANT_TABLES = [
+    "staff",
+    "child",
+    "placement",
+    "decision",
+    "social_worker_assignment",
+    "audit_event",
+    "api_token",
+    "idempotency_key",
+]
 
 
 @pytest.mark.parametrize(
@@ -41,6 +50,17 @@ async def test_vocabulary_matches_check_constraint(
     )
     allowed = set(re.findall(r"'([a-z_0-9]+)'::text", constraint))
     assert allowed == {member.value for member in vocabulary}
+
+
+async def test_tenant_tables_are_all_listed(database: Database) -> None:
+    """Every table with a municipality_id column is in TENANT_TABLES, so the key test covers it."""
+    async with database.transaction() as conn:
+        tables = await conn.fetch(
+            """SELECT DISTINCT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+                WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+                  AND a.attname = 'municipality_id'"""
+        )
+    assert {t["relname"] for t in tables} == set(TENANT_TABLES)
 
 
 @pytest.mark.parametrize("table", TENANT_TABLES)
