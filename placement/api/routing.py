@@ -19,8 +19,9 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from placement import audit
 from placement.api.state import DATABASE
-from placement.audit import Actor
+from placement.audit import Access, Actor, AuditAction
 from placement.database.pool import Connection
 from placement.errors import BadRequest, Forbidden, NotFound, UnsupportedMediaType, ValidationFailed
 from placement.principal import Principal
@@ -148,7 +149,12 @@ def _wrap(
                 fingerprint = _fingerprint(endpoint, request, kwargs.get("body"))
                 remembered = await idempotency.claim(key=key, request_sha256=fingerprint)
                 if remembered is not None:
-                    return _replay(remembered, fingerprint)
+                    response = _replay(remembered, fingerprint)
+                    # A replay shows the caller the child's data again: that is a read, and logged.
+                    await audit.record(
+                        conn, principal.actor, AuditAction.READ, await _accesses_in(conn, remembered.body)
+                    )
+                    return response
             response = _respond(
                 await endpoint.func(Context(request, principal, conn), **kwargs), endpoint.status
             )
@@ -217,6 +223,24 @@ def _json_body(response: web.StreamResponse) -> Any:
     ):
         return json.loads(bytes(response.body))  # type: ignore[arg-type]
     return None
+
+
+async def _accesses_in(conn: Connection, body: Any) -> list[Access]:
+    """The children's data a stored response shows (a child, or an object of a child's)."""
+    if not isinstance(body, dict) or not isinstance(body.get("id"), str):
+        return []
+    object_id = uuid.UUID(body["id"])
+    if "personnummer" in body:
+        return [Access("child", object_id, object_id)]
+    if isinstance(body.get("child_id"), str):
+        kind = "placement" if "form" in body else "social_worker_assignment"
+        return [Access(kind, object_id, uuid.UUID(body["child_id"]))]
+    if isinstance(body.get("placement_id"), str):
+        child_id = await conn.fetchval(
+            "SELECT child_id FROM placement WHERE id = $1", uuid.UUID(body["placement_id"])
+        )
+        return [Access("decision", object_id, child_id)] if child_id is not None else []
+    return []
 
 
 def _replay(remembered: Remembered, fingerprint: bytes) -> web.StreamResponse:

@@ -110,3 +110,66 @@ async def test_overlong_key_is_422(client: Client, as_officer: dict[str, str]) -
         "/api/v1/children", json=CHILD, headers={**as_officer, "Idempotency-Key": "x" * 201}
     )
     assert response.status == 422
+
+
+async def test_a_replay_is_audited_as_a_read(
+    client: Client, as_officer: dict[str, str], db: Database
+) -> None:
+    """The replayed response shows the child again, so the audit log records that read."""
+    headers = {**as_officer, "Idempotency-Key": "audited", "X-Request-Id": "replay-check-1"}
+    child = await (
+        await client.post(
+            "/api/v1/children", json=CHILD, headers={**as_officer, "Idempotency-Key": "audited"}
+        )
+    ).json()
+    await client.post("/api/v1/children", json=CHILD, headers=headers)
+    async with db.transaction() as conn:
+        rows = await conn.fetch(
+            "SELECT action, child_id FROM audit_event WHERE request_id = 'replay-check-1'"
+        )
+    assert [(r["action"], str(r["child_id"])) for r in rows] == [("read", child["id"])]
+
+
+async def test_replays_of_placements_and_decisions_name_the_child(
+    client: Client, as_officer: dict[str, str], as_admin: dict[str, str], db: Database
+) -> None:
+    child = await (await client.post("/api/v1/children", json=CHILD, headers=as_officer)).json()
+    staff = await (await client.post("/api/v1/staff", json={"name": "Tove"}, headers=as_admin)).json()
+    placement_body = {
+        "child_id": child["id"],
+        "form": "hvb",
+        "legal_basis": "sol",
+        "home_name": "HVB",
+        "start_date": "2026-01-01",
+    }
+    placement = await (
+        await client.post(
+            "/api/v1/placements", json=placement_body, headers={**as_officer, "Idempotency-Key": "p"}
+        )
+    ).json()
+    decision_body = {
+        "kind": "placement_sol",
+        "decided_on": "2026-01-01",
+        "decided_by": staff["id"],
+        "valid_from": "2026-01-01",
+    }
+    decisions = f"/api/v1/placements/{placement['id']}/decisions"
+    await client.post(decisions, json=decision_body, headers={**as_officer, "Idempotency-Key": "d"})
+    await client.post(
+        "/api/v1/placements",
+        json=placement_body,
+        headers={**as_officer, "Idempotency-Key": "p", "X-Request-Id": "replay-placement"},
+    )
+    await client.post(
+        decisions,
+        json=decision_body,
+        headers={**as_officer, "Idempotency-Key": "d", "X-Request-Id": "replay-decision"},
+    )
+    async with db.transaction() as conn:
+        rows = await conn.fetch(
+            "SELECT request_id, object_type, child_id FROM audit_event WHERE request_id LIKE 'replay-%' ORDER BY id"
+        )
+    assert [(r["request_id"], r["object_type"], str(r["child_id"])) for r in rows] == [
+        ("replay-placement", "placement", child["id"]),
+        ("replay-decision", "decision", child["id"]),
+    ]
