@@ -167,7 +167,8 @@ async def test_replays_of_placements_and_decisions_name_the_child(
     )
     async with db.transaction() as conn:
         rows = await conn.fetch(
-            "SELECT request_id, object_type, child_id FROM audit_event WHERE request_id LIKE 'replay-%' ORDER BY id"
+            """SELECT request_id, object_type, child_id FROM audit_event
+                WHERE request_id LIKE 'replay-%' ORDER BY id"""
         )
     assert [(r["request_id"], r["object_type"], str(r["child_id"])) for r in rows] == [
         ("replay-placement", "placement", child["id"]),
