@@ -104,6 +104,9 @@ class PlacementIn(Input):
     home_kommunkod: Kommunkod | None = Field(
         default=None, description="Municipality where the home lies, when another than the placing one."
     )
+    unit_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._/-]{1,60}$")] | None = Field(
+        default=None, description="The unit's code in the IVO register, for HVB, stödboende, LSS and SiS."
+    )
     start_date: dt.date
     planned_end_date: dt.date | None = None
 
@@ -129,6 +132,7 @@ class Placement(Output):
     legal_basis: LegalBasis
     home_name: str
     home_kommunkod: str | None
+    unit_code: str | None
     start_date: dt.date
     planned_end_date: dt.date | None
     end_date: dt.date | None

@@ -4,6 +4,8 @@
 - ``placement_service`` is a group role holding exactly the privileges the service needs.
 - ``placement_app`` logs in as a member of ``placement_service``: not a superuser, NOBYPASSRLS,
   owns nothing. The running service connects as it, so row-level security always applies.
+- ``placement_crosstenant`` (no login, BYPASSRLS) owns the two SECURITY DEFINER functions that
+  count placements across municipalities; they return ids and counts only.
 
 On the embedded server the service creates all three itself. On your own server a DBA creates
 them (see ``deploy/README.md``); :func:`bootstrap` is the same code, for a superuser to run.
@@ -68,8 +70,13 @@ async def bootstrap(
                 CREATE ROLE placement_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE
                     IN ROLE placement_service;
             END IF;
+            -- Owns the two functions that look across municipalities (ids and counts only).
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'placement_crosstenant') THEN
+                CREATE ROLE placement_crosstenant NOLOGIN NOSUPERUSER BYPASSRLS;
+            END IF;
         END
         $$;
+        GRANT placement_crosstenant TO placement_owner;
         """
     )
     for role, password in ((OWNER_ROLE, owner_password), (APP_ROLE, app_password)):

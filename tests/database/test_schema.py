@@ -19,6 +19,7 @@ TENANT_TABLES = [
     "audit_event",
     "api_token",
     "idempotency_key",
+    "register_finding",
 ]
 
 
@@ -65,16 +66,20 @@ async def test_tenant_tables_are_all_listed(database: Database) -> None:
 
 @pytest.mark.parametrize("table", TENANT_TABLES)
 async def test_tenant_id_leads_primary_and_foreign_keys(database: Database, table: str) -> None:
-    """Room for row-level security: every key of a tenant table starts with municipality_id."""
+    """Every primary, unique and foreign key of a tenant table starts with municipality_id, so no
+    row can point to another municipality's row (keys to national tables excepted)."""
     async with database.transaction() as conn:
         keys = await conn.fetch(
             """
             SELECT c.contype, (SELECT attname FROM pg_attribute
                                 WHERE attrelid = c.conrelid AND attnum = c.conkey[1]) AS first_column
               FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+              LEFT JOIN pg_class r ON r.oid = c.confrelid
              WHERE t.relname = $1 AND c.contype IN ('p', 'f', 'u')
+               AND (c.contype <> 'f' OR r.relname = ANY ($2::text[]) OR r.relname = 'municipality')
             """,
             table,
+            TENANT_TABLES,
         )
     assert keys, table
     assert {k["first_column"] for k in keys} == {"municipality_id"}
