@@ -130,7 +130,7 @@ async def _changes(conn: Connection, parsed: ParsedFeed) -> list[Change]:
 async def _stage(conn: Connection, records: list[Record]) -> None:
     await conn.execute(
         """CREATE TEMP TABLE register_staging (
-               kind text NOT NULL, key text NOT NULL, payload jsonb NOT NULL, content_sha256 bytea NOT NULL
+               kind text NOT NULL, key text NOT NULL, payload text NOT NULL, content_sha256 bytea NOT NULL
            ) ON COMMIT DROP"""
     )
     await conn.copy_records_to_table(
@@ -161,7 +161,7 @@ async def _merge(conn: Connection, snapshot_id: int, full_kinds: tuple[str, ...]
     await conn.execute(
         """
         INSERT INTO register_entity (kind, key, payload, content_sha256, valid_from_snapshot)
-        SELECT s.kind, s.key, s.payload, s.content_sha256, $1
+        SELECT s.kind, s.key, s.payload::jsonb, s.content_sha256, $1
           FROM register_staging s
          WHERE NOT EXISTS (SELECT 1 FROM register_entity e
                             WHERE e.kind = s.kind AND e.key = s.key AND e.valid_to_snapshot IS NULL)
@@ -186,21 +186,19 @@ async def _record_changes(conn: Connection, snapshot_id: int, changes: list[Chan
         RETURNING id
         """,
         snapshot_id,
-        json.dumps(
-            [
-                {
-                    "ord": n,
-                    "kind": c.kind.value,
-                    "entity_kind": c.entity_kind,
-                    "entity_key": c.key,
-                    "unit_codes": list(c.unit_codes),
-                    "summary": c.summary,
-                    "before": c.before,
-                    "after": c.after,
-                }
-                for n, c in enumerate(changes)
-            ]
-        ),
+        [  # a jsonb parameter: the connection's codec encodes it
+            {
+                "ord": n,
+                "kind": c.kind.value,
+                "entity_kind": c.entity_kind,
+                "entity_key": c.key,
+                "unit_codes": list(c.unit_codes),
+                "summary": c.summary,
+                "before": c.before,
+                "after": c.after,
+            }
+            for n, c in enumerate(changes)
+        ],
     )
     return [r["id"] for r in rows]
 

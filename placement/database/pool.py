@@ -36,7 +36,8 @@ Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProx
 _CONNECT_ERRORS = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
 
 
-async def _init_connection(conn: Connection) -> None:
+async def init_connection(conn: Connection) -> None:
+    """Set up a new connection: jsonb in and out as Python values."""
     await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
@@ -50,6 +51,7 @@ async def connect_with_retry(dsn: str, *, patience_s: float) -> asyncpg.Connecti
         ):
             with attempt:
                 conn: asyncpg.Connection = await asyncpg.connect(dsn)
+                await init_connection(conn)
                 return conn
     except RetryError as error:
         cause = error.last_attempt.exception()
@@ -72,7 +74,7 @@ class Database:
         # Fail fast and readably when the server is unreachable, before the pool retries quietly.
         probe = await connect_with_retry(dsn, patience_s=patience_s)
         await probe.close()
-        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection)
+        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=init_connection)
         return cls(pool)
 
     async def close(self) -> None:

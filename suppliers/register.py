@@ -1,0 +1,85 @@
+"""Reading the provider register: what it said about a unit at a given time, and per-unit signals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from placement.database.pool import Connection
+from suppliers.records import Provider, Unit
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """A register record as of a moment, citing the snapshot it came from."""
+
+    snapshot_id: int
+    imported_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class UnitAsOf(AsOf):
+    unit: Unit
+
+
+@dataclass(frozen=True)
+class ProviderAsOf(AsOf):
+    provider: Provider
+
+
+_AS_OF = """
+    SELECT e.payload, f.id AS snapshot_id, f.imported_at
+      FROM register_entity e
+      JOIN register_snapshot f ON f.id = e.valid_from_snapshot
+      LEFT JOIN register_snapshot t ON t.id = e.valid_to_snapshot
+     WHERE e.kind = $1 AND e.key = $2
+       AND f.imported_at <= $3
+       AND (t.id IS NULL OR t.imported_at > $3)
+"""
+
+
+async def unit_as_of(conn: Connection, unit_code: str, at: dt.datetime) -> UnitAsOf | None:
+    """What the register said about the unit at ``at`` (None: the unit was not in it then)."""
+    row = await conn.fetchrow(_AS_OF, "unit", unit_code, at)
+    if row is None:
+        return None
+    return UnitAsOf(row["snapshot_id"], row["imported_at"], Unit.model_validate(row["payload"]))
+
+
+async def provider_as_of(conn: Connection, orgnr: str, at: dt.datetime) -> ProviderAsOf | None:
+    row = await conn.fetchrow(_AS_OF, "provider", orgnr, at)
+    if row is None:
+        return None
+    return ProviderAsOf(row["snapshot_id"], row["imported_at"], Provider.model_validate(row["payload"]))
+
+
+@dataclass(frozen=True)
+class UnitSignals:
+    """Counts over every municipality; no municipality is named and no child is."""
+
+    unit_code: str
+    active_placements: int
+    moves_12m: int
+    unplanned_endings_12m: int
+    reported_occupancy: int | None
+    occupancy_reported_on: dt.date | None
+    places: int | None
+
+
+async def unit_signals(conn: Connection, unit_code: str, on: dt.date) -> UnitSignals:
+    counts = await conn.fetchrow("SELECT * FROM unit_signals($1, $2)", [unit_code], on)
+    current = await conn.fetchrow(
+        "SELECT payload FROM register_entity WHERE kind = 'unit' AND key = $1 AND valid_to_snapshot IS NULL",
+        unit_code,
+    )
+    unit = Unit.model_validate(current["payload"]) if current else None
+    assert counts is not None
+    return UnitSignals(
+        unit_code=unit_code,
+        active_placements=counts["active_placements"],
+        moves_12m=counts["moves_12m"],
+        unplanned_endings_12m=counts["unplanned_endings_12m"],
+        reported_occupancy=unit.reported_occupancy if unit else None,
+        occupancy_reported_on=unit.occupancy_reported_on if unit else None,
+        places=unit.permit.places if unit and unit.permit else None,
+    )
