@@ -13,20 +13,22 @@ import os
 import secrets
 import signal
 import sys
+import time
 import uuid
 from collections.abc import Sequence
 from typing import NoReturn
 
+import asyncpg
 import structlog
 from aiohttp import web
 from pydantic import ValidationError
 
 from placement import __version__
 from placement.database import roles
-from placement.database.migrator import migrate
+from placement.database.migrator import migrate, pending
 from placement.database.pool import TENANT_SETTING, Connection, connect_with_retry
 from placement.demo import load_demo
-from placement.errors import BadRequest, NotFound, PlacementError
+from placement.errors import BadRequest, DatabaseUnavailable, NotFound, PlacementError
 from placement.logs import configure_logging
 from placement.models import AuditQuery, AuditSampleQuery, MunicipalityIn
 from placement.repositories.api_tokens import ApiTokenRepository
@@ -35,6 +37,8 @@ from placement.repositories.municipalities import MunicipalityRepository
 from placement.runtime import database_urls
 from placement.settings import Settings
 from placement.vocabulary import StaffRole
+from suppliers.formats import Feed, FileRejected
+from suppliers.service import run_import
 
 log = structlog.get_logger(__name__)
 
@@ -90,6 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("kommunkod")
     revoke.add_argument("token_id", type=uuid.UUID, help="the token's id (from list)")
 
+    for feed, what in (
+        (Feed.IVO, "IVO's register of units, permits and interventions"),
+        (Feed.COMPANIES, "the company register (status, F-skatt, officers)"),
+    ):
+        importer = commands.add_parser(f"import-{feed.value}", help=f"import {what} from a file or URL")
+        importer.add_argument("source", help="a CSV or JSON file, or an http(s) URL")
+        importer.set_defaults(feed=feed)
+
     audit = commands.add_parser("audit", help="review the log of access to children's data")
     audit_commands = audit.add_subparsers(dest="action", required=True, parser_class=_Parser)
     search = audit_commands.add_parser("list", help="list audit events, oldest first")
@@ -138,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"placement: {error.errors()[0]['msg']}", file=sys.stderr)
         return EXIT_ERROR
+    except asyncpg.PostgresError as error:
+        print(f"placement: databasfel: {error}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
 
@@ -156,6 +171,12 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     async with database_urls(settings) as urls:
         conn = await connect_with_retry(urls.owner, patience_s=settings.db_connect_patience_s)
         try:
+            if args.command not in ("migrate", "demo"):
+                missing = await pending(conn)
+                if missing:
+                    raise DatabaseUnavailable(
+                        f"Databasen saknar {len(missing)} migrering(ar); kör placement migrate först"
+                    )
             if args.command == "migrate":
                 applied = await migrate(conn)
                 print(f"{len(applied)} migrering(ar) körda" + "".join(f"\n  {m.filename}" for m in applied))
@@ -169,6 +190,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _token(args, conn)
             elif args.command == "audit":
                 return await _audit(args, conn)
+            elif args.command.startswith("import-"):
+                return await _import(args, conn, settings)
         finally:
             await conn.close()
     return 0
@@ -200,6 +223,52 @@ async def _municipality_id(conn: Connection, kommunkod: str) -> uuid.UUID:
     if municipality is None:
         raise NotFound(f"Kommunen {kommunkod} finns inte")
     return municipality.id
+
+
+_STAGES = {
+    "fetched": "Hämtat",
+    "validated": "Validerat hela filen",
+    "compared": "Jämfört med föregående ögonblicksbild",
+    "staged": "Laddat till mellanlager",
+    "merged": "Sammanfört",
+    "done": "Klart",
+}
+
+
+async def _import(args: argparse.Namespace, conn: Connection, settings: Settings) -> int:
+    started = time.monotonic()
+    interactive = sys.stderr.isatty()
+
+    async def progress(stage: str) -> None:
+        if interactive:
+            print(
+                f"\r{_STAGES.get(stage, stage)} ({time.monotonic() - started:.1f} s)\033[K",
+                end="",
+                file=sys.stderr,
+            )
+
+    try:
+        result = await run_import(conn, args.feed, args.source, progress=progress)
+    except FileRejected as rejected:
+        if interactive:
+            print(file=sys.stderr)
+        print(f"placement: {rejected.report()}", file=sys.stderr)
+        return EXIT_ERROR
+    if interactive:
+        print(file=sys.stderr)
+    if result.not_modified:
+        print("Registret är oförändrat sedan förra hämtningen (304); inget ändrat")
+    elif result.unchanged:
+        print(f"{result.records} poster, inga ändringar; ingen ny ögonblicksbild")
+    else:
+        print(
+            f"Ögonblicksbild {result.snapshot_id}: {result.records} poster, {len(result.changes)} ändringar, "
+            f"{result.findings} avvikelser till kommuner med barn placerade på berörda enheter"
+        )
+        for change in result.changes:
+            code = f" [{change.finding_code}]" if change.finding_code else ""
+            print(f"  {change.kind.value}{code}: {change.summary}")
+    return 0
 
 
 async def _audit(args: argparse.Namespace, conn: Connection) -> int:

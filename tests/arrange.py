@@ -50,4 +50,21 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
                 valid_from=dt.date(2026, 1, 1),
             ),
         )
+    async with db.transaction() as conn:  # a register finding about A's placement (as the import would)
+        snapshot = await conn.fetchval(
+            """INSERT INTO register_snapshot (source, origin, content_sha256, record_count)
+               VALUES ('ivo', 'test', '\\x00', 0) RETURNING id"""
+        )
+        change = await conn.fetchval(
+            """INSERT INTO register_change (snapshot_id, kind, entity_kind, entity_key, summary)
+               VALUES ($1, 'permit_revoked', 'unit', 'U-A', 'Tillståndet har återkallats') RETURNING id""",
+            snapshot,
+        )
+        await conn.execute(
+            """INSERT INTO register_finding (municipality_id, code, change_id, unit_code, placement_ids)
+               VALUES ($1, 'SV01', $2, 'U-A', $3)""",
+            a.id,
+            change,
+            [placement.id],
+        )
     return {"child_id": str(child.id), "placement_id": str(placement.id), "staff_id": str(staff.id)}

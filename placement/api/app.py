@@ -9,7 +9,7 @@ import jinja2
 from aiohttp import web
 
 from placement import __version__
-from placement.api import audit_review, core, health
+from placement.api import audit_review, core, health, register
 from placement.api.middleware import error_middleware, request_context
 from placement.api.openapi import build_openapi
 from placement.api.routing import EndpointRegistry, add_routes
@@ -24,7 +24,12 @@ from placement.settings import Settings
 def api_registry() -> EndpointRegistry:
     """Every declared endpoint of the service."""
     return EndpointRegistry(
-        endpoints=[*health.routes.endpoints, *core.routes.endpoints, *audit_review.routes.endpoints]
+        endpoints=[
+            *health.routes.endpoints,
+            *core.routes.endpoints,
+            *register.routes.endpoints,
+            *audit_review.routes.endpoints,
+        ]
     )
 
 

@@ -80,7 +80,14 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
     if endpoint.description:
         operation["description"] = endpoint.description
     parameters: list[dict[str, Any]] = [
-        {"name": p, "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+        {
+            "name": p,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "format": "uuid"}
+            if p.endswith("_id")
+            else {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,60}$"},
+        }
         for p in endpoint.path_params
     ]
     if endpoint.query is not None:

@@ -130,7 +130,8 @@ def _wrap(
                 raise Forbidden("Din roll ger inte åtkomst till detta")
         kwargs: dict[str, Any] = {}
         for param in endpoint.path_params:
-            kwargs[param] = _path_uuid(request.match_info[param])
+            raw = request.match_info[param]
+            kwargs[param] = _path_uuid(raw) if param.endswith("_id") else _path_code(raw)
         if endpoint.query is not None:
             kwargs["query"] = _validate(endpoint.query, dict(request.query), "query")
         if endpoint.body is not None:
@@ -263,6 +264,15 @@ def _replay(remembered: Remembered, fingerprint: bytes) -> web.StreamResponse:
     )
     response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+_CODE = re.compile(r"^[A-Za-z0-9._-]{1,60}$")
+
+
+def _path_code(raw: str) -> str:
+    if not _CODE.match(raw):
+        raise NotFound("Det finns inget sådant id")
+    return raw
 
 
 def _path_uuid(raw: str) -> uuid.UUID:

@@ -177,4 +177,6 @@ def _child_ids(body: Any, *, placement_child: dict[str, str]) -> set[str]:
             shown.add(item["id"])
         elif "placement_id" in item:
             shown.add(placement_child[item["placement_id"]])
+        elif "placement_ids" in item:
+            shown.update(placement_child[p] for p in item["placement_ids"])
     return shown

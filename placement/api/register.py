@@ -1,0 +1,162 @@
+"""The provider register as the municipality sees it: units as of a date, signals across
+municipalities (counts only), and findings from register changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel, Field
+
+from placement import audit
+from placement.api.routing import Context, EndpointRegistry
+from placement.audit import Access, AuditAction
+from placement.clock import SWEDEN, today_in_sweden
+from placement.errors import NotFound
+from placement.models import Input, PageQuery
+from placement.pagination import decode_cursor, next_cursor
+from placement.principal import CHILD_READERS, STAFF_READERS
+from suppliers.records import Unit
+from suppliers.register import unit_as_of, unit_signals
+
+routes = EndpointRegistry()
+API = "/api/v1"
+
+FINDING_TITLES = {
+    "SV01": "Tillståndet har återkallats eller upphört medan barn är placerade",
+    "SV02": "Tillståndets målgrupp, åldrar, kön eller platser har ändrats",
+    "SV03": "Föreståndaren i registret har bytts",
+    "SV08": "Huvudmannens bolagsstatus eller F-skatt har ändrats",
+    "SV09": "Huvudmannens ägare eller styrelse har ändrats",
+}
+
+
+class AsOfQuery(Input):
+    on: dt.date | None = Field(default=None, description="What the register said at the end of this day.")
+
+
+class UnitView(BaseModel):
+    unit: Unit
+    snapshot_id: int = Field(description="The register snapshot this comes from; a check run cites it.")
+    imported_at: dt.datetime
+
+
+class SignalsView(BaseModel):
+    """Counts over every municipality; no municipality and no child is named."""
+
+    unit_code: str
+    active_placements: int
+    moves_12m: int
+    unplanned_endings_12m: int
+    reported_occupancy: int | None
+    occupancy_reported_on: dt.date | None
+    places: int | None
+
+
+class RegisterFinding(BaseModel):
+    id: uuid.UUID
+    code: str
+    title: str
+    summary: str
+    unit_code: str
+    snapshot_id: int
+    placement_ids: list[uuid.UUID] = Field(description="Affected placements within your reach.")
+    created_at: dt.datetime
+
+
+class RegisterFindingPage(BaseModel):
+    items: list[RegisterFinding]
+    next_cursor: str | None
+
+
+@routes.route(
+    "GET",
+    f"{API}/units/{{unit_code}}",
+    name="get_unit",
+    summary="Enhet och tillstånd enligt registret",
+    tag="register",
+    query=AsOfQuery,
+    response=UnitView,
+    roles=STAFF_READERS,
+)
+async def get_unit(ctx: Context, *, unit_code: str, query: AsOfQuery) -> BaseModel:
+    """Today's register entry, or what the register said at the end of the day ``on``."""
+    on = query.on or today_in_sweden()
+    at = dt.datetime.combine(on + dt.timedelta(days=1), dt.time(), SWEDEN)
+    found = await unit_as_of(ctx.conn, unit_code, at)
+    if found is None:
+        raise NotFound(f"Enheten {unit_code} fanns inte i registret {on.isoformat()}")
+    return UnitView(unit=found.unit, snapshot_id=found.snapshot_id, imported_at=found.imported_at)
+
+
+@routes.route(
+    "GET",
+    f"{API}/units/{{unit_code}}/signals",
+    name="get_unit_signals",
+    summary="Beläggning och avbrott på enheten, över alla kommuner",
+    tag="register",
+    response=SignalsView,
+    roles=STAFF_READERS,
+)
+async def get_unit_signals(ctx: Context, *, unit_code: str) -> BaseModel:
+    """Active placements, moves and unplanned endings in the last 12 months, over all municipalities,
+    beside the occupancy the provider reported: counts only."""
+    signals = await unit_signals(ctx.conn, unit_code, today_in_sweden())
+    if signals.places is None and signals.active_placements == 0 and signals.reported_occupancy is None:
+        current = await ctx.conn.fetchval(
+            "SELECT true FROM register_entity WHERE kind = 'unit' AND key = $1 AND valid_to_snapshot IS NULL",
+            unit_code,
+        )
+        if not current:
+            raise NotFound(f"Enheten {unit_code} finns inte i registret")
+    return SignalsView(**signals.__dict__)
+
+
+@routes.route(
+    "GET",
+    f"{API}/register-findings",
+    name="list_register_findings",
+    summary="Avvikelser från registerändringar för kommunens placeringar",
+    tag="register",
+    query=PageQuery,
+    response=RegisterFindingPage,
+    roles=CHILD_READERS,
+)
+async def list_register_findings(ctx: Context, *, query: PageQuery) -> BaseModel:
+    """Findings (SV01–SV03, SV08, SV09) for placements within your reach, oldest first."""
+    after = decode_cursor(query.cursor) if query.cursor else None
+    reach = ctx.actor.reads.sql_args()
+    rows = await ctx.conn.fetch(
+        """
+        SELECT f.id, f.code, c.summary, f.unit_code, c.snapshot_id, f.created_at,
+               ARRAY(SELECT p.id FROM placement p
+                      WHERE p.municipality_id = f.municipality_id AND p.id = ANY (f.placement_ids)
+                        AND child_in_reach(p.municipality_id, p.child_id, $4, $5, $6)
+                      ORDER BY p.id) AS placement_ids
+          FROM register_finding f JOIN register_change c ON c.id = f.change_id
+         WHERE f.municipality_id = $1
+           AND ($2::timestamptz IS NULL OR (f.created_at, f.id) > ($2, $3::uuid))
+         ORDER BY f.created_at, f.id
+         LIMIT $7
+        """,
+        ctx.principal.municipality_id,
+        after[0] if after else None,
+        after[1] if after else None,
+        *reach,
+        query.limit + 1,
+    )
+    visible = [r for r in rows[: query.limit] if r["placement_ids"]]
+    shown = [pid for r in visible for pid in r["placement_ids"]]
+    children = await ctx.conn.fetch(
+        "SELECT id, child_id FROM placement WHERE municipality_id = $1 AND id = ANY ($2::uuid[])",
+        ctx.principal.municipality_id,
+        shown,
+    )
+    await audit.record(
+        ctx.conn, ctx.actor, AuditAction.READ, [Access("placement", r["id"], r["child_id"]) for r in children]
+    )
+    items = [
+        RegisterFinding(title=FINDING_TITLES[r["code"]], **{k: r[k] for k in r.keys()})  # noqa: SIM118
+        for r in visible
+    ]
+    return RegisterFindingPage(items=items, next_cursor=next_cursor(rows, query.limit))
