@@ -140,6 +140,9 @@ async def _stage(conn: Connection, records: list[Record]) -> None:
         ],
         columns=["kind", "key", "payload", "content_sha256"],
     )
+    # Temp tables get no statistics by themselves; without them the merge plans nested loops.
+    await conn.execute("CREATE INDEX ON register_staging (kind, key)")
+    await conn.execute("ANALYZE register_staging")
 
 
 async def _merge(conn: Connection, snapshot_id: int, full_kinds: tuple[str, ...]) -> None:

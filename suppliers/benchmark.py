@@ -1,0 +1,158 @@
+"""Benchmark: importing an IVO register of N units with permits, and its diff.
+
+    python -m suppliers.benchmark            # 5,000 units on a throwaway embedded PostgreSQL
+    DATABASE_URL=postgresql://postgres@host/postgres python -m suppliers.benchmark --units 5000
+
+Prints its figures; asserts nothing about time (the machines are shared and noisy). Target on a
+2-core machine: the second import of 5,000 permits, with its diff, change events and findings,
+under 2 seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from stdnum import luhn
+
+from placement.database import roles
+from placement.database.embedded import EmbeddedPostgres
+from placement.database.migrator import migrate
+from placement.database.pool import TENANT_SETTING, connect_with_retry
+from suppliers.fetch import Fetched
+from suppliers.formats import Feed, parse_feed
+from suppliers.importer import apply_feed
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def synthetic_register(units: int, *, seed: int, changed: float = 0.0) -> dict[str, Any]:
+    rng = random.Random(seed)
+    rows = []
+    for n in range(units):
+        base = f"55990{n:04d}"[:9]
+        orgnr = base + luhn.calc_check_digit(base)
+        permit = {
+            "ivo_reference": f"IVO-B-{n:05d}",
+            "operation_kind": "hvb_children",
+            "age_min": 12,
+            "age_max": 17,
+            "sex": "any",
+            "needs": ["psychosocial"],
+            "places": 6 + n % 5,
+            "manager_name": f"Föreståndare {n} (syntetisk)",
+            "valid_from": "2020-01-01",
+            "status": "valid",
+        }
+        draw = random.Random(seed * 1_000_003 + n).random()
+        if draw < changed / 3:
+            permit["status"] = "revoked"
+        elif draw < 2 * changed / 3:
+            permit["places"] = int(permit["places"]) + 1  # type: ignore[call-overload]
+        elif draw < changed:
+            permit["manager_name"] = f"Ny föreståndare {n} (syntetisk)"
+        rows.append(
+            {
+                "unit_code": f"B-{n:05d}",
+                "name": f"HVB {n} (syntetisk)",
+                "kommunkod": f"{rng.randint(1, 2599):04d}",
+                "operation_kind": "hvb_children",
+                "ownership": "private",
+                "provider_orgnr": orgnr,
+                "permit": permit,
+            }
+        )
+    return {"units": rows}
+
+
+async def run(units: int, server_url: str) -> None:
+    name = f"placement_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(server_url)
+    await roles.bootstrap(admin, database=name)
+    await admin.close()
+    owner_url = roles.with_login(server_url, user=roles.OWNER_ROLE, database=name)
+    conn = await connect_with_retry(owner_url, patience_s=10)
+    try:
+        await migrate(conn)
+        await _placements(conn, units)
+        first = json.dumps(synthetic_register(units, seed=1)).encode()
+        second = json.dumps(synthetic_register(units, seed=1, changed=0.05)).encode()
+
+        started = time.perf_counter()
+        parsed_first = parse_feed(Feed.IVO, first, name="first.json")
+        parse_s = time.perf_counter() - started
+        started = time.perf_counter()
+        await apply_feed(conn, parsed_first, Fetched("bench:first", first), today=TODAY)
+        first_s = time.perf_counter() - started
+
+        started = time.perf_counter()
+        parsed_second = parse_feed(Feed.IVO, second, name="second.json")
+        result = await apply_feed(conn, parsed_second, Fetched("bench:second", second), today=TODAY)
+        second_s = time.perf_counter() - started
+    finally:
+        await conn.close()
+        admin = await asyncpg.connect(server_url)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+    print(f"Register import benchmark: {units} units with permits ({len(first) / 1e6:.1f} MB JSON)")
+    print(f"  parse and validate the whole file           {parse_s:6.2f} s")
+    print(f"  first import (all new)                      {first_s:6.2f} s")
+    print(f"  second import: parse, diff, merge, findings {second_s:6.2f} s   (target < 2 s)")
+    print(f"  changes {len(result.changes)}, findings to municipalities {result.findings}")
+
+
+async def _placements(conn: asyncpg.Connection, units: int) -> None:
+    """Children placed at a tenth of the units, in 20 municipalities, so changes raise findings."""
+    rng = random.Random(7)
+    async with conn.transaction():
+        for m in range(20):
+            municipality = await conn.fetchval(
+                "INSERT INTO municipality (kommunkod, name) VALUES ($1, $2) RETURNING id",
+                f"{m + 1:04d}",
+                f"Benchkommun {m} (syntetisk)",
+            )
+            await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality))
+            children = [(municipality, uuid.uuid4()) for _ in range(units // 200)]
+            await conn.executemany(
+                "INSERT INTO child (municipality_id, id, name, birth_date, sex) "
+                "VALUES ($1, $2, 'Barn (syntetisk)', '2012-01-01', 'unspecified')",
+                children,
+            )
+            await conn.executemany(
+                "INSERT INTO placement (municipality_id, child_id, form, legal_basis, home_name, unit_code, "
+                "start_date) VALUES ($1, $2, 'hvb', 'sol', 'HVB', $3, '2026-01-01')",
+                [(m_id, c_id, f"B-{rng.randrange(0, units, 10):05d}") for m_id, c_id in children],
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--units", type=int, default=5000)
+    args = parser.parse_args()
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        asyncio.run(run(args.units, external))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        embedded = EmbeddedPostgres(Path(folder) / "pgdata")
+        try:
+            asyncio.run(run(args.units, embedded.start()))
+        finally:
+            embedded.stop()
+
+
+if __name__ == "__main__":
+    main()

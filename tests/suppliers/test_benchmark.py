@@ -1,0 +1,15 @@
+"""The register benchmark runs (on a small register here); its timings are printed, never asserted."""
+
+from __future__ import annotations
+
+import pytest
+
+from suppliers.benchmark import run
+
+
+async def test_benchmark_runs_and_reports(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    await run(200, server_url)
+    report = capsys.readouterr().out
+    assert "Register import benchmark: 200 units" in report
+    assert "second import: parse, diff, merge, findings" in report
+    assert "findings to municipalities" in report
