@@ -70,3 +70,4 @@ CHILD_WRITERS = frozenset({StaffRole.PLACERINGSSTOD, StaffRole.SOCIALSEKRETERARE
 STAFF_READERS = frozenset(StaffRole)
 STAFF_WRITERS = frozenset({StaffRole.ADMINISTRATOR})
 AUDIT_READERS = frozenset({StaffRole.GRANSKARE})
+CONTRACT_WRITERS = frozenset({StaffRole.UPPHANDLARE})

@@ -8,10 +8,12 @@ from placement.audit import Actor
 from placement.database.pool import Database
 from placement.models import ChildIn, DecisionIn, PlacementIn, SocialWorkerAssignmentIn, StaffIn
 from placement.repositories.children import ChildRepository
+from placement.repositories.contracts import ContractIn, ContractRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
 from placement.repositories.staff import StaffRepository
 from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm, StaffRole
+from suppliers.contracts import ContractKind
 
 
 async def municipality_a_data(db: Database) -> dict[str, str]:
@@ -67,4 +69,15 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
             change,
             [placement.id],
         )
-    return {"child_id": str(child.id), "placement_id": str(placement.id), "staff_id": str(staff.id)}
+    async with db.transaction(a.id) as conn:
+        contract = await ContractRepository(conn, municipality_id=a.id).create(
+            contract=ContractIn(
+                provider_orgnr="5599000014", kind=ContractKind.RAMAVTAL, valid_from=dt.date(2026, 1, 1)
+            )
+        )
+    return {
+        "child_id": str(child.id),
+        "placement_id": str(placement.id),
+        "staff_id": str(staff.id),
+        "contract_id": str(contract.id),
+    }

@@ -9,7 +9,7 @@ import jinja2
 from aiohttp import web
 
 from placement import __version__
-from placement.api import audit_review, core, health, register
+from placement.api import audit_review, contracts, core, health, register
 from placement.api.middleware import error_middleware, request_context
 from placement.api.openapi import build_openapi
 from placement.api.routing import EndpointRegistry, add_routes
@@ -28,6 +28,7 @@ def api_registry() -> EndpointRegistry:
             *health.routes.endpoints,
             *core.routes.endpoints,
             *register.routes.endpoints,
+            *contracts.routes.endpoints,
             *audit_review.routes.endpoints,
         ]
     )

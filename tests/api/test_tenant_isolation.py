@@ -22,6 +22,11 @@ ID_ENDPOINTS = [e for e in api_registry().endpoints if any(p.endswith("_id") for
 BODIES: dict[str, Any] = {
     "assign_social_worker": lambda ids: {"staff_id": ids["staff_id"], "assigned_from": "2026-06-01"},
     "end_placement": lambda ids: {"end_date": "2026-06-01", "end_reason": "planned"},
+    "create_contract_follow_up": lambda ids: {
+        "followed_up_on": "2026-06-01",
+        "by_staff": ids["staff_id"],
+        "result": "ok",
+    },
     "create_decision": lambda ids: {
         "kind": "overvagande",
         "decided_on": "2026-06-01",
@@ -35,7 +40,15 @@ async def snapshot(db: Database) -> list[Any]:
     async with db.transaction() as conn:
         return [
             [dict(r) for r in await conn.fetch(f"SELECT * FROM {table} ORDER BY id")]  # noqa: S608
-            for table in ("staff", "child", "placement", "decision", "social_worker_assignment")
+            for table in (
+                "staff",
+                "child",
+                "placement",
+                "decision",
+                "social_worker_assignment",
+                "contract",
+                "contract_follow_up",
+            )
         ]
 
 

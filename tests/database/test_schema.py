@@ -20,6 +20,8 @@ TENANT_TABLES = [
     "api_token",
     "idempotency_key",
     "register_finding",
+    "contract",
+    "contract_follow_up",
 ]
 
 

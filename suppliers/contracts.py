@@ -1,0 +1,41 @@
+"""Contracts and their follow-up dates (pure)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from enum import StrEnum
+
+
+class ContractKind(StrEnum):
+    RAMAVTAL = "ramavtal"
+    DIREKTUPPHANDLING = "direktupphandling"
+    INDIVIDAVTAL = "individavtal"
+
+
+class FollowUpResult(StrEnum):
+    OK = "ok"
+    DEVIATIONS = "deviations"
+    TERMINATED = "terminated"
+
+
+LABELS: dict[StrEnum, str] = {
+    ContractKind.RAMAVTAL: "ramavtal",
+    ContractKind.DIREKTUPPHANDLING: "direktupphandling",
+    ContractKind.INDIVIDAVTAL: "individavtal",
+    FollowUpResult.OK: "utan anmärkning",
+    FollowUpResult.DEVIATIONS: "med avvikelser",
+    FollowUpResult.TERMINATED: "avtalet sägs upp",
+}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later; a day the month lacks becomes its last (31 Aug + 6 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_follow_up_due(valid_from: dt.date, last_follow_up: dt.date | None, interval_months: int) -> dt.date:
+    """When the next follow-up is due: an interval after the last one, or after the start."""
+    return add_months(last_follow_up or valid_from, interval_months)
