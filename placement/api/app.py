@@ -13,8 +13,16 @@ from placement.api import audit_review, contracts, core, health, register
 from placement.api.middleware import error_middleware, request_context
 from placement.api.openapi import build_openapi
 from placement.api.routing import EndpointRegistry, add_routes
-from placement.api.signin import authenticate
-from placement.api.state import DATABASE, HTTP_CLIENT, OPENAPI, SETTINGS, TEMPLATES, TOKEN_VERIFIER
+from placement.api.signin import authenticate, authenticate_operator
+from placement.api.state import (
+    DATABASE,
+    HTTP_CLIENT,
+    OPENAPI,
+    REGISTER_DATABASE,
+    SETTINGS,
+    TEMPLATES,
+    TOKEN_VERIFIER,
+)
 from placement.database.pool import Database
 from placement.database.roles import verify_service_role
 from placement.oidc import KeySet, TokenVerifier
@@ -42,10 +50,12 @@ def templates() -> jinja2.Environment:
     )
 
 
-def create_app(settings: Settings, *, dsn: str) -> web.Application:
-    """The service's aiohttp application, using the PostgreSQL database at ``dsn``."""
+def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None) -> web.Application:
+    """The service's aiohttp application, using the PostgreSQL database at ``dsn`` (as the service's
+    role) and, for register imports over the API, ``register_dsn`` (as placement_register)."""
     env = templates()
-    app = web.Application(middlewares=[request_context, error_middleware(env)], client_max_size=2 * 1024**2)
+    # Register files can be some megabytes; everything else is small JSON.
+    app = web.Application(middlewares=[request_context, error_middleware(env)], client_max_size=64 * 1024**2)
     app[SETTINGS] = settings
     app[TEMPLATES] = env
     registry = api_registry()
@@ -69,6 +79,21 @@ def create_app(settings: Settings, *, dsn: str) -> web.Application:
         await app[DATABASE].close()
 
     app.cleanup_ctx.append(database)
+    if register_dsn is not None:
+
+        async def register_database(app: web.Application) -> AsyncIterator[None]:
+            pool = await Database.connect(register_dsn, min_size=0, max_size=2)
+            try:
+                async with pool.pool.acquire() as conn:
+                    await verify_service_role(conn)
+            except BaseException:
+                await pool.close()
+                raise
+            app[REGISTER_DATABASE] = pool
+            yield
+            await pool.close()
+
+        app.cleanup_ctx.append(register_database)
     if settings.oidc_enabled:
 
         async def oidc(app: web.Application) -> AsyncIterator[None]:
@@ -78,7 +103,7 @@ def create_app(settings: Settings, *, dsn: str) -> web.Application:
                 yield
 
         app.cleanup_ctx.append(oidc)
-    add_routes(app, registry, authenticate)
+    add_routes(app, registry, authenticate, authenticate_operator)
     app.router.add_get("/openapi.json", health.openapi_json, name="openapi")
     app.router.add_get("/docs", health.docs_page, name="docs")
     app.router.add_get("/", _to_docs, name="index")

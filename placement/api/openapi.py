@@ -115,6 +115,20 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
         )
     if parameters:
         operation["parameters"] = parameters
+    if endpoint.raw_body:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {media: {"schema": {"type": "string"}} for media in endpoint.raw_body},
+        }
+        responses_extra = {
+            "401": _problem("Operatörstoken krävs"),
+            "403": _problem("Token saknar behörighet"),
+            "415": _problem("Fel innehållstyp"),
+            "422": _problem("Filen avvisades; errors namnger raderna"),
+        }
+        operation["security"] = [{"bearer": []}]
+    else:
+        responses_extra = {}
     if endpoint.body is not None:
         operation["requestBody"] = {
             "required": True,
@@ -143,5 +157,6 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
         responses["404"] = _problem("Hittades inte")
     if endpoint.body is not None or endpoint.query is not None:
         responses["422"] = _problem("Ogiltiga uppgifter; errors namnger varje fält")
+    responses.update(responses_extra)
     operation["responses"] = responses
     return operation

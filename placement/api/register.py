@@ -6,16 +6,22 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from aiohttp import web
 from pydantic import BaseModel, Field
 
 from placement import audit
 from placement.api.routing import Context, EndpointRegistry
+from placement.api.state import REGISTER_DATABASE
 from placement.audit import Access, AuditAction
 from placement.clock import SWEDEN, today_in_sweden
-from placement.errors import NotFound
+from placement.errors import NotFound, ServiceUnavailable, UnsupportedMediaType, ValidationFailed
 from placement.models import Input, PageQuery
 from placement.pagination import decode_cursor, next_cursor
 from placement.principal import CHILD_READERS, STAFF_READERS
+from placement.repositories.operator_tokens import REGISTER_IMPORT, OperatorToken
+from suppliers.fetch import Fetched
+from suppliers.formats import Feed, FileRejected, parse_feed
+from suppliers.importer import apply_feed
 from suppliers.records import Unit
 from suppliers.register import unit_as_of, unit_signals
 
@@ -160,3 +166,73 @@ async def list_register_findings(ctx: Context, *, query: PageQuery) -> BaseModel
         for r in visible
     ]
     return RegisterFindingPage(items=items, next_cursor=next_cursor(rows, query.limit))
+
+
+class ImportedChange(BaseModel):
+    kind: str
+    finding_code: str | None
+    summary: str
+
+
+class ImportSummary(BaseModel):
+    feed: str
+    snapshot_id: int | None = Field(description="The new snapshot; null when nothing changed.")
+    unchanged: bool
+    records: int
+    changes: list[ImportedChange]
+    findings: int = Field(
+        description="Findings filed with municipalities that have children at affected units."
+    )
+
+
+_FILE_TYPES = {"application/json": "upload.json", "text/csv": "upload.csv"}
+
+
+@routes.route(
+    "POST",
+    f"{API}/register/{{feed}}/imports",
+    name="import_register",
+    summary="Läs in ett register (IVO eller bolag)",
+    tag="register",
+    response=ImportSummary,
+    tenant=False,
+    operator_scope=REGISTER_IMPORT,
+    raw_body=tuple(_FILE_TYPES),
+)
+async def import_register(request: web.Request, *, operator: OperatorToken, feed: str) -> BaseModel:
+    """For the operator's integration: the body is the register file itself (CSV or JSON, as for
+    ``placement import-ivo`` / ``import-companies``), validated whole and applied as one snapshot.
+    Needs an operator token; a municipality's credentials never write the national register."""
+    try:
+        which = Feed(feed)
+    except ValueError:
+        raise NotFound(f"Det finns inget register som heter {feed}; använd ivo eller companies") from None
+    name = _FILE_TYPES.get(request.content_type)
+    if name is None:
+        raise UnsupportedMediaType("Skicka filen som text/csv eller application/json")
+    database = request.app.get(REGISTER_DATABASE)
+    if database is None:
+        raise ServiceUnavailable("Registerimport via API är inte påslagen (PLACEMENT_REGISTER_DATABASE_URL)")
+    content = await request.read()
+    try:
+        parsed = parse_feed(which, content, name=name)
+    except FileRejected as rejected:
+        errors = [
+            {"field": f"{e.row}.{e.field}", "message": e.message, "code": "register_row"}
+            for e in rejected.errors
+        ]
+        raise ValidationFailed(f"Filen avvisades: {rejected.total} fel; inget ändrades", errors) from None
+    fetched = Fetched(origin=f"api:{operator.name}", content=content)
+    async with database.pool.acquire() as conn:
+        result = await apply_feed(conn, parsed, fetched, today=today_in_sweden())
+    return ImportSummary(
+        feed=which.value,
+        snapshot_id=result.snapshot_id,
+        unchanged=result.unchanged,
+        records=result.records,
+        changes=[
+            ImportedChange(kind=c.kind.value, finding_code=c.finding_code, summary=c.summary)
+            for c in result.changes
+        ],
+        findings=result.findings,
+    )

@@ -50,6 +50,8 @@ class Endpoint:
     status: int = 200
     tenant: bool = True
     roles: frozenset[StaffRole] = frozenset()
+    operator_scope: str | None = None
+    raw_body: tuple[str, ...] = ()
     description: str = ""
 
     @property
@@ -77,6 +79,8 @@ class EndpointRegistry:
         status: int = 200,
         tenant: bool = True,
         roles: frozenset[StaffRole] = frozenset(),
+        operator_scope: str | None = None,
+        raw_body: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         """Declare an endpoint. A municipality endpoint (``tenant``) must name the roles that may
         call it: access is denied by default, and a forgotten declaration fails at import."""
@@ -84,6 +88,8 @@ class EndpointRegistry:
             raise TypeError(f"endpoint {name} acts for a municipality but declares no roles")
         if not tenant and roles:
             raise TypeError(f"endpoint {name} is public but declares roles")
+        if operator_scope and tenant:
+            raise TypeError(f"endpoint {name} is for operators and cannot act for a municipality")
 
         def register(func: Handler) -> Handler:
             self.endpoints.append(
@@ -100,6 +106,8 @@ class EndpointRegistry:
                     status=status,
                     tenant=tenant,
                     roles=roles,
+                    operator_scope=operator_scope,
+                    raw_body=raw_body,
                     description=(func.__doc__ or "").strip(),
                 )
             )
@@ -109,20 +117,33 @@ class EndpointRegistry:
 
 
 Authenticate = Callable[[web.Request], Awaitable[Principal]]
+AuthenticateOperator = Callable[[web.Request, str], Awaitable[Any]]
 
 
-def add_routes(app: web.Application, registry: EndpointRegistry, authenticate: Authenticate) -> None:
+def add_routes(
+    app: web.Application,
+    registry: EndpointRegistry,
+    authenticate: Authenticate,
+    authenticate_operator: AuthenticateOperator,
+) -> None:
     """Register every endpoint with aiohttp's router, each wrapped in validation."""
     for endpoint in registry.endpoints:
         app.router.add_route(
-            endpoint.method, endpoint.path, _wrap(endpoint, authenticate), name=endpoint.name
+            endpoint.method,
+            endpoint.path,
+            _wrap(endpoint, authenticate, authenticate_operator),
+            name=endpoint.name,
         )
 
 
 def _wrap(
-    endpoint: Endpoint, authenticate: Authenticate
+    endpoint: Endpoint, authenticate: Authenticate, authenticate_operator: AuthenticateOperator
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
+        if endpoint.operator_scope is not None:
+            operator = await authenticate_operator(request, endpoint.operator_scope)
+            params = {p: _path_code(request.match_info[p]) for p in endpoint.path_params}
+            return _respond(await endpoint.func(request, operator=operator, **params), endpoint.status)
         principal = None
         if endpoint.tenant:
             principal = await authenticate(request)

@@ -20,10 +20,15 @@ from aiohttp import web
 from placement.api.middleware import REQUEST_ID
 from placement.api.state import DATABASE, SETTINGS, TOKEN_VERIFIER
 from placement.database.pool import Database
-from placement.errors import Unauthorized
+from placement.errors import Forbidden, Unauthorized
 from placement.principal import Principal, SignInMethod
 from placement.repositories.api_tokens import ApiTokenRepository, parse_token
 from placement.repositories.municipalities import MunicipalityRepository
+from placement.repositories.operator_tokens import (
+    OperatorToken,
+    OperatorTokenRepository,
+    looks_like_operator_token,
+)
 from placement.vocabulary import StaffRole
 
 DEMO_USER_HEADER = "X-Demo-User"
@@ -49,6 +54,21 @@ async def authenticate(request: web.Request) -> Principal:
     if demo_user and request.app[SETTINGS].demo:
         return await _demo(database, demo_user, request_id)
     raise Unauthorized("Inloggning krävs: skicka en token i Authorization: Bearer")
+
+
+async def authenticate_operator(request: web.Request, scope: str) -> OperatorToken:
+    """An operator token (``Authorization: Bearer po_...``) carrying ``scope``; nothing else will do."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() != "bearer" or not looks_like_operator_token(credentials):
+        raise Unauthorized("Detta kräver en operatörstoken (Authorization: Bearer po_...)")
+    async with request.app[DATABASE].transaction() as conn:
+        token = await OperatorTokenRepository(conn).verify(raw=credentials)
+    if token is None:
+        raise Unauthorized("Operatörstoken är ogiltig, har gått ut eller är återkallad")
+    if scope not in token.scopes:
+        raise Forbidden("Operatörstoken ger inte åtkomst till detta")
+    return token
 
 
 async def _municipality_id(database: Database, kommunkod: str) -> uuid.UUID:

@@ -14,6 +14,7 @@ from placement.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
+REGISTER_DATABASE = web.AppKey("register_database", Database)
 OPENAPI = web.AppKey("openapi", dict[str, Any])
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 TOKEN_VERIFIER = web.AppKey("token_verifier", TokenVerifier)

@@ -4,6 +4,8 @@
 - ``placement_service`` is a group role holding exactly the privileges the service needs.
 - ``placement_app`` logs in as a member of ``placement_service``: not a superuser, NOBYPASSRLS,
   owns nothing. The running service connects as it, so row-level security always applies.
+- ``placement_register`` logs in for register imports only: it writes the national register and
+  files findings under each municipality's tenant setting; not a superuser, NOBYPASSRLS.
 - ``placement_crosstenant`` (no login, BYPASSRLS) owns the two SECURITY DEFINER functions that
   count placements across municipalities; they return ids and counts only.
 
@@ -22,6 +24,7 @@ from placement.errors import PlacementError
 OWNER_ROLE = "placement_owner"
 SERVICE_GROUP = "placement_service"
 APP_ROLE = "placement_app"
+REGISTER_ROLE = "placement_register"
 
 
 class UnsafeDatabaseRole(PlacementError):
@@ -38,6 +41,7 @@ class DatabaseUrls:
 
     service: str
     owner: str
+    register: str | None = None  # where register imports run; None: not available to the service
 
 
 def with_login(url: str, *, user: str, password: str | None = None, database: str | None = None) -> str:
@@ -71,6 +75,12 @@ async def bootstrap(
                     IN ROLE placement_service;
             END IF;
             -- Owns the two functions that look across municipalities (ids and counts only).
+            -- Writes the national provider register (imports); nothing else.
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'placement_register') THEN
+                CREATE ROLE placement_register LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+            ELSE
+                ALTER ROLE placement_register LOGIN;
+            END IF;
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'placement_crosstenant') THEN
                 CREATE ROLE placement_crosstenant NOLOGIN NOSUPERUSER BYPASSRLS;
             END IF;
@@ -79,7 +89,11 @@ async def bootstrap(
         GRANT placement_crosstenant TO placement_owner;
         """
     )
-    for role, password in ((OWNER_ROLE, owner_password), (APP_ROLE, app_password)):
+    for role, password in (
+        (OWNER_ROLE, owner_password),
+        (APP_ROLE, app_password),
+        (REGISTER_ROLE, app_password),
+    ):
         if password is not None:
             statement = await admin.fetchval(
                 "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)", role, password

@@ -43,7 +43,8 @@ def parse_token(raw: str) -> ParsedToken | None:
     return ParsedToken(match["kommunkod"], uuid.UUID(match["id"]), match["secret"])
 
 
-def _digest(secret: str) -> bytes:
+def secret_digest(secret: str) -> bytes:
+    """What is stored of a token's secret."""
     return hashlib.sha256(secret.encode()).digest()
 
 
@@ -65,7 +66,7 @@ class ApiTokenRepository:
             """,
             self.municipality_id,
             name,
-            _digest(secret),
+            secret_digest(secret),
             sorted(r.value for r in roles),
             valid_for,
         )
@@ -84,7 +85,7 @@ class ApiTokenRepository:
             self.municipality_id,
             parsed.token_id,
         )
-        if row is None or not hmac.compare_digest(bytes(row["secret_sha256"]), _digest(parsed.secret)):
+        if row is None or not hmac.compare_digest(bytes(row["secret_sha256"]), secret_digest(parsed.secret)):
             return None
         return _token(row)
 

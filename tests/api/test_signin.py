@@ -92,6 +92,9 @@ def test_every_municipality_endpoint_declares_its_roles() -> None:
     for endpoint in api_registry().endpoints:
         if endpoint.name in public:
             assert not endpoint.tenant
+            assert endpoint.operator_scope is None
+        elif endpoint.operator_scope is not None:
+            assert not endpoint.tenant, endpoint.name
         else:
             assert endpoint.tenant, endpoint.name
             assert endpoint.roles, endpoint.name
