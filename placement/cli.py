@@ -213,10 +213,15 @@ async def _setup_database(args: argparse.Namespace, settings: Settings) -> int:
     """Roles and database on an existing server; passwords come from the environment, never argv."""
     owner_password = os.environ.get("PLACEMENT_OWNER_PASSWORD")
     app_password = os.environ.get("PLACEMENT_APP_PASSWORD")
+    register_password = os.environ.get("PLACEMENT_REGISTER_PASSWORD")
     admin = await connect_with_retry(args.admin_url, patience_s=settings.db_connect_patience_s)
     try:
         await roles.bootstrap(
-            admin, database=args.database, owner_password=owner_password, app_password=app_password
+            admin,
+            database=args.database,
+            owner_password=owner_password,
+            app_password=app_password,
+            register_password=register_password,
         )
     finally:
         await admin.close()
@@ -225,7 +230,10 @@ async def _setup_database(args: argparse.Namespace, settings: Settings) -> int:
         f"  DATABASE_URL={roles.with_login(args.admin_url, user=roles.APP_ROLE, database=args.database)}\n"
         f"  PLACEMENT_MIGRATION_DATABASE_URL="
         f"{roles.with_login(args.admin_url, user=roles.OWNER_ROLE, database=args.database)}\n"
-        "(med lösenorden i PLACEMENT_APP_PASSWORD och PLACEMENT_OWNER_PASSWORD insatta)"
+        f"  PLACEMENT_REGISTER_DATABASE_URL="
+        f"{roles.with_login(args.admin_url, user=roles.REGISTER_ROLE, database=args.database)}\n"
+        "(med lösenorden från PLACEMENT_APP_PASSWORD, PLACEMENT_OWNER_PASSWORD och "
+        "PLACEMENT_REGISTER_PASSWORD insatta)"
     )
     return 0
 

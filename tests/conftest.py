@@ -97,7 +97,13 @@ async def make_database(server_url: str) -> AsyncIterator[MakeDatabase]:
         name = f"placement_test_{uuid.uuid4().hex[:12]}"
         admin = await asyncpg.connect(server_url)
         try:
-            await roles.bootstrap(admin, database=name, owner_password=password, app_password=password)
+            await roles.bootstrap(
+                admin,
+                database=name,
+                owner_password=password,
+                app_password=password,
+                register_password=password,
+            )
         finally:
             await admin.close()
         created.append(name)

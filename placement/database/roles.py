@@ -54,7 +54,12 @@ def with_login(url: str, *, user: str, password: str | None = None, database: st
 
 
 async def bootstrap(
-    admin: Connection, *, database: str, owner_password: str | None = None, app_password: str | None = None
+    admin: Connection,
+    *,
+    database: str,
+    owner_password: str | None = None,
+    app_password: str | None = None,
+    register_password: str | None = None,
 ) -> None:
     """Create the roles and the database owned by the owner role, unless they exist. Superuser only.
 
@@ -92,7 +97,7 @@ async def bootstrap(
     for role, password in (
         (OWNER_ROLE, owner_password),
         (APP_ROLE, app_password),
-        (REGISTER_ROLE, app_password),
+        (REGISTER_ROLE, register_password),
     ):
         if password is not None:
             statement = await admin.fetchval(
