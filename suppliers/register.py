@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from placement.database.pool import Connection
 from suppliers.records import Provider, Unit
 
@@ -53,8 +55,7 @@ async def provider_as_of(conn: Connection, orgnr: str, at: dt.datetime) -> Provi
     return ProviderAsOf(row["snapshot_id"], row["imported_at"], Provider.model_validate(row["payload"]))
 
 
-@dataclass(frozen=True)
-class UnitSignals:
+class UnitSignals(BaseModel):
     """Counts over every municipality; no municipality is named and no child is."""
 
     unit_code: str

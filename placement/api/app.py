@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 import jinja2
@@ -61,39 +61,17 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
     registry = api_registry()
     app[OPENAPI] = build_openapi(registry, title="Placeringskontroll", version=__version__)
 
-    async def database(app: web.Application) -> AsyncIterator[None]:
-        database = await Database.connect(
+    app.cleanup_ctx.append(
+        _pool(
+            DATABASE,
             dsn,
-            min_size=settings.db_pool_min_size,
-            max_size=settings.db_pool_max_size,
-            patience_s=settings.db_connect_patience_s,
+            settings.db_pool_min_size,
+            settings.db_pool_max_size,
+            settings.db_connect_patience_s,
         )
-        try:
-            async with database.pool.acquire() as conn:
-                await verify_service_role(conn)
-        except BaseException:
-            await database.close()
-            raise
-        app[DATABASE] = database
-        yield
-        await app[DATABASE].close()
-
-    app.cleanup_ctx.append(database)
+    )
     if register_dsn is not None:
-
-        async def register_database(app: web.Application) -> AsyncIterator[None]:
-            pool = await Database.connect(register_dsn, min_size=0, max_size=2)
-            try:
-                async with pool.pool.acquire() as conn:
-                    await verify_service_role(conn)
-            except BaseException:
-                await pool.close()
-                raise
-            app[REGISTER_DATABASE] = pool
-            yield
-            await pool.close()
-
-        app.cleanup_ctx.append(register_database)
+        app.cleanup_ctx.append(_pool(REGISTER_DATABASE, register_dsn, 0, 2, settings.db_connect_patience_s))
     if settings.oidc_enabled:
 
         async def oidc(app: web.Application) -> AsyncIterator[None]:
@@ -108,6 +86,26 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
     app.router.add_get("/docs", health.docs_page, name="docs")
     app.router.add_get("/", _to_docs, name="index")
     return app
+
+
+def _pool(
+    key: web.AppKey[Database], dsn: str, min_size: int, max_size: int, patience_s: float
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A pool opened at start-up, refused if its role could bypass row-level security."""
+
+    async def pool(app: web.Application) -> AsyncIterator[None]:
+        database = await Database.connect(dsn, min_size=min_size, max_size=max_size, patience_s=patience_s)
+        try:
+            async with database.pool.acquire() as conn:
+                await verify_service_role(conn)
+        except BaseException:
+            await database.close()
+            raise
+        app[key] = database
+        yield
+        await database.close()
+
+    return pool
 
 
 async def _to_docs(request: web.Request) -> web.StreamResponse:

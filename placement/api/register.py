@@ -23,7 +23,7 @@ from suppliers.fetch import Fetched
 from suppliers.formats import Feed, FileRejected, parse_feed
 from suppliers.importer import apply_feed
 from suppliers.records import Unit
-from suppliers.register import unit_as_of, unit_signals
+from suppliers.register import UnitSignals, unit_as_of, unit_signals
 
 routes = EndpointRegistry()
 API = "/api/v1"
@@ -45,18 +45,6 @@ class UnitView(BaseModel):
     unit: Unit
     snapshot_id: int = Field(description="The register snapshot this comes from; a check run cites it.")
     imported_at: dt.datetime
-
-
-class SignalsView(BaseModel):
-    """Counts over every municipality; no municipality and no child is named."""
-
-    unit_code: str
-    active_placements: int
-    moves_12m: int
-    unplanned_endings_12m: int
-    reported_occupancy: int | None
-    occupancy_reported_on: dt.date | None
-    places: int | None
 
 
 class RegisterFinding(BaseModel):
@@ -101,7 +89,7 @@ async def get_unit(ctx: Context, *, unit_code: str, query: AsOfQuery) -> BaseMod
     name="get_unit_signals",
     summary="Beläggning och avbrott på enheten, över alla kommuner",
     tag="register",
-    response=SignalsView,
+    response=UnitSignals,
     roles=STAFF_READERS,
 )
 async def get_unit_signals(ctx: Context, *, unit_code: str) -> BaseModel:
@@ -115,7 +103,7 @@ async def get_unit_signals(ctx: Context, *, unit_code: str) -> BaseModel:
         )
         if not current:
             raise NotFound(f"Enheten {unit_code} finns inte i registret")
-    return SignalsView(**signals.__dict__)
+    return signals
 
 
 @routes.route(
