@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import secrets
 import signal
@@ -35,6 +36,7 @@ from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.audit_log import AuditLogRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.operator_tokens import OperatorTokenRepository
+from placement.rulebook import all_rules
 from placement.runtime import database_urls
 from placement.settings import Settings
 from placement.vocabulary import StaffRole
@@ -79,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("demo", help="load the synthetic demo municipality (idempotent)")
     commands.add_parser("version", help="print the version")
+    rules = commands.add_parser("rules", help="list every rule: code, severity, title, legal reference")
+    rules.add_argument("--json", action="store_true", help="as JSON")
 
     token = commands.add_parser("token", help="manage API tokens for integrations")
     token_commands = token.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -165,11 +169,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`placement rules | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "version":
         print(__version__)
+        return 0
+    if args.command == "rules":
+        _print_rules(as_json=args.json)
         return 0
     if args.command == "serve":
         return await _serve(args, settings)
@@ -207,6 +218,26 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await conn.close()
     return 0
+
+
+def _print_rules(*, as_json: bool) -> None:
+    listed = [
+        {
+            "code": r.code,
+            "severity": r.severity.value,
+            "title": r.title,
+            "legal_reference": r.legal.current,
+            "old_reference": r.legal.old,
+            "new_reference_confirmed": r.legal.new_confirmed,
+        }
+        for r in all_rules()
+    ]
+    if as_json:
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
+        return
+    for rule in all_rules():
+        confirmed = "" if rule.legal.new_confirmed else "  [ny paragraf ej bekräftad]"
+        print(f"{rule.code}  {rule.severity.value:<5}  {rule.title}\n        {rule.legal.cite()}{confirmed}")
 
 
 async def _setup_database(args: argparse.Namespace, settings: Settings) -> int:

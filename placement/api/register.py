@@ -19,6 +19,7 @@ from placement.models import Input, PageQuery
 from placement.pagination import decode_cursor, next_cursor
 from placement.principal import CHILD_READERS, STAFF_READERS
 from placement.repositories.operator_tokens import REGISTER_IMPORT, OperatorToken
+from placement.rulebook import all_rules
 from suppliers.fetch import Fetched
 from suppliers.formats import Feed, FileRejected, parse_feed
 from suppliers.importer import apply_feed
@@ -28,13 +29,7 @@ from suppliers.register import UnitSignals, unit_as_of, unit_signals
 routes = EndpointRegistry()
 API = "/api/v1"
 
-FINDING_TITLES = {
-    "SV01": "Tillståndet har återkallats eller upphört medan barn är placerade",
-    "SV02": "Tillståndets målgrupp, åldrar, kön eller platser har ändrats",
-    "SV03": "Föreståndaren i registret har bytts",
-    "SV08": "Huvudmannens bolagsstatus eller F-skatt har ändrats",
-    "SV09": "Huvudmannens ägare eller styrelse har ändrats",
-}
+FINDING_TITLES = {rule.code: rule.title for rule in all_rules() if rule.family == "SV"}
 
 
 class AsOfQuery(Input):
