@@ -22,6 +22,10 @@ TENANT_TABLES = [
     "register_finding",
     "contract",
     "contract_follow_up",
+    "declaration",
+    "declared_interest",
+    "screening_match",
+    "municipality_policy",
 ]
 
 

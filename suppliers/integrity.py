@@ -1,0 +1,454 @@
+"""Declarations, screening runs, match review and the integrity flags (SV04–SV07), in the database.
+
+Everything here runs inside one municipality's transaction (row-level security); the register's
+providers and officers are national data read alongside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from placement.database.pool import Connection
+from placement.errors import NotFound
+from placement.vocabulary import StaffRole
+from suppliers.contracts import next_follow_up_due
+from suppliers.integrity_rules import declaration_overdue, follow_up_overdue, must_declare
+from suppliers.records import Provider
+from suppliers.screening import Person, screen_organisations, screen_people
+
+
+async def policy_value(conn: Connection, municipality_id: uuid.UUID, key: str) -> Any:
+    """The municipality's value for a policy key, or the documented default."""
+    value = await conn.fetchval(
+        """SELECT coalesce((SELECT value FROM municipality_policy WHERE municipality_id = $1 AND key = $2),
+                           (SELECT value FROM policy_default WHERE key = $2))""",
+        municipality_id,
+        key,
+    )
+    if value is None:
+        raise KeyError(key)
+    return value
+
+
+# ---- screening -----------------------------------------------------------------------------------
+
+
+class ScreeningSummary(BaseModel):
+    staff: int
+    relatives: int
+    officers: int
+    matches: int = Field(description="Matches found in this run.")
+    new_or_reopened: int = Field(description="Matches that are new, or whose underlying data changed.")
+
+
+def _evidence(*parts: object) -> bytes:
+    return hashlib.sha256(json.dumps([str(p) for p in parts]).encode()).digest()
+
+
+async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> ScreeningSummary:
+    """Screen the municipality's staff and their declared relatives against every provider
+    officer in the register, set-based, and record the matches for review."""
+    staff_rows = await conn.fetch(
+        "SELECT id, name, birth_date, personnummer FROM staff WHERE municipality_id = $1 AND active",
+        municipality_id,
+    )
+    interests = await conn.fetch(
+        """
+        SELECT i.id, d.staff_id, i.kind, i.orgnr, i.organisation_name, i.person_name, i.person_birth_date,
+               i.person_personnummer
+          FROM declared_interest i
+          JOIN declaration d ON d.municipality_id = i.municipality_id AND d.id = i.declaration_id
+         WHERE i.municipality_id = $1
+           AND d.declared_on = (SELECT max(d2.declared_on) FROM declaration d2
+                                 WHERE d2.municipality_id = d.municipality_id AND d2.staff_id = d.staff_id)
+        """,
+        municipality_id,
+    )
+    providers = [
+        Provider.model_validate(r["payload"])
+        for r in await conn.fetch(
+            "SELECT payload FROM register_entity WHERE kind = 'provider' AND valid_to_snapshot IS NULL"
+        )
+    ]
+
+    people = [Person(f"self:{r['id']}", r["name"], r["birth_date"], r["personnummer"]) for r in staff_rows]
+    staff_of: dict[str, uuid.UUID] = {f"self:{r['id']}": r["id"] for r in staff_rows}
+    relatives = [i for i in interests if i["kind"] == "relative_engagement"]
+    for r in relatives:
+        key = f"relative:{r['id']}"
+        people.append(Person(key, r["person_name"], r["person_birth_date"], r["person_personnummer"]))
+        staff_of[key] = r["staff_id"]
+    subject_names = {p.key: p.name for p in people}
+
+    officers: list[Person] = []
+    officer_info: dict[str, tuple[str, str, str]] = {}
+    for provider in providers:
+        for officer in provider.officers:
+            key = f"{provider.orgnr}|{officer.role.value}|{officer.name}|{officer.birth_date or ''}"
+            officers.append(Person(key, officer.name, officer.birth_date, officer.personnummer))
+            officer_info[key] = (provider.orgnr, officer.role.value, officer.name)
+
+    found: list[tuple[Any, ...]] = []
+    for match in screen_people(people, officers):
+        orgnr, role, name = officer_info[match.right]
+        subject = "self" if match.left.startswith("self:") else match.left
+        found.append(
+            (
+                staff_of[match.left],
+                subject,
+                subject_names[match.left],
+                orgnr,
+                match.right,
+                name,
+                role,
+                match.score,
+                match.basis,
+                _evidence(subject_names[match.left], match.right, match.score),
+            )
+        )
+
+    # The staff member's own declared engagements: by organisationsnummer, or by organisation name.
+    by_orgnr = {p.orgnr: p for p in providers}
+    named: list[tuple[str, str]] = []
+    for i in interests:
+        if i["kind"] == "relative_engagement":
+            continue
+        subject = f"interest:{i['id']}"
+        if i["orgnr"] and i["orgnr"] in by_orgnr:
+            found.append(
+                (
+                    i["staff_id"],
+                    subject,
+                    i["organisation_name"] or i["orgnr"],
+                    i["orgnr"],
+                    "organisation",
+                    by_orgnr[i["orgnr"]].name,
+                    "organisation",
+                    100,
+                    "orgnr",
+                    _evidence(i["orgnr"], i["kind"]),
+                )
+            )
+        elif i["organisation_name"] and not i["orgnr"]:
+            named.append((str(i["id"]), i["organisation_name"]))
+    interest_staff = {str(i["id"]): i["staff_id"] for i in interests}
+    for match in screen_organisations(named, [(p.orgnr, p.name) for p in providers]):
+        provider = by_orgnr[match.right]
+        found.append(
+            (
+                interest_staff[match.left],
+                f"interest:{match.left}",
+                dict(named)[match.left],
+                provider.orgnr,
+                "organisation",
+                provider.name,
+                "organisation",
+                match.score,
+                "name",
+                _evidence(dict(named)[match.left], provider.name, match.score),
+            )
+        )
+
+    changed = 0
+    if found:
+        changed = await conn.fetchval(
+            """
+            WITH incoming AS (
+                SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                     $8::text[], $9::int[], $10::text[], $11::bytea[])
+                    AS t(staff_id, subject, subject_name, provider_orgnr, officer_key, officer_name,
+                         officer_role, score, basis, evidence_sha256)
+            ), upserted AS (
+                INSERT INTO screening_match AS m
+                    (municipality_id, staff_id, subject, subject_name, provider_orgnr, officer_key,
+                     officer_name, officer_role, score, basis, evidence_sha256)
+                SELECT $1, * FROM incoming
+                ON CONFLICT (municipality_id, staff_id, subject, provider_orgnr, officer_key) DO UPDATE
+                   SET score = EXCLUDED.score, basis = EXCLUDED.basis, subject_name = EXCLUDED.subject_name,
+                       officer_name = EXCLUDED.officer_name, evidence_sha256 = EXCLUDED.evidence_sha256,
+                       -- a reviewed pair keeps its review until the data behind it changes
+                       status = CASE WHEN m.evidence_sha256 = EXCLUDED.evidence_sha256
+                                     THEN m.status ELSE 'open' END,
+                       review_reason = CASE WHEN m.evidence_sha256 = EXCLUDED.evidence_sha256
+                                            THEN m.review_reason END,
+                       reviewed_by = CASE WHEN m.evidence_sha256 = EXCLUDED.evidence_sha256
+                                          THEN m.reviewed_by END,
+                       reviewed_at = CASE WHEN m.evidence_sha256 = EXCLUDED.evidence_sha256
+                                          THEN m.reviewed_at END,
+                       updated_at = now()
+                RETURNING (xmax = 0) AS inserted, status, m.evidence_sha256
+            )
+            SELECT count(*) FILTER (WHERE inserted OR status = 'open') FROM upserted
+            """,
+            municipality_id,
+            *[list(column) for column in zip(*found, strict=True)],
+        )
+    return ScreeningSummary(
+        staff=len(staff_rows),
+        relatives=len(relatives),
+        officers=len(officers),
+        matches=len(found),
+        new_or_reopened=changed or 0,
+    )
+
+
+# ---- review ---------------------------------------------------------------------------------------
+
+
+class ScreeningMatch(BaseModel):
+    id: uuid.UUID
+    staff_id: uuid.UUID
+    subject: str
+    subject_name: str
+    provider_orgnr: str
+    officer_name: str
+    officer_role: str
+    score: int
+    basis: str
+    status: str
+    review_reason: str | None
+    reviewed_at: dt.datetime | None
+
+
+_MATCH = """id, staff_id, subject, subject_name, provider_orgnr, officer_name, officer_role, score, basis,
+    status, review_reason, reviewed_at"""
+
+
+async def matches(conn: Connection, municipality_id: uuid.UUID, status: str | None) -> list[ScreeningMatch]:
+    rows = await conn.fetch(
+        f"""SELECT {_MATCH} FROM screening_match
+             WHERE municipality_id = $1 AND ($2::text IS NULL OR status = $2)
+             ORDER BY status = 'open' DESC, score DESC, created_at""",
+        municipality_id,
+        status,
+    )
+    return [ScreeningMatch.model_validate(dict(r)) for r in rows]
+
+
+async def review(
+    conn: Connection,
+    municipality_id: uuid.UUID,
+    match_id: uuid.UUID,
+    *,
+    confirm: bool,
+    reason: str,
+    reviewer: uuid.UUID | None,
+) -> ScreeningMatch:
+    row = await conn.fetchrow(
+        f"""UPDATE screening_match SET status = $3, review_reason = $4, reviewed_by = $5, reviewed_at = now(),
+                   updated_at = now()
+             WHERE municipality_id = $1 AND id = $2 RETURNING {_MATCH}""",
+        municipality_id,
+        match_id,
+        "confirmed" if confirm else "dismissed",
+        reason,
+        reviewer,
+    )
+    if row is None:
+        raise NotFound("Träffen finns inte")
+    return ScreeningMatch.model_validate(dict(row))
+
+
+# ---- flags ----------------------------------------------------------------------------------------
+
+
+class Flag(BaseModel):
+    code: str
+    severity: str
+    title: str
+    staff_id: uuid.UUID | None = None
+    provider_orgnr: str | None = None
+    contract_id: uuid.UUID | None = None
+    detail: str
+    involvement: list[str] = Field(default_factory=list, description="SV06: what the person did there.")
+
+
+async def conflict_flags(conn: Connection, municipality_id: uuid.UUID) -> list[Flag]:
+    """SV06: confirmed links and high-scoring open matches; raised to block when the person decided,
+    handled or followed up something involving that provider."""
+    threshold = int(await policy_value(conn, municipality_id, "screening_flag_score"))
+    rows = await conn.fetch(
+        """
+        WITH provider_units AS (
+            SELECT key AS unit_code, payload ->> 'provider_orgnr' AS orgnr FROM register_entity
+             WHERE kind = 'unit' AND valid_to_snapshot IS NULL
+        )
+        SELECT m.staff_id, m.provider_orgnr, m.subject_name, m.officer_name, m.officer_role, m.score,
+               m.status,
+               ARRAY(
+                   SELECT DISTINCT 'beslut om placering på ' || p.unit_code FROM decision d
+                     JOIN placement p ON p.municipality_id = d.municipality_id AND p.id = d.placement_id
+                     JOIN provider_units u ON u.unit_code = p.unit_code
+                    WHERE d.municipality_id = m.municipality_id AND d.decided_by = m.staff_id
+                      AND u.orgnr = m.provider_orgnr
+                   UNION
+                   SELECT DISTINCT 'ansvarig socialsekreterare för barn placerat på ' || p.unit_code
+                     FROM social_worker_assignment a
+                     JOIN placement p ON p.municipality_id = a.municipality_id AND p.child_id = a.child_id
+                     JOIN provider_units u ON u.unit_code = p.unit_code
+                    WHERE a.municipality_id = m.municipality_id AND a.staff_id = m.staff_id
+                      AND u.orgnr = m.provider_orgnr
+                   UNION
+                   SELECT DISTINCT 'följde upp avtal med utföraren' FROM contract_follow_up f
+                     JOIN contract c ON c.municipality_id = f.municipality_id AND c.id = f.contract_id
+                    WHERE f.municipality_id = m.municipality_id AND f.by_staff = m.staff_id
+                      AND c.provider_orgnr = m.provider_orgnr
+               ) AS involvement
+          FROM screening_match m
+         WHERE m.municipality_id = $1 AND (m.status = 'confirmed' OR (m.status = 'open' AND m.score >= $2))
+         ORDER BY m.score DESC
+        """,
+        municipality_id,
+        threshold,
+    )
+    flags = []
+    for r in rows:
+        involvement = list(r["involvement"])
+        state = "bekräftad" if r["status"] == "confirmed" else f"obekräftad, {r['score']} poäng"
+        flags.append(
+            Flag(
+                code="SV06",
+                severity="block" if involvement else "warn",
+                title="Medarbetare har koppling till en utförare eller ett familjehem",
+                staff_id=r["staff_id"],
+                provider_orgnr=r["provider_orgnr"],
+                detail=f"{r['subject_name']} ~ {r['officer_name']} ({r['officer_role']}) "
+                f"hos {r['provider_orgnr']}; {state}",
+                involvement=involvement,
+            )
+        )
+    return flags
+
+
+async def declaration_flags(conn: Connection, municipality_id: uuid.UUID, today: dt.date) -> list[Flag]:
+    """SV07: staff in placement, decision or procurement roles without a recent declaration."""
+    months = int(await policy_value(conn, municipality_id, "declaration_max_age_months"))
+    rows = await conn.fetch(
+        """SELECT s.id, s.name, s.roles,
+                  (SELECT max(d.declared_on) FROM declaration d
+                    WHERE d.municipality_id = s.municipality_id AND d.staff_id = s.id) AS latest
+             FROM staff s WHERE s.municipality_id = $1 AND s.active ORDER BY s.name""",
+        municipality_id,
+    )
+    return [
+        Flag(
+            code="SV07",
+            severity="warn",
+            title="Medarbetare saknar jävs- och bisysslodeklaration de senaste 12 månaderna",
+            staff_id=r["id"],
+            detail=f"{r['name']}: "
+            + (f"senaste deklaration {r['latest'].isoformat()}" if r["latest"] else "ingen deklaration"),
+        )
+        for r in rows
+        if must_declare(frozenset(StaffRole(x) for x in r["roles"]))
+        and declaration_overdue(r["latest"], today, months)
+    ]
+
+
+async def contract_flags(conn: Connection, municipality_id: uuid.UUID, today: dt.date) -> list[Flag]:
+    """SV04: contracts in use (children placed at their units now) whose follow-up is late."""
+    rows = await conn.fetch(
+        """
+        SELECT c.id, c.provider_orgnr, c.reference, c.valid_from, c.follow_up_interval_months,
+               (SELECT max(f.followed_up_on) FROM contract_follow_up f
+                 WHERE f.municipality_id = c.municipality_id AND f.contract_id = c.id) AS last_follow_up,
+               EXISTS (SELECT 1 FROM placement p
+                        WHERE p.municipality_id = c.municipality_id AND p.unit_code = ANY (c.unit_codes)
+                          AND p.start_date <= $2 AND (p.end_date IS NULL OR p.end_date >= $2)) AS in_use
+          FROM contract c
+         WHERE c.municipality_id = $1 AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to >= $2)
+        """,
+        municipality_id,
+        today,
+    )
+    flags = []
+    for r in rows:
+        due = next_follow_up_due(r["valid_from"], r["last_follow_up"], r["follow_up_interval_months"])
+        if follow_up_overdue(due, today, in_use=r["in_use"]):
+            flags.append(
+                Flag(
+                    code="SV04",
+                    severity="warn",
+                    title="Avtalsuppföljningen är försenad",
+                    provider_orgnr=r["provider_orgnr"],
+                    contract_id=r["id"],
+                    detail=f"{r['reference'] or 'Avtal'}: uppföljning skulle ha gjorts senast "
+                    f"{due.isoformat()}",
+                )
+            )
+    return flags
+
+
+async def purchases_without_contract(
+    conn: Connection, municipality_id: uuid.UUID, year: int, today: dt.date
+) -> dict[str, tuple[int, float]]:
+    """Per provider: placement days in ``year`` (up to today) not covered by a valid contract with
+    it, and their cost (days times the placement's daily cost)."""
+    rows = await conn.fetch(
+        """
+        WITH provider_units AS (
+            SELECT key AS unit_code, payload ->> 'provider_orgnr' AS orgnr FROM register_entity
+             WHERE kind = 'unit' AND valid_to_snapshot IS NULL AND payload ->> 'provider_orgnr' IS NOT NULL
+        ), days AS (
+            SELECT u.orgnr, p.daily_cost, d::date AS day
+              FROM placement p
+              JOIN provider_units u ON u.unit_code = p.unit_code
+              CROSS JOIN LATERAL generate_series(
+                  greatest(p.start_date, make_date($2, 1, 1)),
+                  least(coalesce(p.end_date, $3), make_date($2, 12, 31), $3),
+                  interval '1 day') AS d
+             WHERE p.municipality_id = $1
+        )
+        SELECT orgnr, count(*) AS days, coalesce(sum(daily_cost), 0) AS cost
+          FROM days
+         WHERE NOT EXISTS (SELECT 1 FROM contract c
+                            WHERE c.municipality_id = $1 AND c.provider_orgnr = days.orgnr
+                              AND c.valid_from <= days.day AND (c.valid_to IS NULL OR c.valid_to >= days.day))
+         GROUP BY orgnr
+        """,
+        municipality_id,
+        year,
+        today,
+    )
+    return {r["orgnr"]: (r["days"], float(r["cost"])) for r in rows}
+
+
+async def purchase_flags(conn: Connection, municipality_id: uuid.UUID, today: dt.date) -> list[Flag]:
+    """SV05: purchases without a valid contract above the year's direct-award limit."""
+    limits = await policy_value(conn, municipality_id, "direct_award_limit_sek")
+    limit = limits.get(str(today.year))
+    flags = []
+    for orgnr, (days, cost) in (
+        await purchases_without_contract(conn, municipality_id, today.year, today)
+    ).items():
+        if limit is not None and cost > float(limit):
+            flags.append(
+                Flag(
+                    code="SV05",
+                    severity="warn",
+                    title="Köp utan giltigt avtal över direktupphandlingsgränsen",
+                    provider_orgnr=orgnr,
+                    detail=f"{days} placeringsdygn utan avtal {today.year}, {cost:,.0f} kr "
+                    f"(gräns {float(limit):,.0f} kr)".replace(",", " "),
+                )
+            )
+    return flags
+
+
+async def all_flags(conn: Connection, municipality_id: uuid.UUID, today: dt.date) -> list[Flag]:
+    grouped: dict[str, list[Flag]] = defaultdict(list)
+    for flag in (
+        *await contract_flags(conn, municipality_id, today),
+        *await purchase_flags(conn, municipality_id, today),
+        *await conflict_flags(conn, municipality_id),
+        *await declaration_flags(conn, municipality_id, today),
+    ):
+        grouped[flag.code].append(flag)
+    return [flag for code in sorted(grouped) for flag in grouped[code]]
