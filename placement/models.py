@@ -47,6 +47,10 @@ class StaffIn(Input):
     )
     org_unit: Text | None = Field(default=None, description="The team or unit within social services.")
     roles: list[StaffRole] = Field(default_factory=list)
+    birth_date: dt.date | None = Field(default=None, description="For conflict-of-interest screening.")
+    personnummer: Personnummer | None = Field(
+        default=None, description="For conflict-of-interest screening; stored, never shown."
+    )
 
 
 class Staff(Output):
@@ -56,6 +60,7 @@ class Staff(Output):
     org_unit: str | None
     roles: list[StaffRole]
     active: bool
+    birth_date: dt.date | None
 
 
 class ChildIn(Input):

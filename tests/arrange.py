@@ -75,9 +75,20 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
                 provider_orgnr="5599000014", kind=ContractKind.RAMAVTAL, valid_from=dt.date(2026, 1, 1)
             )
         )
+    async with db.transaction() as conn:
+        match = await conn.fetchval(
+            """INSERT INTO screening_match
+                   (municipality_id, staff_id, subject, subject_name, provider_orgnr, officer_key,
+                    officer_name, officer_role, score, basis, evidence_sha256)
+               VALUES ($1, $2, 'self', 'Sami', '5599000014', 'k', 'Sami', 'owner', 95, 'name', '\\x00')
+               RETURNING id""",
+            a.id,
+            staff.id,
+        )
     return {
         "child_id": str(child.id),
         "placement_id": str(placement.id),
         "staff_id": str(staff.id),
         "contract_id": str(contract.id),
+        "match_id": str(match),
     }

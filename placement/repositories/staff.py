@@ -12,7 +12,7 @@ from placement.models import Page, PageQuery, Staff, StaffIn
 from placement.pagination import decode_cursor, next_cursor
 from placement.repositories import one
 
-_COLUMNS = "id, name, email, org_unit, roles, active, created_at"
+_COLUMNS = "id, name, email, org_unit, roles, active, birth_date, created_at"
 
 
 class StaffRepository:
@@ -24,14 +24,16 @@ class StaffRepository:
         try:
             row = await self.conn.fetchrow(
                 f"""
-                INSERT INTO staff (municipality_id, name, email, org_unit, roles)
-                VALUES ($1, $2, $3, $4, $5) RETURNING {_COLUMNS}
+                INSERT INTO staff (municipality_id, name, email, org_unit, roles, birth_date, personnummer)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_COLUMNS}
                 """,
                 self.municipality_id,
                 staff.name,
                 staff.email,
                 staff.org_unit,
                 [r.value for r in staff.roles],
+                staff.birth_date,
+                staff.personnummer,
             )
         except asyncpg.UniqueViolationError as error:
             raise Conflict(f"E-postadressen {staff.email} används redan av en annan medarbetare") from error

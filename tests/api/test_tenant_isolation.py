@@ -27,6 +27,8 @@ BODIES: dict[str, Any] = {
         "by_staff": ids["staff_id"],
         "result": "ok",
     },
+    "create_declaration": lambda ids: {"declared_on": "2026-06-01", "nothing_to_declare": True},
+    "review_screening_match": lambda ids: {"decision": "dismiss", "reason": "Annan person"},
     "create_decision": lambda ids: {
         "kind": "overvagande",
         "decided_on": "2026-06-01",
@@ -48,6 +50,8 @@ async def snapshot(db: Database) -> list[Any]:
                 "social_worker_assignment",
                 "contract",
                 "contract_follow_up",
+                "declaration",
+                "screening_match",
             )
         ]
 
