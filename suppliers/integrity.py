@@ -91,13 +91,21 @@ async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> Screeni
     officer_info: dict[str, tuple[str, str, str]] = {}
     for provider in providers:
         for officer in provider.officers:
-            key = f"{provider.orgnr}|{officer.role.value}|{officer.name}|{officer.birth_date or ''}"
+            # An officer's identity across snapshots: the register has no id, so the best we have.
+            identity = (
+                officer.personnummer
+                or (officer.birth_date and officer.birth_date.isoformat())
+                or officer.name
+            )
+            key = f"{provider.orgnr}|{officer.role.value}|{identity}"
             officers.append(Person(key, officer.name, officer.birth_date, officer.personnummer))
             officer_info[key] = (provider.orgnr, officer.role.value, officer.name)
 
+    officers_by_key = {o.key: o for o in officers}
     found: list[tuple[Any, ...]] = []
     for match in screen_people(people, officers):
         orgnr, role, name = officer_info[match.right]
+        who = officers_by_key[match.right]
         subject = "self" if match.left.startswith("self:") else match.left
         found.append(
             (
@@ -110,7 +118,8 @@ async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> Screeni
                 role,
                 match.score,
                 match.basis,
-                _evidence(subject_names[match.left], match.right, match.score),
+                # what the match rests on: when any of it changes, a reviewed pair is raised again
+                _evidence(subject_names[match.left], who.name, who.birth_date, who.personnummer),
             )
         )
 

@@ -161,6 +161,10 @@ async def admin_database(test_database: SessionDatabase) -> AsyncIterator[Databa
     await db.close()
 
 
+# Tables the migrations fill with reference data, which tests must not empty.
+KEEP_ACROSS_TESTS = frozenset({"schema_migration", "policy_default"})
+
+
 @pytest.fixture
 async def db(admin_database: Database) -> Database:
     """A superuser pool on the session database with every table emptied: each test starts from
@@ -168,7 +172,8 @@ async def db(admin_database: Database) -> Database:
     async with admin_database.transaction() as conn:
         tables = await conn.fetch(
             "SELECT quote_ident(tablename) AS t FROM pg_tables "
-            "WHERE schemaname = current_schema() AND tablename <> 'schema_migration'"
+            "WHERE schemaname = current_schema() AND NOT (tablename = ANY ($1::text[]))",
+            list(KEEP_ACROSS_TESTS),
         )
         await conn.execute(f"TRUNCATE {', '.join(r['t'] for r in tables)} CASCADE")
     return admin_database

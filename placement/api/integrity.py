@@ -195,7 +195,7 @@ async def _declarations(ctx: Context, staff_id: uuid.UUID) -> Declarations:
           FROM declaration d
           LEFT JOIN declared_interest i ON i.municipality_id = d.municipality_id AND i.declaration_id = d.id
          WHERE d.municipality_id = $1 AND d.staff_id = $2
-         GROUP BY d.id ORDER BY d.declared_on DESC, d.created_at DESC
+         GROUP BY d.municipality_id, d.id ORDER BY d.declared_on DESC, d.created_at DESC
         """,
         ctx.principal.municipality_id,
         staff_id,

@@ -1,0 +1,302 @@
+"""Integrity against the real database: declarations, screening and review, and the flags
+SV04 (late contract follow-up), SV05 (purchases without contract), SV06 (links) and SV07
+(missing declarations)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from aiohttp.test_utils import TestClient
+
+from placement.clock import today_in_sweden
+from placement.database.pool import Database
+from placement.vocabulary import StaffRole
+from suppliers.formats import Feed
+from suppliers.service import run_import
+from tests.conftest import api_token, bearer
+from tests.suppliers.test_import import place
+
+SAMPLES = Path(__file__).parents[2] / "deploy" / "samples"
+Client = TestClient[Any, Any]
+OWNER_PNR = "197004029810"
+
+
+def companies(**officer: Any) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((SAMPLES / "companies.json").read_text())
+    if officer:
+        document["providers"][0]["officers"][0].update(officer)
+    return document
+
+
+async def registers(owner: asyncpg.Connection, tmp_path: Path, **officer: Any) -> None:
+    await run_import(owner, Feed.IVO, str(SAMPLES / "ivo.csv"))
+    path = tmp_path / f"companies-{len(officer)}-{hash(json.dumps(officer, default=str))}.json"
+    path.write_text(json.dumps(companies(**officer)))
+    await run_import(owner, Feed.COMPANIES, str(path))
+
+
+async def staff(
+    client: Client, admin: dict[str, str], name: str, roles: list[str], **extra: Any
+) -> dict[str, Any]:
+    response = await client.post("/api/v1/staff", json={"name": name, "roles": roles, **extra}, headers=admin)
+    assert response.status == 201, await response.text()
+    created: dict[str, Any] = await response.json()
+    return created
+
+
+@pytest.fixture
+async def procurement(db: Database, municipality: str) -> dict[str, str]:
+    return bearer(await api_token(db, municipality, StaffRole.UPPHANDLARE, name="Ulf"))
+
+
+async def run(client: Client, procurement: dict[str, str]) -> dict[str, Any]:
+    response = await client.post("/api/v1/screening/runs", headers=procurement)
+    assert response.status == 200, await response.text()
+    summary: dict[str, Any] = await response.json()
+    return summary
+
+
+async def queue(client: Client, procurement: dict[str, str]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = (
+        await (await client.get("/api/v1/screening/matches", headers=procurement)).json()
+    )["items"]
+    return items
+
+
+async def test_identifier_match(
+    client: Client,
+    owner: asyncpg.Connection,
+    tmp_path: Path,
+    as_admin: dict[str, str],
+    procurement: dict[str, str],
+) -> None:
+    await registers(owner, tmp_path, personnummer=OWNER_PNR)
+    await staff(client, as_admin, "Helt Annat Namn", ["socialsekreterare"], personnummer=OWNER_PNR)
+    await run(client, procurement)
+    [match] = await queue(client, procurement)
+    assert (match["basis"], match["score"], match["provider_orgnr"]) == ("personnummer", 100, "5599000014")
+
+
+async def test_name_match_despite_spelling_and_order(
+    client: Client,
+    owner: asyncpg.Connection,
+    tmp_path: Path,
+    as_admin: dict[str, str],
+    procurement: dict[str, str],
+) -> None:
+    await registers(owner, tmp_path)  # officer "Carl Ägare (exempel)", born 1970-04-02
+    await staff(client, as_admin, "Agare Carl", ["placeringsstod"], birth_date="1970-04-02")
+    await staff(client, as_admin, "Carl Ägare", ["placeringsstod"], birth_date="1985-01-01")
+    await run(client, procurement)
+    [match] = await queue(client, procurement)
+    assert (match["subject_name"], match["basis"]) == ("Agare Carl", "name")
+    assert match["score"] >= 90
+
+
+async def test_a_relatives_engagement_is_screened(
+    client: Client,
+    owner: asyncpg.Connection,
+    tmp_path: Path,
+    as_admin: dict[str, str],
+    procurement: dict[str, str],
+) -> None:
+    await registers(owner, tmp_path)
+    sami = await staff(client, as_admin, "Sami S", ["socialsekreterare"])
+    declaration = {
+        "declared_on": "2026-09-01",
+        "interests": [
+            {
+                "kind": "relative_engagement",
+                "organisation_name": "Solgläntan",
+                "person_name": "Dora Ledamot",
+                "person_birth_date": "1981-11-23",
+                "relation": "syster",
+            }
+        ],
+    }
+    assert (
+        await client.post(f"/api/v1/staff/{sami['id']}/declarations", json=declaration, headers=as_admin)
+    ).status == 201
+    await run(client, procurement)
+    matched = await queue(client, procurement)
+    assert any(m["subject"].startswith("relative:") and m["officer_role"] == "board_member" for m in matched)
+
+
+async def test_a_shared_company_word_is_no_match(
+    client: Client,
+    owner: asyncpg.Connection,
+    tmp_path: Path,
+    as_admin: dict[str, str],
+    procurement: dict[str, str],
+) -> None:
+    await registers(owner, tmp_path)
+    ulla = await staff(client, as_admin, "Ulla U", ["upphandlare"])
+    declaration = {
+        "declared_on": "2026-09-01",
+        "interests": [{"kind": "board_seat", "organisation_name": "Omsorg AB"}],
+    }
+    await client.post(f"/api/v1/staff/{ulla['id']}/declarations", json=declaration, headers=as_admin)
+    await run(client, procurement)
+    assert await queue(client, procurement) == []
+
+
+async def test_dismissed_stays_dismissed_until_the_data_changes(
+    client: Client,
+    owner: asyncpg.Connection,
+    tmp_path: Path,
+    as_admin: dict[str, str],
+    procurement: dict[str, str],
+) -> None:
+    await registers(owner, tmp_path)
+    await staff(client, as_admin, "Carl Ägare", ["placeringsstod"], birth_date="1970-04-02")
+    await run(client, procurement)
+    [match] = await queue(client, procurement)
+    reviewed = await client.post(
+        f"/api/v1/screening/matches/{match['id']}/review",
+        json={"decision": "dismiss", "reason": "Annan person med samma namn"},
+        headers=procurement,
+    )
+    assert (await reviewed.json())["status"] == "dismissed"
+    again = await run(client, procurement)
+    assert again["new_or_reopened"] == 0
+    assert [m["status"] for m in await queue(client, procurement)] == ["dismissed"]
+    await registers(owner, tmp_path, name="Carl Ägare (exempel) Junior")  # the officer's record changes
+    await run(client, procurement)
+    [reopened] = await queue(client, procurement)
+    assert (reopened["status"], reopened["review_reason"]) == ("open", None)
+
+
+async def flags(client: Client, headers: dict[str, str], code: str) -> list[dict[str, Any]]:
+    items = (await (await client.get("/api/v1/integrity/flags", headers=headers)).json())["items"]
+    return [f for f in items if f["code"] == code]
+
+
+async def test_sv06_is_raised_by_a_decision_the_person_took(
+    client: Client,
+    owner: asyncpg.Connection,
+    tmp_path: Path,
+    as_admin: dict[str, str],
+    db: Database,
+    procurement: dict[str, str],
+    municipality: str,
+    as_officer: dict[str, str],
+) -> None:
+    await registers(owner, tmp_path)
+    carl = await staff(client, as_admin, "Carl Ägare", ["teamledare"], birth_date="1970-04-02")
+    await run(client, procurement)
+    [flag] = await flags(client, procurement, "SV06")
+    assert (flag["severity"], flag["involvement"]) == ("warn", [])
+    placement_id = await place(db, municipality, "U-1001")
+    decision = {
+        "kind": "placement_sol",
+        "decided_on": "2026-01-01",
+        "decided_by": carl["id"],
+        "valid_from": "2026-01-01",
+    }
+    assert (
+        await client.post(f"/api/v1/placements/{placement_id}/decisions", json=decision, headers=as_officer)
+    ).status == 201
+    [raised] = await flags(client, procurement, "SV06")
+    assert raised["severity"] == "block"
+    assert raised["involvement"] == ["beslut om placering på U-1001"]
+
+
+async def test_sv07_declarations(
+    client: Client, as_admin: dict[str, str], procurement: dict[str, str]
+) -> None:
+    today = today_in_sweden()
+    fresh = await staff(client, as_admin, "Färsk F", ["socialsekreterare"])
+    stale = await staff(client, as_admin, "Gammal G", ["placeringsstod"])
+    await staff(client, as_admin, "Aldrig A", ["upphandlare"])
+    await staff(client, as_admin, "Admin B", ["administrator"])  # not a declaring role
+    for person, when in ((fresh, today - dt.timedelta(days=30)), (stale, today - dt.timedelta(days=400))):
+        body = {"declared_on": when.isoformat(), "nothing_to_declare": True}
+        assert (
+            await client.post(f"/api/v1/staff/{person['id']}/declarations", json=body, headers=as_admin)
+        ).status == 201
+    flagged = sorted(f["detail"].split(":")[0] for f in await flags(client, procurement, "SV07"))
+    assert flagged == ["Aldrig A", "Gammal G"]
+
+
+async def test_declarations_are_versioned_and_private(
+    client: Client, as_admin: dict[str, str], db: Database, municipality: str
+) -> None:
+    person = await staff(client, as_admin, "Sara S", ["socialsekreterare"])
+    path = f"/api/v1/staff/{person['id']}/declarations"
+    for day in ("2025-09-01", "2026-09-01"):
+        await client.post(path, json={"declared_on": day, "nothing_to_declare": True}, headers=as_admin)
+    listed = await (await client.get(path, headers=as_admin)).json()
+    assert [d["declared_on"] for d in listed["history"]] == ["2026-09-01", "2025-09-01"]
+    assert listed["current"]["declared_on"] == "2026-09-01"
+    colleague = bearer(await api_token(db, municipality, StaffRole.SOCIALSEKRETERARE))
+    assert (await client.get(path, headers=colleague)).status == 403
+    bad = await client.post(path, json={"declared_on": "2026-10-01"}, headers=as_admin)
+    assert bad.status == 422
+
+
+async def test_sv04_late_follow_up_of_a_contract_in_use(
+    client: Client,
+    as_admin: dict[str, str],
+    db: Database,
+    municipality: str,
+    procurement: dict[str, str],
+    owner: asyncpg.Connection,
+) -> None:
+    await run_import(owner, Feed.IVO, str(SAMPLES / "ivo.csv"))
+    today = today_in_sweden()
+    contract = {
+        "provider_orgnr": "5599000014",
+        "unit_codes": ["U-1001"],
+        "kind": "ramavtal",
+        "valid_from": (today - dt.timedelta(days=500)).isoformat(),
+        "follow_up_interval_months": 12,
+    }
+    created = await (await client.post("/api/v1/contracts", json=contract, headers=procurement)).json()
+    assert await flags(client, procurement, "SV04") == []  # not in use: no child placed there
+    await place(db, municipality, "U-1001")
+    [late] = await flags(client, procurement, "SV04")
+    assert late["contract_id"] == created["id"]
+    ulf = await staff(client, as_admin, "Ulf U", ["upphandlare"])
+    await client.post(
+        f"/api/v1/contracts/{created['id']}/follow-ups",
+        json={"followed_up_on": today.isoformat(), "by_staff": ulf["id"], "result": "ok"},
+        headers=procurement,
+    )
+    assert await flags(client, procurement, "SV04") == []
+
+
+async def test_sv05_purchases_without_contract_over_the_limit(
+    client: Client, db: Database, municipality: str, procurement: dict[str, str], owner: asyncpg.Connection
+) -> None:
+    await run_import(owner, Feed.IVO, str(SAMPLES / "ivo.csv"))
+    placement_id = await place(db, municipality, "U-1001")
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE placement SET daily_cost = 100, start_date = $2 WHERE id = $1",
+            placement_id,
+            dt.date(today_in_sweden().year, 1, 1),
+        )
+    assert await flags(client, procurement, "SV05") == []  # well under the limit
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE placement SET daily_cost = 9000 WHERE id = $1", placement_id)
+    [over] = await flags(client, procurement, "SV05")
+    assert over["provider_orgnr"] == "5599000014"
+    contract = {
+        "provider_orgnr": "5599000014",
+        "unit_codes": ["U-1001"],
+        "kind": "individavtal",
+        "valid_from": f"{today_in_sweden().year}-01-01",
+    }
+    await client.post("/api/v1/contracts", json=contract, headers=procurement)
+    assert await flags(client, procurement, "SV05") == []
+    overview = await (await client.get("/api/v1/procurement/overview", headers=procurement)).json()
+    [row] = overview["items"]
+    assert (row["provider_orgnr"], row["active_contracts"], row["current_placements"]) == ("5599000014", 1, 1)
+    as_csv = await client.get("/api/v1/procurement/overview?format=csv", headers=procurement)
+    assert as_csv.content_type == "text/csv"
+    assert (await as_csv.text()).splitlines()[0].startswith("provider_orgnr,provider_name,active_contracts")
