@@ -41,6 +41,7 @@ from placement.runtime import database_urls
 from placement.settings import Settings
 from placement.vocabulary import StaffRole
 from suppliers.formats import Feed, FileRejected
+from suppliers.integrity import run_screening
 from suppliers.service import run_import
 
 log = structlog.get_logger(__name__)
@@ -115,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     operator_commands.add_parser("list", help="list operator tokens")
     op_revoke = operator_commands.add_parser("revoke", help="revoke an operator token at once")
     op_revoke.add_argument("token_id", type=uuid.UUID)
+
+    screen = commands.add_parser("screen", help="screen staff and relatives against provider officers")
+    screen.add_argument("kommunkod", nargs="?", help="one municipality (default: all)")
 
     audit = commands.add_parser("audit", help="review the log of access to children's data")
     audit_commands = audit.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -211,6 +215,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _token(args, conn)
             elif args.command == "audit":
                 return await _audit(args, conn)
+            elif args.command == "screen":
+                return await _screen(conn, args.kommunkod)
             elif args.command == "operator-token":
                 return await _operator_token(args, conn)
             elif args.command.startswith("import-"):
@@ -319,6 +325,26 @@ async def _import(args: argparse.Namespace, conn: Connection, settings: Settings
         for change in result.changes:
             code = f" [{change.finding_code}]" if change.finding_code else ""
             print(f"  {change.kind.value}{code}: {change.summary}")
+        if args.feed is Feed.COMPANIES and result.changes:
+            print("Bolagsregistret har ändrats; jävsscreeningen körs om:")
+            await _screen(conn, None)
+    return 0
+
+
+async def _screen(conn: Connection, kommunkod: str | None) -> int:
+    """Screening for one or every municipality, each in its own transaction under its tenant."""
+    municipalities = await MunicipalityRepository(conn).all()
+    chosen = [m for m in municipalities if kommunkod in (None, m.kommunkod)]
+    if kommunkod is not None and not chosen:
+        raise NotFound(f"Kommunen {kommunkod} finns inte")
+    for municipality in chosen:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality.id))
+            summary = await run_screening(conn, municipality.id)
+        print(
+            f"{municipality.kommunkod} {municipality.name}: {summary.matches} träffar, "
+            f"{summary.open_matches} väntar på granskning"
+        )
     return 0
 
 

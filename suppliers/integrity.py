@@ -45,7 +45,9 @@ class ScreeningSummary(BaseModel):
     relatives: int
     officers: int
     matches: int = Field(description="Matches found in this run.")
-    new_or_reopened: int = Field(description="Matches that are new, or whose underlying data changed.")
+    open_matches: int = Field(
+        description="Matches awaiting review after this run (new, reopened or not yet reviewed)."
+    )
 
 
 def _evidence(*parts: object) -> bytes:
@@ -204,7 +206,7 @@ async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> Screeni
         relatives=len(relatives),
         officers=len(officers),
         matches=len(found),
-        new_or_reopened=changed or 0,
+        open_matches=changed or 0,
     )
 
 

@@ -160,6 +160,8 @@ async def create_declaration(ctx: Context, *, staff_id: uuid.UUID, body: Declara
             for i in body.interests
         ],
     )
+    # A changed declaration is screened at once, in the same transaction.
+    await run_screening(ctx.conn, tenant)
     return (await _declarations(ctx, staff_id)).history[0]
 
 

@@ -13,3 +13,27 @@ async def test_benchmark_runs_and_reports(server_url: str, capsys: pytest.Captur
     assert "Register import benchmark: 200 units" in report
     assert "second import: parse, diff, merge, findings" in report
     assert "findings to municipalities" in report
+
+
+def test_screening_benchmark_runs_and_reports() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "suppliers.benchmark_screening",
+            "--staff",
+            "400",
+            "--officers",
+            "400",
+            "--sample",
+            "40",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Screening benchmark: 400 staff against 400 officers" in result.stdout
+    assert "ratio" in result.stdout

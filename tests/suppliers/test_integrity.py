@@ -163,7 +163,7 @@ async def test_dismissed_stays_dismissed_until_the_data_changes(
     )
     assert (await reviewed.json())["status"] == "dismissed"
     again = await run(client, procurement)
-    assert again["new_or_reopened"] == 0
+    assert again["open_matches"] == 0
     assert [m["status"] for m in await queue(client, procurement)] == ["dismissed"]
     await registers(owner, tmp_path, name="Carl Ägare (exempel) Junior")  # the officer's record changes
     await run(client, procurement)
