@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Annotated, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -114,6 +115,9 @@ class PlacementIn(Input):
     )
     start_date: dt.date
     planned_end_date: dt.date | None = None
+    daily_cost: Decimal | None = Field(
+        default=None, ge=0, max_digits=12, decimal_places=2, description="What a day costs, in kronor."
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -138,6 +142,7 @@ class Placement(Output):
     home_name: str
     home_kommunkod: str | None
     unit_code: str | None
+    daily_cost: Decimal | None
     start_date: dt.date
     planned_end_date: dt.date | None
     end_date: dt.date | None

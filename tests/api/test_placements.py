@@ -93,12 +93,12 @@ async def test_placement_and_decision_round_trip(
     placement = await created(
         await client.post(
             "/api/v1/placements",
-            json={**PLACEMENT, "child_id": child["id"], "home_kommunkod": "0180"},
+            json={**PLACEMENT, "child_id": child["id"], "home_kommunkod": "0180", "daily_cost": "3950.50"},
             headers=as_officer,
         )
     )
     assert placement["end_date"] is None
-    assert placement["home_kommunkod"] == "0180"
+    assert (placement["home_kommunkod"], placement["daily_cost"]) == ("0180", "3950.50")
     assert (
         await ok(await client.get(f"/api/v1/placements/{placement['id']}", headers=as_officer)) == placement
     )
