@@ -45,6 +45,63 @@ REFERENCES: dict[str, LegalReference] = {
             "LOA (1994:260) 7 c–7 d §§; regeringens handlingsplan mot korruption (juli 2024)",
         ),
         LegalReference("company_register", "Bolagsverkets register; Skatteverkets F-skatteregister"),
+        LegalReference(
+            "overvagande_sol", "SoL (2025:400) 22 kap. 13 §", old="SoL (2001:453) 6 kap. 8 § 1 st."
+        ),
+        LegalReference("overvagande_lvu", "LVU (1990:52) 13 § 1 st."),
+        LegalReference("omprovning_lvu", "LVU (1990:52) 13 § 2 st."),
+        LegalReference(
+            "custody_transfer",
+            "SoL (2025:400), övervägande av vårdnadsöverflyttning; LVU (1990:52) 13 §",
+            old="SoL (2001:453) 6 kap. 8 § (SFS 2022:665)",
+            new_confirmed=False,
+        ),
+        LegalReference("responsible_social_worker", "SoL (2025:400) 22 kap. 12 §"),
+        LegalReference("information_to_child", "SOSFS 2012:11 7 kap. 1 §"),
+        LegalReference(
+            "grounds_to_child",
+            "SOSFS 2012:11 7 kap. 1 §; SoL (2025:400) 3 kap. 3 §",
+            new_confirmed=False,
+            old="SoL (2001:453) 11 kap. 10 §",
+        ),
+        LegalReference(
+            "visits",
+            "SoL (2025:400) 22 kap. 12 §; Socialstyrelsens vägledning (fyra besök per år är vägledning)",
+        ),
+        LegalReference(
+            "care_plan",
+            "SoL (2025:400), vårdplan och genomförandeplan",
+            old="SoL (2001:453) 11 kap. 3 §",
+            new_confirmed=False,
+        ),
+        LegalReference(
+            "health_examination",
+            "SoL (2025:400), underrättelse till regionen om hälsoundersökning",
+            old="SoL (2001:453) 11 kap. 3 a §",
+            new_confirmed=False,
+        ),
+        LegalReference(
+            "decision_in_force", "Beslut krävs för pågående insats (avvikelser 2022, se underlaget)"
+        ),
+        LegalReference(
+            "unenforced_decisions",
+            "SoL (2025:400), rapportering av ej verkställda beslut till IVO",
+            old="SoL (2001:453) 16 kap. 6 f §",
+            new_confirmed=False,
+        ),
+        LegalReference("complaints", "SOSFS 2011:9 5 kap. 3 §; SOSFS 2014:5 5 kap. 23 §"),
+        LegalReference("ending_reason", "SOSFS 2012:11 3 kap. 3 §"),
+        LegalReference(
+            "lvu_aftercare",
+            "LVU (1990:52), uppföljning efter avslutad vård (i kraft 1 juli 2022)",
+            new_confirmed=False,
+        ),
+        LegalReference(
+            "jourhem_time",
+            "SoL (2025:400), jourhem längre än två månader",
+            old="SoL (2001:453) 6 kap. 6 §",
+            new_confirmed=False,
+        ),
     )
 }
 

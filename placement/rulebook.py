@@ -55,4 +55,5 @@ def all_rules() -> list[Rule]:
 
 def _load() -> None:
     """Import every module that registers rules."""
+    import followup.obligations  # noqa: F401
     import suppliers.rules  # noqa: F401
