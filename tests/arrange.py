@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from followup.store import refresh
 from placement.audit import Actor
 from placement.database.pool import Database
 from placement.models import ChildIn, DecisionIn, PlacementIn, SocialWorkerAssignmentIn, StaffIn
@@ -85,6 +86,16 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
             a.id,
             staff.id,
         )
+    async with db.transaction(a.id) as conn:  # an event, and the obligations a scan would store
+        await conn.execute(
+            """INSERT INTO placement_event
+                   (municipality_id, placement_id, kind, occurred_on, details, recorded_by)
+               VALUES ($1, $2, 'visit', '2026-02-01', '{"in_home": true, "private_talk": true}',
+                       'arrange')""",
+            a.id,
+            placement.id,
+        )
+        await refresh(conn, a.id, placement.id, dt.date(2026, 11, 22))
     return {
         "child_id": str(child.id),
         "placement_id": str(placement.id),

@@ -9,7 +9,7 @@ import jinja2
 from aiohttp import web
 
 from placement import __version__
-from placement.api import audit_review, contracts, core, health, integrity, register
+from placement.api import audit_review, contracts, core, followup, health, integrity, register
 from placement.api.middleware import error_middleware, request_context
 from placement.api.openapi import build_openapi
 from placement.api.routing import EndpointRegistry, add_routes
@@ -38,6 +38,7 @@ def api_registry() -> EndpointRegistry:
             *register.routes.endpoints,
             *contracts.routes.endpoints,
             *integrity.routes.endpoints,
+            *followup.routes.endpoints,
             *audit_review.routes.endpoints,
         ]
     )

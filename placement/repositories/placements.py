@@ -102,6 +102,11 @@ class PlacementRepository:
             raise NotFound("Placeringen finns inte")
         return Placement.model_validate(one(row))
 
+    async def for_writing(self, *, placement_id: uuid.UUID) -> Placement:
+        """The placement, if the actor may write to its child's data (404 otherwise); not audited
+        here: the write that follows is."""
+        return await self._find(placement_id, self.actor.writes)
+
     async def get(self, *, placement_id: uuid.UUID) -> Placement:
         found = await self._find(placement_id, self.actor.reads)
         await audit.record(self.conn, self.actor, AuditAction.READ, [_placement_access(found)])

@@ -27,6 +27,8 @@ BODIES: dict[str, Any] = {
         "by_staff": ids["staff_id"],
         "result": "ok",
     },
+    "record_event": lambda ids: {"kind": "overvagande", "occurred_on": "2026-06-01"},
+    "waive_obligation": lambda ids: {"code": "FU10", "due_on": "2026-02-09", "reason": "Erbjuden muntligt"},
     "create_declaration": lambda ids: {"declared_on": "2026-06-01", "nothing_to_declare": True},
     "review_screening_match": lambda ids: {"decision": "dismiss", "reason": "Annan person"},
     "create_decision": lambda ids: {
@@ -52,6 +54,8 @@ async def snapshot(db: Database) -> list[Any]:
                 "contract_follow_up",
                 "declaration",
                 "screening_match",
+                "placement_event",
+                "obligation_waiver",
             )
         ]
 

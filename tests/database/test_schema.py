@@ -26,6 +26,9 @@ TENANT_TABLES = [
     "declared_interest",
     "screening_match",
     "municipality_policy",
+    "placement_event",
+    "obligation_waiver",
+    "obligation_state",
 ]
 
 

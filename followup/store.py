@@ -1,0 +1,231 @@
+"""Follow-up in the database: gather a municipality's facts set-based, compute every obligation
+(followup/obligations.py), store the states; and the scan over every municipality, one scanner at
+a time across instances (a PostgreSQL advisory lock, released if the scanner dies)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+
+from followup.obligations import (
+    Assignment,
+    DecisionFact,
+    Event,
+    EventKind,
+    Obligation,
+    PlacementFacts,
+    Policy,
+    State,
+    obligations,
+)
+from placement.database.pool import TENANT_SETTING, Connection
+from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
+from suppliers.integrity import policy_value
+
+log = structlog.get_logger(__name__)
+
+SCAN_LOCK = 7_330_003
+
+
+async def followup_policy(conn: Connection, municipality_id: uuid.UUID) -> Policy:
+    values = await policy_value(conn, municipality_id, "followup")
+    return Policy(**{k: int(v) for k, v in values.items() if k in Policy.__dataclass_fields__})
+
+
+async def load_facts(
+    conn: Connection, municipality_id: uuid.UUID, placement_ids: list[uuid.UUID] | None = None
+) -> dict[uuid.UUID, PlacementFacts]:
+    """Every placement's facts in four queries, whatever the number of placements."""
+    placements = await conn.fetch(
+        """
+        SELECT p.id, p.child_id, p.form, p.legal_basis, p.start_date, p.end_date, p.end_reason, c.birth_date,
+               (p.home_kommunkod IS NOT NULL AND p.home_kommunkod <> m.kommunkod) AS other_municipality
+          FROM placement p
+          JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
+          JOIN municipality m ON m.id = p.municipality_id
+         WHERE p.municipality_id = $1 AND ($2::uuid[] IS NULL OR p.id = ANY ($2))
+        """,
+        municipality_id,
+        placement_ids,
+    )
+    ids = [p["id"] for p in placements]
+    decisions: dict[uuid.UUID, list[DecisionFact]] = defaultdict(list)
+    for r in await conn.fetch(
+        """SELECT placement_id, kind, decided_on, valid_from, valid_to FROM decision
+            WHERE municipality_id = $1 AND placement_id = ANY ($2)""",
+        municipality_id,
+        ids,
+    ):
+        decisions[r["placement_id"]].append(
+            DecisionFact(DecisionKind(r["kind"]), r["decided_on"], r["valid_from"], r["valid_to"])
+        )
+    assignments: dict[uuid.UUID, list[Assignment]] = defaultdict(list)
+    for r in await conn.fetch(
+        """SELECT child_id, assigned_from, assigned_to FROM social_worker_assignment
+            WHERE municipality_id = $1 AND child_id = ANY ($2)""",
+        municipality_id,
+        [p["child_id"] for p in placements],
+    ):
+        assignments[r["child_id"]].append(Assignment(r["assigned_from"], r["assigned_to"]))
+    events: dict[uuid.UUID, list[Event]] = defaultdict(list)
+    for r in await conn.fetch(
+        """SELECT e.placement_id, e.kind, e.occurred_on, e.details FROM placement_event e
+            WHERE e.municipality_id = $1 AND e.placement_id = ANY ($2)
+              AND NOT EXISTS (SELECT 1 FROM placement_event c
+                               WHERE c.municipality_id = e.municipality_id AND c.corrects = e.id)""",
+        municipality_id,
+        ids,
+    ):
+        events[r["placement_id"]].append(Event(EventKind(r["kind"]), r["occurred_on"], r["details"] or {}))
+    return {
+        p["id"]: PlacementFacts(
+            form=PlacementForm(p["form"]),
+            legal_basis=LegalBasis(p["legal_basis"]),
+            start_date=p["start_date"],
+            end_date=p["end_date"],
+            end_reason=EndReason(p["end_reason"]) if p["end_reason"] else None,
+            child_birth_date=p["birth_date"],
+            decisions=tuple(decisions[p["id"]]),
+            assignments=tuple(assignments[p["child_id"]]),
+            events=tuple(events[p["id"]]),
+            other_municipality=p["other_municipality"],
+        )
+        for p in placements
+    }
+
+
+async def compute(
+    conn: Connection, municipality_id: uuid.UUID, today: dt.date, placement_ids: list[uuid.UUID] | None = None
+) -> dict[uuid.UUID, list[Obligation]]:
+    """Obligations per placement, with recorded waivers applied."""
+    policy = await followup_policy(conn, municipality_id)
+    facts = await load_facts(conn, municipality_id, placement_ids)
+    waived = {
+        (r["placement_id"], r["code"], r["item"], r["due_on"])
+        for r in await conn.fetch(
+            """SELECT placement_id, code, item, due_on FROM obligation_waiver
+                WHERE municipality_id = $1 AND placement_id = ANY ($2)""",
+            municipality_id,
+            list(facts),
+        )
+    }
+    result: dict[uuid.UUID, list[Obligation]] = {}
+    for placement_id, placement_facts in facts.items():
+        found = obligations(placement_facts, today, policy)
+        result[placement_id] = [
+            _waive(o)
+            if (placement_id, o.code, o.item, o.due_on) in waived and o.state is not State.MET
+            else o
+            for o in found
+        ]
+    return result
+
+
+def _waive(obligation: Obligation) -> Obligation:
+    return Obligation(
+        obligation.code, obligation.item, obligation.title, obligation.due_on, State.WAIVED, obligation.detail
+    )
+
+
+async def store(
+    conn: Connection, municipality_id: uuid.UUID, computed: dict[uuid.UUID, list[Obligation]], *, whole: bool
+) -> int:
+    """Replace the stored states of these placements (of every placement, if ``whole``); a state
+    that did not change keeps the time it began."""
+    rows = [
+        (placement_id, o.code, o.item, o.title, o.due_on, o.state.value, o.detail)
+        for placement_id, found in computed.items()
+        for o in found
+    ]
+    await conn.execute(
+        """CREATE TEMP TABLE obligation_staging (placement_id uuid, code text, item text, title text,
+                                                 due_on date, state text, detail text) ON COMMIT DROP"""
+    )
+    await conn.copy_records_to_table(
+        "obligation_staging",
+        records=rows,
+        columns=["placement_id", "code", "item", "title", "due_on", "state", "detail"],
+    )
+    await conn.execute(
+        """
+        DELETE FROM obligation_state o
+         WHERE o.municipality_id = $1 AND ($2 OR o.placement_id = ANY ($3::uuid[]))
+           AND NOT EXISTS (SELECT 1 FROM obligation_staging s
+                            WHERE s.placement_id = o.placement_id AND s.code = o.code AND s.item = o.item)
+        """,
+        municipality_id,
+        whole,
+        list(computed),
+    )
+    await conn.execute(
+        """
+        INSERT INTO obligation_state AS o
+            (municipality_id, placement_id, code, item, title, due_on, state, detail)
+        SELECT $1, s.placement_id, s.code, s.item, s.title, s.due_on, s.state, s.detail
+          FROM obligation_staging s
+        ON CONFLICT (municipality_id, placement_id, code, item) DO UPDATE
+           SET title = EXCLUDED.title, detail = EXCLUDED.detail, computed_at = now(),
+               state_since = CASE WHEN o.state = EXCLUDED.state AND o.due_on = EXCLUDED.due_on
+                                  THEN o.state_since ELSE now() END,
+               state = EXCLUDED.state, due_on = EXCLUDED.due_on
+        """,
+        municipality_id,
+    )
+    return len(rows)
+
+
+async def refresh(
+    conn: Connection, municipality_id: uuid.UUID, placement_id: uuid.UUID, today: dt.date
+) -> None:
+    """Recompute one placement's obligations after something about it changed."""
+    await store(
+        conn, municipality_id, await compute(conn, municipality_id, today, [placement_id]), whole=False
+    )
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    scanned: bool
+    municipalities: int = 0
+    placements: int = 0
+    obligations: int = 0
+
+
+async def scan(conn: Connection, today: dt.date) -> ScanResult:
+    """Every municipality's obligations, each in its own transaction. Skips (scanned=False) when
+    another scanner holds the lock; the lock is the session's, so a scanner that dies frees it."""
+    if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", SCAN_LOCK):
+        log.info("scan_skipped_another_running")
+        return ScanResult(scanned=False)
+    try:
+        municipalities = [r["id"] for r in await conn.fetch("SELECT id FROM municipality ORDER BY kommunkod")]
+        placements = stored = 0
+        for municipality_id in municipalities:
+            async with conn.transaction():
+                await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
+                computed = await compute(conn, municipality_id, today)
+                stored += await store(conn, municipality_id, computed, whole=True)
+                placements += len(computed)
+        log.info("scan_done", municipalities=len(municipalities), placements=placements, obligations=stored)
+        return ScanResult(True, len(municipalities), placements, stored)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", SCAN_LOCK)
+
+
+def details_for(kind: EventKind, details: dict[str, Any]) -> dict[str, Any]:
+    """The details an event of this kind must carry, checked; raises ValueError in Swedish."""
+    if kind is EventKind.VISIT:
+        for key in ("in_home", "private_talk"):
+            if not isinstance(details.get(key), bool):
+                raise ValueError(f"Ett besök ska ange {key} (true eller false)")
+    if kind in (EventKind.COMPLAINT_RECEIVED, EventKind.COMPLAINT_ANSWERED) and not details.get("ref"):
+        raise ValueError("Ett klagomål ska ha en referens (ref) så att svaret kan kopplas till det")
+    return details
+
+
+__all__ = ["ScanResult", "compute", "details_for", "load_facts", "refresh", "scan", "store"]
