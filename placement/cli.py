@@ -24,7 +24,9 @@ import structlog
 from aiohttp import web
 from pydantic import ValidationError
 
+from followup.store import scan
 from placement import __version__
+from placement.clock import today_in_sweden
 from placement.database import roles
 from placement.database.migrator import migrate, pending
 from placement.database.pool import TENANT_SETTING, Connection, connect_with_retry
@@ -117,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     op_revoke = operator_commands.add_parser("revoke", help="revoke an operator token at once")
     op_revoke.add_argument("token_id", type=uuid.UUID)
 
+    commands.add_parser("scan", help="compute every placed child's obligations now (one scanner at a time)")
     screen = commands.add_parser("screen", help="screen staff and relatives against provider officers")
     screen.add_argument("kommunkod", nargs="?", help="one municipality (default: all)")
 
@@ -215,6 +218,15 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _token(args, conn)
             elif args.command == "audit":
                 return await _audit(args, conn)
+            elif args.command == "scan":
+                scanned = await scan(conn, today_in_sweden())
+                if not scanned.scanned:
+                    print("En annan instans skannar redan; inget gjort")
+                else:
+                    print(
+                        f"{scanned.municipalities} kommuner, {scanned.placements} placeringar, "
+                        f"{scanned.obligations} skyldigheter beräknade"
+                    )
             elif args.command == "screen":
                 return await _screen(conn, args.kommunkod)
             elif args.command == "operator-token":

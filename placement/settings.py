@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     db_connect_patience_s: float = Field(
         default=10.0, gt=0, description="How long to keep trying to reach the database at start."
     )
+    scan_interval_s: int = Field(
+        default=900,
+        ge=0,
+        description="How often serve recomputes every obligation; 0 turns the periodic scan off.",
+    )
     db_pool_min_size: int = Field(default=1, ge=0)
     db_pool_max_size: int = Field(default=10, ge=1)
 

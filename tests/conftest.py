@@ -181,7 +181,7 @@ async def db(admin_database: Database) -> Database:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(demo=False, db_pool_max_size=4)
+    return Settings(demo=False, db_pool_max_size=4, scan_interval_s=0)  # tests scan when they mean to
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 
 import aiohttp
+import asyncpg
 import jinja2
+import structlog
 from aiohttp import web
 
+from followup.store import scan
 from placement import __version__
 from placement.api import audit_review, contracts, core, followup, health, integrity, register
 from placement.api.middleware import error_middleware, request_context
@@ -23,10 +28,13 @@ from placement.api.state import (
     TEMPLATES,
     TOKEN_VERIFIER,
 )
+from placement.clock import today_in_sweden
 from placement.database.pool import Database
 from placement.database.roles import verify_service_role
 from placement.oidc import KeySet, TokenVerifier
 from placement.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 
 def api_registry() -> EndpointRegistry:
@@ -74,6 +82,8 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
     )
     if register_dsn is not None:
         app.cleanup_ctx.append(_pool(REGISTER_DATABASE, register_dsn, 0, 2, settings.db_connect_patience_s))
+    if settings.scan_interval_s > 0:
+        app.cleanup_ctx.append(_periodic_scan(settings.scan_interval_s))
     if settings.oidc_enabled:
 
         async def oidc(app: web.Application) -> AsyncIterator[None]:
@@ -108,6 +118,29 @@ def _pool(
         await database.close()
 
     return pool
+
+
+def _periodic_scan(interval_s: int) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Recompute every obligation at start and then every ``interval_s`` seconds, in the background.
+    With several instances only one scans at a time (followup/store.py)."""
+
+    async def periodic(app: web.Application) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                try:
+                    async with app[DATABASE].pool.acquire() as conn:
+                        await scan(conn, today_in_sweden())
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    log.exception("scan_failed")
+                await asyncio.sleep(interval_s)
+
+        task = asyncio.create_task(loop(), name="obligation-scan")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return periodic
 
 
 async def _to_docs(request: web.Request) -> web.StreamResponse:

@@ -235,6 +235,7 @@ class WatchItem(BaseModel):
     detail: str
     state_since: dt.datetime
     responsible_staff_id: uuid.UUID | None
+    other_municipality: bool = Field(description="The home lies in another municipality (SoL 29 kap. 2 §).")
 
 
 class WatchList(BaseModel):
@@ -259,9 +260,11 @@ async def _watch(
         f"""
         SELECT o.placement_id, p.child_id, o.code, o.item, o.title, o.due_on, o.state, o.detail,
                o.state_since,
-               a.staff_id AS responsible_staff_id
+               a.staff_id AS responsible_staff_id,
+               (p.home_kommunkod IS NOT NULL AND p.home_kommunkod <> m.kommunkod) AS other_municipality
           FROM obligation_state o
           JOIN placement p ON p.municipality_id = o.municipality_id AND p.id = o.placement_id
+          JOIN municipality m ON m.id = o.municipality_id
           LEFT JOIN social_worker_assignment a
                  ON a.municipality_id = p.municipality_id AND a.child_id = p.child_id
                 AND a.assigned_to IS NULL

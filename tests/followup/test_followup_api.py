@@ -1,0 +1,174 @@
+"""Follow-up through the API and the scan, on the demo municipality's staff and children."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from followup.store import SCAN_LOCK, scan
+from placement.api.app import create_app
+from placement.clock import today_in_sweden
+from placement.database.pool import Database, connect_with_retry
+from placement.demo import load_demo
+from placement.settings import Settings
+from tests.conftest import SessionDatabase
+
+Client = TestClient[Any, Any]
+
+
+def user(name: str) -> dict[str, str]:
+    return {"X-Demo-User": f"{name}@demo.invalid"}
+
+
+@pytest.fixture
+async def demo(db: Database, test_database: SessionDatabase, settings: Settings) -> AsyncIterator[Client]:
+    async with db.pool.acquire() as conn:
+        await load_demo(conn)
+    app = create_app(settings.model_copy(update={"demo": True}), dsn=test_database.service)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield client
+
+
+async def scan_now(test_database: SessionDatabase) -> None:
+    conn = await connect_with_retry(test_database.service, patience_s=5)
+    try:
+        assert (await scan(conn, today_in_sweden())).scanned
+    finally:
+        await conn.close()
+
+
+async def a_placement_of(client: Client, who: str) -> dict[str, Any]:
+    page = await (await client.get("/api/v1/placements?limit=200", headers=user(who))).json()
+    active = [p for p in page["items"] if p["end_date"] is None]
+    return active[0]
+
+
+async def obligation(client: Client, who: str, placement_id: str, code: str) -> dict[str, Any]:
+    items = (
+        await (await client.get(f"/api/v1/placements/{placement_id}/obligations", headers=user(who))).json()
+    )["items"]
+    [found] = [o for o in items if o["code"] == code and o["item"] == ""]
+    return found
+
+
+async def test_a_visit_with_a_private_talk_meets_and_sets_the_next_due(demo: Client) -> None:
+    placement = await a_placement_of(demo, "sami")
+    today = today_in_sweden()
+    visit = {
+        "kind": "visit",
+        "occurred_on": today.isoformat(),
+        "details": {"in_home": True, "private_talk": True},
+    }
+    response = await demo.post(
+        f"/api/v1/placements/{placement['id']}/events", json=visit, headers=user("sami")
+    )
+    assert response.status == 201, await response.text()
+    fu08 = await obligation(demo, "sami", placement["id"], "FU08")
+    assert fu08["state"] == "open"
+    assert fu08["due_on"] > today.isoformat()
+    bad = await demo.post(
+        f"/api/v1/placements/{placement['id']}/events",
+        json={"kind": "visit", "occurred_on": today.isoformat()},
+        headers=user("sami"),
+    )
+    assert bad.status == 422
+    assert "private_talk" in (await bad.json())["detail"] or "in_home" in (await bad.json())["detail"]
+
+
+async def test_a_correction_replaces_the_event_it_corrects(demo: Client) -> None:
+    placement = await a_placement_of(demo, "sami")
+    path = f"/api/v1/placements/{placement['id']}/events"
+    wrong = await (
+        await demo.post(
+            path, json={"kind": "grounds_explained", "occurred_on": "2026-11-01"}, headers=user("sami")
+        )
+    ).json()
+    assert (await obligation(demo, "sami", placement["id"], "FU07"))["state"] == "met"
+    await demo.post(
+        path,
+        json={"kind": "care_plan", "occurred_on": "2026-11-01", "corrects": wrong["id"]},
+        headers=user("sami"),
+    )
+    assert (await obligation(demo, "sami", placement["id"], "FU07"))["state"] != "met"
+    events = (await (await demo.get(path, headers=user("sami"))).json())["items"]
+    assert [e["kind"] for e in events][-2:] == ["grounds_explained", "care_plan"]  # nothing is erased
+
+
+async def test_watch_list_follows_the_responsible_social_worker(
+    demo: Client, test_database: SessionDatabase
+) -> None:
+    await scan_now(test_database)
+    sami = (await (await demo.get("/api/v1/obligations", headers=user("sami"))).json())["items"]
+    sofia = (await (await demo.get("/api/v1/obligations", headers=user("sofia"))).json())["items"]
+    assert sami
+    assert sofia
+    assert len({i["responsible_staff_id"] for i in sami}) == 1
+    assert not {i["child_id"] for i in sami} & {i["child_id"] for i in sofia}
+    urgency = {"overdue": 0, "due_soon": 1, "open": 2, "waived": 3, "met": 3}
+    assert [urgency[i["state"]] for i in sami] == sorted(urgency[i["state"]] for i in sami)
+    overdue = (
+        await (
+            await demo.get("/api/v1/obligations?state=overdue&responsible=all", headers=user("petra"))
+        ).json()
+    )["items"]
+    assert {i["state"] for i in overdue} <= {"overdue"}
+    assert any(
+        i["other_municipality"]
+        for i in (
+            await (
+                await demo.get("/api/v1/obligations?responsible=all&limit=1000", headers=user("petra"))
+            ).json()
+        )["items"]
+    )
+
+
+async def test_digest_shows_what_became_due_since(demo: Client, test_database: SessionDatabase) -> None:
+    before = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    await scan_now(test_database)
+    since = before.isoformat().replace("+00:00", "Z")
+    digest = await (await demo.get(f"/api/v1/obligations/digest?since={since}", headers=user("sami"))).json()
+    assert digest["items"]
+    assert {i["state"] for i in digest["items"]} <= {"due_soon", "overdue"}
+    later = dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
+    await scan_now(test_database)  # nothing changed: states keep the time they began
+    assert (await (await demo.get(f"/api/v1/obligations/digest?since={later}", headers=user("sami"))).json())[
+        "items"
+    ] == []
+
+
+async def test_unit_lead_waives_with_a_reason(demo: Client) -> None:
+    placement = await a_placement_of(demo, "sami")
+    fu10 = await obligation(demo, "tove", placement["id"], "FU10")
+    waiver = {
+        "code": "FU10",
+        "due_on": fu10["due_on"],
+        "reason": "Hälsoundersökning ordnad av regionen direkt",
+    }
+    path = f"/api/v1/placements/{placement['id']}/waivers"
+    assert (await demo.post(path, json=waiver, headers=user("sami"))).status == 403
+    assert (await demo.post(path, json=waiver, headers=user("tove"))).status == 201
+    assert (await obligation(demo, "tove", placement["id"], "FU10"))["state"] == "waived"
+    wrong_date = await demo.post(path, json={**waiver, "due_on": "2020-01-01"}, headers=user("tove"))
+    assert wrong_date.status == 422
+
+
+async def test_two_scanners_do_not_both_scan(db: Database, test_database: SessionDatabase) -> None:
+    """While one connection holds the scan lock another does not scan; a scanner that dies
+    releases the lock with its session."""
+    first = await connect_with_retry(test_database.service, patience_s=5)
+    second = await connect_with_retry(test_database.service, patience_s=5)
+    try:
+        assert await first.fetchval("SELECT pg_try_advisory_lock($1)", SCAN_LOCK)
+        assert not (await scan(second, today_in_sweden())).scanned
+        first.terminate()  # the scanner crashes
+        for _ in range(50):
+            result = await scan(second, today_in_sweden())
+            if result.scanned:
+                break
+        assert result.scanned
+    finally:
+        await second.close()
