@@ -53,11 +53,13 @@ async def load_facts(
         municipality_id,
         placement_ids,
     )
-    ids = [p["id"] for p in placements]
+    # With no placements named, every placement of the municipality: no id list to pass around.
+    ids = None if placement_ids is None else [p["id"] for p in placements]
+    children = None if placement_ids is None else [p["child_id"] for p in placements]
     decisions: dict[uuid.UUID, list[DecisionFact]] = defaultdict(list)
     for r in await conn.fetch(
         """SELECT placement_id, kind, decided_on, valid_from, valid_to FROM decision
-            WHERE municipality_id = $1 AND placement_id = ANY ($2)""",
+            WHERE municipality_id = $1 AND ($2::uuid[] IS NULL OR placement_id = ANY ($2))""",
         municipality_id,
         ids,
     ):
@@ -67,15 +69,15 @@ async def load_facts(
     assignments: dict[uuid.UUID, list[Assignment]] = defaultdict(list)
     for r in await conn.fetch(
         """SELECT child_id, assigned_from, assigned_to FROM social_worker_assignment
-            WHERE municipality_id = $1 AND child_id = ANY ($2)""",
+            WHERE municipality_id = $1 AND ($2::uuid[] IS NULL OR child_id = ANY ($2))""",
         municipality_id,
-        [p["child_id"] for p in placements],
+        children,
     ):
         assignments[r["child_id"]].append(Assignment(r["assigned_from"], r["assigned_to"]))
     events: dict[uuid.UUID, list[Event]] = defaultdict(list)
     for r in await conn.fetch(
         """SELECT e.placement_id, e.kind, e.occurred_on, e.details FROM placement_event e
-            WHERE e.municipality_id = $1 AND e.placement_id = ANY ($2)
+            WHERE e.municipality_id = $1 AND ($2::uuid[] IS NULL OR e.placement_id = ANY ($2))
               AND NOT EXISTS (SELECT 1 FROM placement_event c
                                WHERE c.municipality_id = e.municipality_id AND c.corrects = e.id)""",
         municipality_id,
@@ -142,39 +144,44 @@ async def store(
         for placement_id, found in computed.items()
         for o in found
     ]
-    await conn.execute(
-        """CREATE TEMP TABLE obligation_staging (placement_id uuid, code text, item text, title text,
-                                                 due_on date, state text, detail text) ON COMMIT DROP"""
-    )
-    await conn.copy_records_to_table(
-        "obligation_staging",
-        records=rows,
-        columns=["placement_id", "code", "item", "title", "due_on", "state", "detail"],
-    )
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(7)]
+    placement_ids, codes, items, titles, dues, states, details = (list(c) for c in columns)
     await conn.execute(
         """
         DELETE FROM obligation_state o
          WHERE o.municipality_id = $1 AND ($2 OR o.placement_id = ANY ($3::uuid[]))
-           AND NOT EXISTS (SELECT 1 FROM obligation_staging s
-                            WHERE s.placement_id = o.placement_id AND s.code = o.code AND s.item = o.item)
+           AND (o.placement_id, o.code, o.item) NOT IN (
+                SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[]))
         """,
         municipality_id,
         whole,
         list(computed),
+        placement_ids,
+        codes,
+        items,
     )
     await conn.execute(
         """
         INSERT INTO obligation_state AS o
             (municipality_id, placement_id, code, item, title, due_on, state, detail)
-        SELECT $1, s.placement_id, s.code, s.item, s.title, s.due_on, s.state, s.detail
-          FROM obligation_staging s
+        SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[],
+                                 $8::text[])
         ON CONFLICT (municipality_id, placement_id, code, item) DO UPDATE
            SET title = EXCLUDED.title, detail = EXCLUDED.detail, computed_at = now(),
                state_since = CASE WHEN o.state = EXCLUDED.state AND o.due_on = EXCLUDED.due_on
                                   THEN o.state_since ELSE now() END,
                state = EXCLUDED.state, due_on = EXCLUDED.due_on
+         WHERE (o.state, o.due_on, o.title, o.detail)
+               IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.due_on, EXCLUDED.title, EXCLUDED.detail)
         """,
         municipality_id,
+        placement_ids,
+        codes,
+        items,
+        titles,
+        dues,
+        states,
+        details,
     )
     return len(rows)
 

@@ -1,0 +1,14 @@
+"""The obligation-scan benchmark runs (on a small dataset here); it prints, never asserts, timings."""
+
+from __future__ import annotations
+
+import pytest
+
+from followup.benchmark import run
+
+
+async def test_scan_benchmark_runs_and_reports(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    await run(server_url, placements=300, municipalities=3)
+    report = capsys.readouterr().out
+    assert "Obligation scan benchmark: 300 placements in 3 municipalities" in report
+    assert "ratio, first scan to plain scan" in report
