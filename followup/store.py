@@ -144,8 +144,8 @@ async def store(
         for placement_id, found in computed.items()
         for o in found
     ]
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(7)]
-    placement_ids, codes, items, titles, dues, states, details = (list(c) for c in columns)
+    columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
+    placement_ids, codes, items, titles, dues, states, details = columns
     await conn.execute(
         """
         DELETE FROM obligation_state o
