@@ -16,9 +16,11 @@ import random
 import time
 import uuid
 
+import asyncpg
+
 from followup.store import scan
 from placement.benchmarking import run_on_a_server, throwaway_database
-from placement.database.pool import TENANT_SETTING, Connection, connect_with_retry
+from placement.database.pool import TENANT_SETTING, Connection, connect_with_retry, init_connection
 
 TODAY = dt.date(2026, 11, 22)
 FORMS = ["familjehem", "jourhem", "hvb", "stodboende", "lss_boende"]
@@ -157,12 +159,14 @@ async def run(server_url: str, placements: int, municipalities: int) -> None:
             started = time.perf_counter()
             rows = await plain_full_scan(conn)
             plain_s = time.perf_counter() - started
+            pool = await asyncpg.create_pool(bench.urls.service, min_size=2, max_size=2, init=init_connection)
             started = time.perf_counter()
-            result = await scan(conn, TODAY)
+            result = await scan(conn, TODAY, pool=pool)
             scan_s = time.perf_counter() - started
             started = time.perf_counter()
-            await scan(conn, TODAY)  # the periodic case: most states unchanged since the last scan
+            await scan(conn, TODAY, pool=pool)  # the periodic case: most states unchanged since the last scan
             again_s = time.perf_counter() - started
+            await pool.close()
         finally:
             await conn.close()
     print(

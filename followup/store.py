@@ -4,12 +4,14 @@ a time across instances (a PostgreSQL advisory lock, released if the scanner die
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import structlog
 
 from followup.obligations import (
@@ -75,15 +77,20 @@ async def load_facts(
     ):
         assignments[r["child_id"]].append(Assignment(r["assigned_from"], r["assigned_to"]))
     events: dict[uuid.UUID, list[Event]] = defaultdict(list)
+    rows: list[Any] = []
     for r in await conn.fetch(
-        """SELECT e.placement_id, e.kind, e.occurred_on, e.details FROM placement_event e
-            WHERE e.municipality_id = $1 AND ($2::uuid[] IS NULL OR e.placement_id = ANY ($2))
-              AND NOT EXISTS (SELECT 1 FROM placement_event c
-                               WHERE c.municipality_id = e.municipality_id AND c.corrects = e.id)""",
+        """SELECT e.id, e.placement_id, e.kind, e.occurred_on, e.details, e.corrects FROM placement_event e
+            WHERE e.municipality_id = $1 AND ($2::uuid[] IS NULL OR e.placement_id = ANY ($2))""",
         municipality_id,
         ids,
     ):
-        events[r["placement_id"]].append(Event(EventKind(r["kind"]), r["occurred_on"], r["details"] or {}))
+        rows.append(r)
+    corrected = {r["corrects"] for r in rows if r["corrects"] is not None}
+    for r in rows:
+        if r["id"] not in corrected:  # a corrected event gives way to its correction
+            events[r["placement_id"]].append(
+                Event(EventKind(r["kind"]), r["occurred_on"], r["details"] or {})
+            )
     return {
         p["id"]: PlacementFacts(
             form=PlacementForm(p["form"]),
@@ -111,9 +118,9 @@ async def compute(
         (r["placement_id"], r["code"], r["item"], r["due_on"])
         for r in await conn.fetch(
             """SELECT placement_id, code, item, due_on FROM obligation_waiver
-                WHERE municipality_id = $1 AND placement_id = ANY ($2)""",
+                WHERE municipality_id = $1 AND ($2::uuid[] IS NULL OR placement_id = ANY ($2))""",
             municipality_id,
-            list(facts),
+            placement_ids,
         )
     }
     result: dict[uuid.UUID, list[Obligation]] = {}
@@ -143,6 +150,7 @@ async def store(
         (placement_id, o.code, o.item, o.title, o.due_on, o.state.value, o.detail)
         for placement_id, found in computed.items()
         for o in found
+        if o.state is not State.MET  # watch lists and digests show what is owed; met needs no row
     ]
     columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
     placement_ids, codes, items, titles, dues, states, details = columns
@@ -203,21 +211,35 @@ class ScanResult:
     obligations: int = 0
 
 
-async def scan(conn: Connection, today: dt.date) -> ScanResult:
+async def scan_municipality(conn: Connection, municipality_id: uuid.UUID, today: dt.date) -> tuple[int, int]:
+    """One municipality's obligations, in one transaction under its tenant; (placements, stored)."""
+    async with conn.transaction():
+        await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
+        computed = await compute(conn, municipality_id, today)
+        return len(computed), await store(conn, municipality_id, computed, whole=True)
+
+
+async def scan(conn: Connection, today: dt.date, *, pool: asyncpg.Pool | None = None) -> ScanResult:
     """Every municipality's obligations, each in its own transaction. Skips (scanned=False) when
-    another scanner holds the lock; the lock is the session's, so a scanner that dies frees it."""
+    another scanner holds the lock; the lock is ``conn``'s session's, so a scanner that dies frees
+    it. With a ``pool``, two municipalities are worked at a time on its connections, so the
+    database and the rule evaluation overlap."""
     if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", SCAN_LOCK):
         log.info("scan_skipped_another_running")
         return ScanResult(scanned=False)
     try:
         municipalities = [r["id"] for r in await conn.fetch("SELECT id FROM municipality ORDER BY kommunkod")]
-        placements = stored = 0
-        for municipality_id in municipalities:
-            async with conn.transaction():
-                await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
-                computed = await compute(conn, municipality_id, today)
-                stored += await store(conn, municipality_id, computed, whole=True)
-                placements += len(computed)
+        if pool is None:
+            counts = [await scan_municipality(conn, m, today) for m in municipalities]
+        else:
+            gate = asyncio.Semaphore(2)
+
+            async def one(municipality_id: uuid.UUID) -> tuple[int, int]:
+                async with gate, pool.acquire() as worker:
+                    return await scan_municipality(worker, municipality_id, today)
+
+            counts = await asyncio.gather(*(one(m) for m in municipalities))
+        placements, stored = sum(c[0] for c in counts), sum(c[1] for c in counts)
         log.info("scan_done", municipalities=len(municipalities), placements=placements, obligations=stored)
         return ScanResult(True, len(municipalities), placements, stored)
     finally:

@@ -129,7 +129,7 @@ def _periodic_scan(interval_s: int) -> Callable[[web.Application], AsyncIterator
             while True:
                 try:
                     async with app[DATABASE].pool.acquire() as conn:
-                        await scan(conn, today_in_sweden())
+                        await scan(conn, today_in_sweden(), pool=app[DATABASE].pool)
                 except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                     log.exception("scan_failed")
                 await asyncio.sleep(interval_s)
