@@ -32,6 +32,28 @@ REFERENCES: dict[str, LegalReference] = {
     for ref in (
         LegalReference("permit", "SoL (2025:400) 26 kap. 1 §; 23 § LSS", old="SoL (2001:453) 7 kap. 1 §"),
         LegalReference(
+            "permit_target_group", "Tillståndets målgrupp (SoL (2025:400) 26 kap. 1 §); IVO:s beslut"
+        ),
+        LegalReference("stability", "IVO:s beslut (trygghet och säkerhet); SOSFS 2012:11 3 kap. 3 §"),
+        LegalReference("ivo_register", "IVO:s register över tillstånd och ingripanden"),
+        LegalReference(
+            "procurement_contract", "LOU (2016:1145) 19 och 19 a kap.; KL (2017:725) 10 kap. 7–8 §§"
+        ),
+        LegalReference("foster_business", "SoL (2025:400) 9 kap. 2 §", old="SoF (2001:937) 3 kap. 2 §"),
+        LegalReference("foster_investigation", "SOSFS 2012:11 4 kap.", new_confirmed=False),
+        LegalReference("needs_assessment", "SOSFS 2012:11 5 kap. 1 §"),
+        LegalReference(
+            "conflict_in_decision",
+            "FL (2017:900) 16–18 §§; KL (2017:725) 6 kap. 28–32 §§; LOA (1994:260) 7 §",
+        ),
+        LegalReference(
+            "delegation",
+            "KL (2017:725) 6 kap. 37–38 §§",
+            old="SoL (2001:453) 10 kap. 5 §",
+            new_confirmed=False,
+        ),
+        LegalReference("lvu_placement_form", "LVU (1990:52) 12 §"),
+        LegalReference(
             "permit_owner_change",
             "SoL (2025:400), ändring i ägarkrets eller ledning ska anmälas till IVO inom en månad",
             old="SoF (2001:937) 4 kap.",

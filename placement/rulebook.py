@@ -56,4 +56,7 @@ def all_rules() -> list[Rule]:
 def _load() -> None:
     """Import every module that registers rules."""
     import followup.obligations  # noqa: F401
+    from checks.registry import load_rules
+
+    load_rules()
     import suppliers.rules  # noqa: F401
