@@ -113,6 +113,7 @@ class PlacementIn(Input):
     unit_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._/-]{1,60}$")] | None = Field(
         default=None, description="The unit's code in the IVO register, for HVB, stödboende, LSS and SiS."
     )
+    foster_home_id: uuid.UUID | None = Field(default=None, description="For familjehem and jourhem.")
     start_date: dt.date
     planned_end_date: dt.date | None = None
     daily_cost: Decimal | None = Field(
@@ -142,6 +143,7 @@ class Placement(Output):
     home_name: str
     home_kommunkod: str | None
     unit_code: str | None
+    foster_home_id: uuid.UUID | None
     daily_cost: Decimal | None
     start_date: dt.date
     planned_end_date: dt.date | None

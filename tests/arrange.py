@@ -96,10 +96,28 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
             placement.id,
         )
         await refresh(conn, a.id, placement.id, dt.date(2026, 11, 22))
+    async with db.transaction() as conn:  # a foster home and a stored check run (as the service would)
+        foster_home = await conn.fetchval(
+            """INSERT INTO foster_home (municipality_id, name, kind) VALUES ($1, 'Familjen A', 'familjehem')
+               RETURNING id""",
+            a.id,
+        )
+        check = await conn.fetchval(
+            """INSERT INTO placement_check
+                   (municipality_id, child_id, form, unit_code, request, facts, findings, verdict, run_by)
+               VALUES ($1, $2, 'hvb', 'U-A', '{"decision_kind": "placement_sol"}', '{}',
+                       '[{"code": "PP14", "severity": "block", "title": "t", "detail": "d", "guidance": "",
+                          "evidence": {}}]', 'block', 'arrange')
+               RETURNING id""",
+            a.id,
+            child.id,
+        )
     return {
         "child_id": str(child.id),
         "placement_id": str(placement.id),
         "staff_id": str(staff.id),
         "contract_id": str(contract.id),
         "match_id": str(match),
+        "foster_home_id": str(foster_home),
+        "check_id": str(check),
     }

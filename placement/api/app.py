@@ -14,7 +14,7 @@ from aiohttp import web
 
 from followup.store import scan
 from placement import __version__
-from placement.api import audit_review, contracts, core, followup, health, integrity, register
+from placement.api import audit_review, checks, contracts, core, followup, health, integrity, register
 from placement.api.middleware import error_middleware, request_context
 from placement.api.openapi import build_openapi
 from placement.api.routing import EndpointRegistry, add_routes
@@ -47,6 +47,7 @@ def api_registry() -> EndpointRegistry:
             *contracts.routes.endpoints,
             *integrity.routes.endpoints,
             *followup.routes.endpoints,
+            *checks.routes.endpoints,
             *audit_review.routes.endpoints,
         ]
     )

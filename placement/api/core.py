@@ -7,6 +7,9 @@ import uuid
 from pydantic import BaseModel, Field
 
 from placement.api.routing import Context, EndpointRegistry
+from placement.check_runs import NEEDS_CHECK, open_findings_for_decision
+from placement.clock import today_in_sweden
+from placement.errors import Conflict
 from placement.models import (
     Child,
     ChildIn,
@@ -234,9 +237,37 @@ async def end_placement(ctx: Context, *, placement_id: uuid.UUID, body: Placemen
     roles=CHILD_WRITERS,
 )
 async def create_decision(ctx: Context, *, placement_id: uuid.UUID, body: DecisionIn) -> BaseModel:
-    return await PlacementRepository(ctx.conn, actor=ctx.actor).add_decision(
-        placement_id=placement_id, decision=body
-    )
+    """A placement decision (SoL, LVU, LSS) needs a check run for the same child, form and home in
+    the last 30 days with no block left unresolved and no warning unacknowledged; otherwise 409 with
+    the open findings. An urgent decision, with its reason, may be recorded first: the check then
+    runs afterwards."""
+    repository = PlacementRepository(ctx.conn, actor=ctx.actor)
+    if body.kind in NEEDS_CHECK and not body.urgent:
+        placement = await repository.for_writing(placement_id=placement_id)
+        run, still_open = await open_findings_for_decision(
+            ctx.conn,
+            ctx.principal.municipality_id,
+            placement.child_id,
+            placement.form,
+            placement.unit_code,
+            placement.foster_home_id,
+            today_in_sweden(),
+        )
+        if run is None:
+            raise Conflict(
+                "Ingen kontroll före placering är gjord för barnet, formen och hemmet de senaste 30 dagarna; "
+                "kör kontrollen först (eller registrera beslutet som brådskande med skäl)",
+                extra={"open_findings": []},
+            )
+        if still_open:
+            raise Conflict(
+                f"Kontrollen {run.id} har {len(still_open)} fynd som inte är hanterade",
+                extra={
+                    "check_id": str(run.id),
+                    "open_findings": [f.model_dump(mode="json") for f in still_open],
+                },
+            )
+    return await repository.add_decision(placement_id=placement_id, decision=body)
 
 
 @routes.route(

@@ -29,7 +29,8 @@ from placement.pagination import decode_cursor, next_cursor
 from placement.reach import Reach
 from placement.repositories import one
 
-_PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, unit_code, daily_cost, start_date,
+_PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, unit_code, foster_home_id,
+    daily_cost, start_date,
     planned_end_date,
     end_date, end_reason, end_reason_note, created_at"""
 _DECISION = """id, placement_id, kind, decided_on, decided_by, valid_from, valid_to, urgent, urgent_reason,
@@ -70,8 +71,9 @@ class PlacementRepository:
             row = await self.conn.fetchrow(
                 f"""
                 INSERT INTO placement (municipality_id, child_id, form, legal_basis, home_name,
-                                       home_kommunkod, start_date, planned_end_date, unit_code, daily_cost)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {_PLACEMENT}
+                                       home_kommunkod, start_date, planned_end_date, unit_code, daily_cost,
+                                       foster_home_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {_PLACEMENT}
                 """,
                 self._tenant,
                 placement.child_id,
@@ -83,6 +85,7 @@ class PlacementRepository:
                 placement.planned_end_date,
                 placement.unit_code,
                 placement.daily_cost,
+                placement.foster_home_id,
             )
         except asyncpg.ExclusionViolationError as error:
             raise Conflict(_OVERLAP) from error

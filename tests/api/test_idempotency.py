@@ -148,7 +148,7 @@ async def test_replays_of_placements_and_decisions_name_the_child(
         )
     ).json()
     decision_body = {
-        "kind": "placement_sol",
+        "kind": "extension",
         "decided_on": "2026-01-01",
         "decided_by": staff["id"],
         "valid_from": "2026-01-01",

@@ -104,7 +104,7 @@ async def test_placement_and_decision_round_trip(
     )
 
     decision_in = {
-        "kind": "placement_lvu",
+        "kind": "extension",
         "decided_on": "2026-02-28",
         "decided_by": decider["id"],
         "valid_from": "2026-03-01",
@@ -155,7 +155,7 @@ async def test_decision_by_unknown_staff_is_422(client: Client, as_officer: dict
     response = await client.post(
         f"/api/v1/placements/{placement['id']}/decisions",
         json={
-            "kind": "placement_lvu",
+            "kind": "extension",
             "decided_on": "2026-03-01",
             "valid_from": "2026-03-01",
             "decided_by": "00000000-0000-4000-8000-000000000000",

@@ -29,6 +29,7 @@ BODIES: dict[str, Any] = {
     },
     "record_event": lambda ids: {"kind": "overvagande", "occurred_on": "2026-06-01"},
     "waive_obligation": lambda ids: {"code": "FU10", "due_on": "2026-02-09", "reason": "Erbjuden muntligt"},
+    "resolve_check_finding": lambda ids: {"finding_index": 0, "action": "override", "reason": "Prövat"},
     "create_declaration": lambda ids: {"declared_on": "2026-06-01", "nothing_to_declare": True},
     "review_screening_match": lambda ids: {"decision": "dismiss", "reason": "Annan person"},
     "create_decision": lambda ids: {
@@ -56,6 +57,9 @@ async def snapshot(db: Database) -> list[Any]:
                 "screening_match",
                 "placement_event",
                 "obligation_waiver",
+                "placement_check",
+                "check_resolution",
+                "foster_home",
             )
         ]
 

@@ -29,6 +29,10 @@ TENANT_TABLES = [
     "placement_event",
     "obligation_waiver",
     "obligation_state",
+    "foster_home",
+    "delegation_rule",
+    "placement_check",
+    "check_resolution",
 ]
 
 

@@ -193,7 +193,7 @@ async def test_sv06_is_raised_by_a_decision_the_person_took(
     assert (flag["severity"], flag["involvement"]) == ("warn", [])
     placement_id = await place(db, municipality, "U-1001")
     decision = {
-        "kind": "placement_sol",
+        "kind": "extension",
         "decided_on": "2026-01-01",
         "decided_by": carl["id"],
         "valid_from": "2026-01-01",

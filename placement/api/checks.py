@@ -1,0 +1,263 @@
+"""Pre-placement check runs, their resolutions, foster homes and the delegation order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from placement import audit
+from placement.api.routing import Context, EndpointRegistry
+from placement.audit import Access, AuditAction
+from placement.check_runs import CheckRequest, CheckRun, _delegation, gather, read_run, store_run
+from placement.clock import today_in_sweden
+from placement.errors import Forbidden, NotFound, ValidationFailed
+from placement.models import Input, Text
+from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS
+from placement.rulebook import Severity
+from placement.vocabulary import DecisionKind, StaffRole
+
+routes = EndpointRegistry()
+API = "/api/v1"
+
+
+@routes.route(
+    "POST",
+    f"{API}/placement-checks",
+    name="run_placement_check",
+    summary="Kör kontroll före placering (PP01–PP19)",
+    tag="kontroll",
+    body=CheckRequest,
+    response=CheckRun,
+    status=201,
+    roles=CHILD_WRITERS,
+)
+async def run_placement_check(ctx: Context, *, body: CheckRequest) -> BaseModel:
+    """Runs every rule for the proposed placement and stores the run as it is: the request, the facts
+    with the register snapshot ids, the findings and the verdict. It never changes afterwards."""
+    facts = await gather(ctx.conn, ctx.principal, body, today_in_sweden())
+    check_id = await store_run(ctx.conn, ctx.principal, body, facts)
+    await audit.record(
+        ctx.conn, ctx.actor, AuditAction.CREATE, [Access("placement_check", check_id, body.child_id)]
+    )
+    return await read_run(ctx.conn, ctx.principal.municipality_id, check_id)
+
+
+async def _readable(ctx: Context, check_id: uuid.UUID, *, write: bool) -> CheckRun:
+    found = await read_run(ctx.conn, ctx.principal.municipality_id, check_id)
+    reach = ctx.actor.writes if write else ctx.actor.reads
+    if not await ctx.conn.fetchval(
+        "SELECT child_in_reach($1, $2, $3, $4, $5)",
+        ctx.principal.municipality_id,
+        found.child_id,
+        *reach.sql_args(),
+    ):
+        raise NotFound("Kontrollen finns inte")
+    return found
+
+
+@routes.route(
+    "GET",
+    f"{API}/placement-checks/{{check_id}}",
+    name="get_placement_check",
+    summary="Visa en kontroll",
+    tag="kontroll",
+    response=CheckRun,
+    roles=CHILD_READERS,
+)
+async def get_placement_check(ctx: Context, *, check_id: uuid.UUID) -> BaseModel:
+    """Exactly what the run found and was given, even after the registers have changed."""
+    found = await _readable(ctx, check_id, write=False)
+    await audit.record(
+        ctx.conn, ctx.actor, AuditAction.READ, [Access("placement_check", check_id, found.child_id)]
+    )
+    return found
+
+
+class ResolutionIn(Input):
+    finding_index: int = Field(ge=0, description="The finding's index in the run.")
+    action: Literal["acknowledge", "override"] = Field(
+        description="acknowledge a warning; override a block (only someone with delegation for the decision)."
+    )
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+
+
+@routes.route(
+    "POST",
+    f"{API}/placement-checks/{{check_id}}/resolutions",
+    name="resolve_check_finding",
+    summary="Kvittera varning eller åsidosätt spärr med skäl",
+    tag="kontroll",
+    body=ResolutionIn,
+    response=CheckRun,
+    status=201,
+    roles=CHILD_WRITERS,
+)
+async def resolve_check_finding(ctx: Context, *, check_id: uuid.UUID, body: ResolutionIn) -> BaseModel:
+    found = await _readable(ctx, check_id, write=True)
+    if body.finding_index >= len(found.findings):
+        message = "Kontrollen har inget sådant fynd"
+        raise ValidationFailed(
+            message, [{"field": "body.finding_index", "message": message, "code": "unknown"}]
+        )
+    target = found.findings[body.finding_index]
+    if target.resolution is not None:
+        message = "Fyndet är redan hanterat"
+        raise ValidationFailed(
+            message, [{"field": "body.finding_index", "message": message, "code": "resolved"}]
+        )
+    if body.action == "acknowledge" and target.severity is Severity.BLOCK:
+        message = "En spärr kan inte kvitteras; den ska åtgärdas och kontrollen köras om, eller åsidosättas"
+        raise ValidationFailed(message, [{"field": "body.action", "message": message, "code": "block"}])
+    if body.action == "override":
+        delegated, _ = await _delegation(
+            ctx.conn, ctx.principal.municipality_id, ctx.principal.staff_id, found.decision_kind
+        )
+        if not delegated:
+            raise Forbidden("Bara den som har delegation för beslutet får åsidosätta en spärr")
+    await ctx.conn.execute(
+        """INSERT INTO check_resolution
+               (municipality_id, check_id, finding_index, action, reason, by_name, by_role)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+        ctx.principal.municipality_id,
+        check_id,
+        body.finding_index,
+        body.action,
+        body.reason,
+        ctx.actor.name,
+        ctx.actor.role,
+    )
+    await audit.record(
+        ctx.conn, ctx.actor, AuditAction.UPDATE, [Access("placement_check", check_id, found.child_id)]
+    )
+    return await read_run(ctx.conn, ctx.principal.municipality_id, check_id)
+
+
+class FosterHomeIn(Input):
+    name: Text
+    kind: Literal["familjehem", "jourhem"]
+    investigated_on: dt.date | None = None
+    approved_on: dt.date | None = None
+    approved_by: Text | None = None
+    belastningsregister_on: dt.date | None = None
+    misstankeregister_on: dt.date | None = None
+    socialregister_on: dt.date | None = None
+    company_orgnr: Annotated[str, StringConstraints(pattern=r"^\d{10}$")] | None = None
+
+
+class FosterHome(FosterHomeIn):
+    id: uuid.UUID
+
+
+@routes.route(
+    "POST",
+    f"{API}/foster-homes",
+    name="create_foster_home",
+    summary="Registrera familjehem",
+    tag="kontroll",
+    body=FosterHomeIn,
+    response=FosterHome,
+    status=201,
+    roles=frozenset({StaffRole.PLACERINGSSTOD, StaffRole.TEAMLEDARE}),
+)
+async def create_foster_home(ctx: Context, *, body: FosterHomeIn) -> BaseModel:
+    fields = body.model_dump()
+    row = await ctx.conn.fetchrow(
+        f"""INSERT INTO foster_home (municipality_id, {", ".join(fields)})
+            VALUES ($1, {", ".join(f"${n}" for n in range(2, len(fields) + 2))}) RETURNING *""",  # noqa: S608
+        ctx.principal.municipality_id,
+        *fields.values(),
+    )
+    assert row is not None
+    return FosterHome.model_validate({k: row[k] for k in FosterHome.model_fields})
+
+
+@routes.route(
+    "GET",
+    f"{API}/foster-homes/{{foster_home_id}}",
+    name="get_foster_home",
+    summary="Visa familjehem",
+    tag="kontroll",
+    response=FosterHome,
+    roles=CHILD_READERS,
+)
+async def get_foster_home(ctx: Context, *, foster_home_id: uuid.UUID) -> BaseModel:
+    row = await ctx.conn.fetchrow(
+        "SELECT * FROM foster_home WHERE municipality_id = $1 AND id = $2",
+        ctx.principal.municipality_id,
+        foster_home_id,
+    )
+    if row is None:
+        raise NotFound("Familjehemmet finns inte")
+    return FosterHome.model_validate({k: row[k] for k in FosterHome.model_fields})
+
+
+class DelegationIn(Input):
+    decision_kind: DecisionKind
+    role: StaffRole | None = None
+    staff_id: uuid.UUID | None = None
+    reported_to_namnd: bool = False
+
+
+class Delegation(BaseModel):
+    id: uuid.UUID
+    decision_kind: DecisionKind
+    role: StaffRole | None
+    staff_id: uuid.UUID | None
+    granted_by: str
+    reported_to_namnd: bool
+
+
+class DelegationList(BaseModel):
+    items: list[Delegation]
+
+
+@routes.route(
+    "POST",
+    f"{API}/delegation-rules",
+    name="create_delegation_rule",
+    summary="Lägg till i delegationsordningen",
+    tag="kontroll",
+    body=DelegationIn,
+    response=Delegation,
+    status=201,
+    roles=frozenset({StaffRole.ADMINISTRATOR}),
+)
+async def create_delegation_rule(ctx: Context, *, body: DelegationIn) -> BaseModel:
+    """Who may take a kind of decision: a role, or a named person."""
+    if (body.role is None) == (body.staff_id is None):
+        message = "Ange antingen en roll eller en namngiven person"
+        raise ValidationFailed(message, [{"field": "body", "message": message, "code": "role_or_person"}])
+    row = await ctx.conn.fetchrow(
+        """INSERT INTO delegation_rule
+               (municipality_id, decision_kind, role, staff_id, granted_by, reported_to_namnd)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           RETURNING id, decision_kind, role, staff_id, granted_by, reported_to_namnd""",
+        ctx.principal.municipality_id,
+        body.decision_kind,
+        body.role,
+        body.staff_id,
+        ctx.actor.name,
+        body.reported_to_namnd,
+    )
+    return Delegation.model_validate(dict(row) if row else {})
+
+
+@routes.route(
+    "GET",
+    f"{API}/delegation-rules",
+    name="list_delegation_rules",
+    summary="Delegationsordningen",
+    tag="kontroll",
+    response=DelegationList,
+    roles=STAFF_READERS,
+)
+async def list_delegation_rules(ctx: Context) -> BaseModel:
+    rows = await ctx.conn.fetch(
+        """SELECT id, decision_kind, role, staff_id, granted_by, reported_to_namnd FROM delegation_rule
+            WHERE municipality_id = $1 ORDER BY decision_kind, created_at""",
+        ctx.principal.municipality_id,
+    )
+    return DelegationList(items=[Delegation.model_validate(dict(r)) for r in rows])

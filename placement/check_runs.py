@@ -1,0 +1,339 @@
+"""Check runs in the service: gather the facts a proposed placement is judged on (citing the
+register snapshots), run every rule (checks/), store the run unchanged for ever, and record
+acknowledgements and overrides. A placement decision needs a recent run with nothing open."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from checks.facts import (
+    CheckFacts,
+    ChildFacts,
+    ConflictFact,
+    ContractFact,
+    FosterHomeFacts,
+    ProposedPlacement,
+    UnitFacts,
+)
+from checks.registry import Verdict, run
+from placement.clock import SWEDEN
+from placement.database.pool import Connection
+from placement.errors import NotFound, ValidationFailed
+from placement.models import Input
+from placement.principal import Principal
+from placement.rulebook import Severity
+from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm
+from suppliers.records import Intervention
+from suppliers.register import provider_as_of, unit_as_of, unit_signals
+from suppliers.vocabulary import Need
+
+CHECK_VALID_DAYS = 30
+NEEDS_CHECK = {DecisionKind.PLACEMENT_SOL, DecisionKind.PLACEMENT_LVU, DecisionKind.LSS_HOUSING}
+
+
+class CheckRequest(Input):
+    child_id: uuid.UUID
+    form: PlacementForm
+    legal_basis: LegalBasis
+    start_date: dt.date
+    planned_end_date: dt.date | None = None
+    unit_code: str | None = Field(default=None, description="For HVB, stödboende, LSS home, SiS.")
+    foster_home_id: uuid.UUID | None = Field(default=None, description="For familjehem and jourhem.")
+    primary_need: Need | None = None
+    other_needs: list[Need] = Field(default_factory=list)
+    close_supervision_needed: bool = False
+    needs_assessment_documented: bool = False
+    handlaggare_id: uuid.UUID | None = None
+    decision_maker_id: uuid.UUID | None = None
+    decision_kind: DecisionKind = DecisionKind.PLACEMENT_SOL
+    manager_known_to_municipality: str | None = None
+    investigation_ended_on: dt.date | None = None
+    jourhem_special_reasons: str | None = None
+
+
+class StoredFinding(BaseModel):
+    index: int
+    code: str
+    severity: Severity
+    title: str
+    detail: str
+    guidance: str
+    evidence: dict[str, Any]
+    resolution: str | None = Field(default=None, description="acknowledge or override, once recorded.")
+    resolved_by: str | None = None
+    resolution_reason: str | None = None
+
+
+class CheckRun(BaseModel):
+    id: uuid.UUID
+    child_id: uuid.UUID
+    form: PlacementForm
+    unit_code: str | None
+    foster_home_id: uuid.UUID | None
+    decision_kind: DecisionKind
+    verdict: Verdict
+    open_findings: int = Field(description="Blocks not overridden and warnings not acknowledged.")
+    findings: list[StoredFinding]
+    facts: dict[str, Any] = Field(description="What the rules were given, register snapshot ids included.")
+    run_by: str
+    run_at: dt.datetime
+
+
+async def gather(conn: Connection, principal: Principal, request: CheckRequest, today: dt.date) -> CheckFacts:
+    tenant = principal.municipality_id
+    child = await conn.fetchrow(
+        """SELECT birth_date, sex FROM child WHERE municipality_id = $1 AND id = $2
+                                              AND child_in_reach($1, id, $3, $4, $5)""",
+        tenant,
+        request.child_id,
+        *principal.actor.writes.sql_args(),
+    )
+    if child is None:
+        raise NotFound("Barnet finns inte")
+    now = dt.datetime.now(SWEDEN)
+    unit = provider = None
+    contracts: list[ContractFact] = []
+    if request.unit_code:
+        found = await unit_as_of(conn, request.unit_code, now)
+        signals = await unit_signals(conn, request.unit_code, today)
+        interventions = [
+            Intervention.model_validate(r["payload"])
+            for r in await conn.fetch(
+                """SELECT payload FROM register_entity
+                    WHERE kind = 'intervention' AND valid_to_snapshot IS NULL
+                     AND (payload ->> 'unit_code' = $1 OR payload ->> 'provider_orgnr' = $2)""",
+                request.unit_code,
+                found.unit.provider_orgnr if found else None,
+            )
+        ]
+        unit = UnitFacts(
+            in_register=found is not None,
+            unit=found.unit if found else None,
+            snapshot_id=found.snapshot_id if found else None,
+            manager_known_to_municipality=request.manager_known_to_municipality,
+            active_placements=signals.active_placements,
+            moves_12m=signals.moves_12m,
+            unplanned_endings_12m=signals.unplanned_endings_12m,
+            interventions=tuple(interventions),
+        )
+        if found and found.unit.provider_orgnr:
+            provider_found = await provider_as_of(conn, found.unit.provider_orgnr, now)
+            provider = provider_found.provider if provider_found else None
+            contracts = [
+                ContractFact(kind=r["kind"], valid_from=r["valid_from"], valid_to=r["valid_to"])
+                for r in await conn.fetch(
+                    """SELECT kind, valid_from, valid_to FROM contract
+                        WHERE municipality_id = $1 AND provider_orgnr = $2""",
+                    tenant,
+                    found.unit.provider_orgnr,
+                )
+            ]
+    foster_home = None
+    if request.foster_home_id:
+        home = await conn.fetchrow(
+            "SELECT * FROM foster_home WHERE municipality_id = $1 AND id = $2", tenant, request.foster_home_id
+        )
+        if home is None:
+            message = "Familjehemmet finns inte i kommunen"
+            raise ValidationFailed(
+                message, [{"field": "body.foster_home_id", "message": message, "code": "unknown"}]
+            )
+        concurrent = await conn.fetchval(
+            """SELECT count(*) FROM placement WHERE municipality_id = $1 AND foster_home_id = $2
+                 AND start_date <= $3 AND (end_date IS NULL OR end_date >= $3)""",
+            tenant,
+            request.foster_home_id,
+            today,
+        )
+        foster_home = FosterHomeFacts(
+            investigated_on=home["investigated_on"],
+            approved_on=home["approved_on"],
+            belastningsregister_on=home["belastningsregister_on"],
+            misstankeregister_on=home["misstankeregister_on"],
+            socialregister_on=home["socialregister_on"],
+            company_orgnr=home["company_orgnr"],
+            concurrent_placements=concurrent,
+            placing_municipalities=1 if concurrent else 0,
+        )
+    conflicts: list[ConflictFact] = []
+    orgnr = unit.unit.provider_orgnr if unit and unit.unit else None
+    for person, staff_id in (
+        ("handlaggare", request.handlaggare_id),
+        ("decision_maker", request.decision_maker_id),
+    ):
+        if staff_id is None or orgnr is None:
+            continue
+        for m in await conn.fetch(
+            """SELECT officer_name, officer_role, score, status FROM screening_match
+                WHERE municipality_id = $1 AND staff_id = $2 AND provider_orgnr = $3
+                  AND status <> 'dismissed'""",
+            tenant,
+            staff_id,
+            orgnr,
+        ):
+            conflicts.append(
+                ConflictFact(
+                    person=person,
+                    detail=f"{m['officer_name']} ({m['officer_role']})",
+                    confirmed=m["status"] == "confirmed",
+                    score=m["score"],
+                )
+            )
+    delegated, basis = await _delegation(conn, tenant, request.decision_maker_id, request.decision_kind)
+    return CheckFacts(
+        today=today,
+        child=ChildFacts(
+            birth_date=child["birth_date"],
+            sex=child["sex"],
+            primary_need=request.primary_need,
+            other_needs=tuple(request.other_needs),
+        ),
+        proposed=ProposedPlacement(
+            form=request.form,
+            legal_basis=request.legal_basis,
+            start_date=request.start_date,
+            planned_end_date=request.planned_end_date,
+            close_supervision_needed=request.close_supervision_needed,
+        ),
+        unit=unit,
+        foster_home=foster_home,
+        provider=provider,
+        contracts=tuple(contracts),
+        conflicts=tuple(conflicts),
+        decision_maker_has_delegation=delegated,
+        delegation_basis=basis,
+        needs_assessment_documented=request.needs_assessment_documented,
+        investigation_ended_on=request.investigation_ended_on,
+        jourhem_special_reasons=request.jourhem_special_reasons,
+    )
+
+
+async def _delegation(
+    conn: Connection, tenant: uuid.UUID, decision_maker: uuid.UUID | None, kind: DecisionKind
+) -> tuple[bool | None, str]:
+    if decision_maker is None:
+        return None, "Ingen beslutsfattare angiven"
+    staff = await conn.fetchrow(
+        "SELECT name, roles FROM staff WHERE municipality_id = $1 AND id = $2", tenant, decision_maker
+    )
+    if staff is None:
+        return False, "Beslutsfattaren finns inte i kommunen"
+    allowed = await conn.fetchval(
+        """SELECT EXISTS (SELECT 1 FROM delegation_rule WHERE municipality_id = $1 AND decision_kind = $2
+                            AND (staff_id = $3 OR role = ANY ($4::text[])))""",
+        tenant,
+        kind.value,
+        decision_maker,
+        list(staff["roles"]),
+    )
+    if allowed:
+        return True, f"{staff['name']} har delegation för {kind.value}"
+    return False, f"{staff['name']} saknar delegation för {kind.value} enligt delegationsordningen"
+
+
+async def store_run(
+    conn: Connection, principal: Principal, request: CheckRequest, facts: CheckFacts
+) -> uuid.UUID:
+    verdict, findings = run(facts)
+    check_id: uuid.UUID = await conn.fetchval(
+        """INSERT INTO placement_check
+               (municipality_id, child_id, form, unit_code, foster_home_id, request, facts, findings, verdict,
+                run_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id""",
+        principal.municipality_id,
+        request.child_id,
+        request.form,
+        request.unit_code,
+        request.foster_home_id,
+        json.loads(request.model_dump_json()),
+        json.loads(facts.model_dump_json()),
+        [
+            {
+                "code": f.code,
+                "severity": f.severity.value,
+                "title": f.title,
+                "detail": f.detail,
+                "guidance": f.guidance,
+                "evidence": json.loads(json.dumps(f.evidence, default=str)),
+            }
+            for f in findings
+        ],
+        verdict.value,
+        principal.actor.name,
+    )
+    return check_id
+
+
+async def read_run(conn: Connection, tenant: uuid.UUID, check_id: uuid.UUID) -> CheckRun:
+    row = await conn.fetchrow(
+        "SELECT * FROM placement_check WHERE municipality_id = $1 AND id = $2", tenant, check_id
+    )
+    if row is None:
+        raise NotFound("Kontrollen finns inte")
+    resolutions = {
+        r["finding_index"]: r
+        for r in await conn.fetch(
+            "SELECT * FROM check_resolution WHERE municipality_id = $1 AND check_id = $2", tenant, check_id
+        )
+    }
+    findings = []
+    for index, f in enumerate(row["findings"]):
+        resolution = resolutions.get(index)
+        findings.append(
+            StoredFinding(
+                index=index,
+                **f,
+                resolution=resolution["action"] if resolution else None,
+                resolved_by=resolution["by_name"] if resolution else None,
+                resolution_reason=resolution["reason"] if resolution else None,
+            )
+        )
+    open_count = sum(1 for f in findings if f.severity is not Severity.INFO and f.resolution is None)
+    return CheckRun(
+        id=row["id"],
+        child_id=row["child_id"],
+        form=row["form"],
+        unit_code=row["unit_code"],
+        foster_home_id=row["foster_home_id"],
+        decision_kind=row["request"]["decision_kind"],
+        verdict=row["verdict"],
+        open_findings=open_count,
+        findings=findings,
+        facts=row["facts"],
+        run_by=row["run_by"],
+        run_at=row["run_at"],
+    )
+
+
+async def open_findings_for_decision(
+    conn: Connection,
+    tenant: uuid.UUID,
+    child_id: uuid.UUID,
+    form: str,
+    unit_code: str | None,
+    foster_home_id: uuid.UUID | None,
+    today: dt.date,
+) -> tuple[CheckRun | None, list[StoredFinding]]:
+    """The latest check run for this child, form and home within the policy's days, and what is open in it."""
+    check_id = await conn.fetchval(
+        """SELECT id FROM placement_check
+            WHERE municipality_id = $1 AND child_id = $2 AND form = $3
+              AND unit_code IS NOT DISTINCT FROM $4 AND foster_home_id IS NOT DISTINCT FROM $5
+              AND run_at >= $6
+            ORDER BY run_at DESC LIMIT 1""",
+        tenant,
+        child_id,
+        form,
+        unit_code,
+        foster_home_id,
+        dt.datetime.combine(today - dt.timedelta(days=CHECK_VALID_DAYS), dt.time(), SWEDEN),
+    )
+    if check_id is None:
+        return None, []
+    found = await read_run(conn, tenant, check_id)
+    return found, [f for f in found.findings if f.severity is not Severity.INFO and f.resolution is None]
