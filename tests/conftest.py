@@ -25,7 +25,7 @@ from placement.api.app import create_app
 from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
 from placement.database.migrator import migrate
-from placement.database.pool import Database
+from placement.database.pool import Database, connect_with_retry
 from placement.logs import configure_logging, find_personnummer
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.municipalities import MunicipalityRepository
@@ -234,3 +234,11 @@ async def as_officer(db: Database, municipality: str) -> dict[str, str]:
 async def as_admin(db: Database, municipality: str) -> dict[str, str]:
     """Headers that sign in as the test municipality's administrator (staff, settings; no child data)."""
     return bearer(await api_token(db, municipality, StaffRole.ADMINISTRATOR, name="Anna Admin"))
+
+
+@pytest.fixture
+async def owner(db: Database, test_database: SessionDatabase) -> AsyncIterator[asyncpg.Connection]:
+    """A connection as placement_owner, over emptied tables."""
+    conn = await connect_with_retry(test_database.owner, patience_s=5)
+    yield conn
+    await conn.close()

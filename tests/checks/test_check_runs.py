@@ -1,0 +1,174 @@
+"""A check run end to end over HTTP, with the demo municipality's staff: a run that blocks, a
+block overridden by the delegate and a warning acknowledged, the decision recorded; a decision
+without a run refused; a stored run unchanged by a later register snapshot."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from placement.api.app import create_app
+from placement.clock import today_in_sweden
+from placement.database.pool import Database
+from placement.demo import load_demo
+from placement.settings import Settings
+from suppliers.formats import Feed
+from suppliers.service import run_import
+from tests.conftest import SessionDatabase
+
+SAMPLES = Path(__file__).parents[2] / "deploy" / "samples"
+Client = TestClient[Any, Any]
+
+
+def user(name: str) -> dict[str, str]:
+    return {"X-Demo-User": f"{name}@demo.invalid"}
+
+
+@pytest.fixture
+async def demo(db: Database, test_database: SessionDatabase, settings: Settings) -> AsyncIterator[Client]:
+    async with db.pool.acquire() as conn:
+        await load_demo(conn)
+    app = create_app(settings.model_copy(update={"demo": True}), dsn=test_database.service)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield client
+
+
+async def staff_ids(demo: Client) -> dict[str, str]:
+    page = await (await demo.get("/api/v1/staff?limit=200", headers=user("petra"))).json()
+    return {s["email"].split("@")[0]: s["id"] for s in page["items"]}
+
+
+async def test_check_resolve_and_decide(demo: Client, owner: asyncpg.Connection, tmp_path: Path) -> None:
+    await run_import(owner, Feed.IVO, str(SAMPLES / "ivo.json"))
+    staff = await staff_ids(demo)
+    rule = {"decision_kind": "placement_sol", "role": "teamledare"}
+    assert (await demo.post("/api/v1/delegation-rules", json=rule, headers=user("adam"))).status == 201
+    child = await (
+        await demo.post(
+            "/api/v1/children",
+            json={"name": "Ny (demo)", "birth_date": "2011-03-03", "sex": "female"},
+            headers=user("petra"),
+        )
+    ).json()
+    start = today_in_sweden().isoformat()
+    request = {
+        "child_id": child["id"],
+        "form": "hvb",
+        "legal_basis": "sol",
+        "start_date": start,
+        "unit_code": "U-1001",
+        "primary_need": "psychosocial",
+        "needs_assessment_documented": False,
+        "handlaggare_id": staff["petra"],
+        "decision_maker_id": staff["tove"],
+        "decision_kind": "placement_sol",
+    }
+    response = await demo.post("/api/v1/placement-checks", json=request, headers=user("petra"))
+    assert response.status == 201, await response.text()
+    run = await response.json()
+    codes = {f["code"]: f for f in run["findings"]}
+    assert run["verdict"] == "block"
+    assert codes["PP14"]["severity"] == "block"  # needs assessment not documented
+    assert codes["PP11"]["severity"] == "warn"  # no contract with the provider
+    assert codes["PP10"]["severity"] == "warn"  # IVO's föreläggande in May
+    assert run["facts"]["unit"]["snapshot_id"] is not None
+
+    placement = await (
+        await demo.post(
+            "/api/v1/placements",
+            json={
+                "child_id": child["id"],
+                "form": "hvb",
+                "legal_basis": "sol",
+                "home_name": "HVB Solgläntan",
+                "unit_code": "U-1001",
+                "start_date": start,
+            },
+            headers=user("petra"),
+        )
+    ).json()
+    decision = {
+        "kind": "placement_sol",
+        "decided_on": start,
+        "decided_by": staff["tove"],
+        "valid_from": start,
+    }
+    decisions = f"/api/v1/placements/{placement['id']}/decisions"
+    refused = await demo.post(decisions, json=decision, headers=user("petra"))
+    assert refused.status == 409
+    assert {f["code"] for f in (await refused.json())["open_findings"]} == {"PP10", "PP11", "PP14"}
+
+    resolutions = f"/api/v1/placement-checks/{run['id']}/resolutions"
+    pp14 = codes["PP14"]["index"]
+    override = {"finding_index": pp14, "action": "override", "reason": "Bedömningen finns i utredningen"}
+    assert (await demo.post(resolutions, json=override, headers=user("petra"))).status == 403  # no delegation
+    assert (
+        await demo.post(resolutions, json={**override, "action": "acknowledge"}, headers=user("tove"))
+    ).status == 422  # a block is not acknowledged
+    assert (await demo.post(resolutions, json=override, headers=user("tove"))).status == 201
+    for code, reason in (("PP11", "Avtal under tecknande"), ("PP10", "Föreläggandet är åtgärdat enligt IVO")):
+        acknowledged = await demo.post(
+            resolutions,
+            json={"finding_index": codes[code]["index"], "action": "acknowledge", "reason": reason},
+            headers=user("petra"),
+        )
+        assert acknowledged.status == 201
+    assert (await acknowledged.json())["open_findings"] == 0
+
+    accepted = await demo.post(decisions, json=decision, headers=user("petra"))
+    assert accepted.status == 201, await accepted.text()
+
+    # The stored run reads the same after the register changes.
+    before = await (await demo.get(f"/api/v1/placement-checks/{run['id']}", headers=user("greta"))).json()
+    revoked: dict[str, Any] = json.loads((SAMPLES / "ivo.json").read_text())
+    revoked["units"][0]["permit"]["status"] = "revoked"
+    path = tmp_path / "revoked.json"
+    path.write_text(json.dumps(revoked))
+    await run_import(owner, Feed.IVO, str(path))
+    after = await (await demo.get(f"/api/v1/placement-checks/{run['id']}", headers=user("greta"))).json()
+    assert after == before
+
+
+async def test_a_decision_without_a_check_is_refused_unless_urgent(demo: Client) -> None:
+    staff = await staff_ids(demo)
+    child = await (
+        await demo.post(
+            "/api/v1/children",
+            json={"name": "Brådskande (demo)", "birth_date": "2012-01-01"},
+            headers=user("petra"),
+        )
+    ).json()
+    start = today_in_sweden().isoformat()
+    placement = await (
+        await demo.post(
+            "/api/v1/placements",
+            json={
+                "child_id": child["id"],
+                "form": "jourhem",
+                "legal_basis": "sol",
+                "home_name": "Jourhemmet",
+                "start_date": start,
+            },
+            headers=user("petra"),
+        )
+    ).json()
+    decision = {
+        "kind": "placement_sol",
+        "decided_on": start,
+        "decided_by": staff["tove"],
+        "valid_from": start,
+    }
+    path = f"/api/v1/placements/{placement['id']}/decisions"
+    refused = await demo.post(path, json=decision, headers=user("petra"))
+    assert refused.status == 409
+    assert "Ingen kontroll" in (await refused.json())["detail"]
+    urgent = await demo.post(
+        path, json={**decision, "urgent": True, "urgent_reason": "Akut skyddsbehov"}, headers=user("petra")
+    )
+    assert urgent.status == 201
