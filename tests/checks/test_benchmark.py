@@ -1,0 +1,15 @@
+"""The check-run benchmark runs (briefly here); it prints, never asserts, timings."""
+
+from __future__ import annotations
+
+import pytest
+
+from placement.benchmark_checks import run
+
+
+async def test_check_benchmark_runs_and_reports(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    await run(server_url, seconds=0.5, clients=4)
+    report = capsys.readouterr().out
+    assert "check runs (POST)" in report
+    assert "errors 0   (target p99 < 50 ms)" in report
+    assert "throughput ratio" in report
