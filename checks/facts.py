@@ -60,7 +60,10 @@ class FosterHomeFacts(Model):
     socialregister_on: dt.date | None = None
     company_orgnr: str | None = None
     concurrent_placements: int = 0
-    placing_municipalities: int = Field(default=0, description="Counted across municipalities by keyed hash.")
+    placing_municipalities: int | None = Field(
+        default=None,
+        description="Municipalities placing there, counted across them by keyed hash; None: unknown.",
+    )
 
 
 class ContractFact(Model):

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from checks.facts import (
     CheckFacts,
+    CheckPolicy,
     ChildFacts,
     ConflictFact,
     ContractFact,
@@ -28,6 +29,7 @@ from placement.models import Input
 from placement.principal import Principal
 from placement.rulebook import Severity
 from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm
+from suppliers.integrity import policy_value
 from suppliers.records import Intervention
 from suppliers.register import provider_as_of, unit_as_of, unit_signals
 from suppliers.vocabulary import Need
@@ -158,7 +160,9 @@ async def gather(conn: Connection, principal: Principal, request: CheckRequest, 
             socialregister_on=home["socialregister_on"],
             company_orgnr=home["company_orgnr"],
             concurrent_placements=concurrent,
-            placing_municipalities=1 if concurrent else 0,
+            # Not known yet: counting other municipalities' placements needs the keyed hash of the
+            # foster parents' identity shared across municipalities, which is not built.
+            placing_municipalities=None,
         )
     conflicts: list[ConflictFact] = []
     orgnr = unit.unit.provider_orgnr if unit and unit.unit else None
@@ -185,6 +189,7 @@ async def gather(conn: Connection, principal: Principal, request: CheckRequest, 
                 )
             )
     delegated, basis = await _delegation(conn, tenant, request.decision_maker_id, request.decision_kind)
+    policy = CheckPolicy.model_validate(await policy_value(conn, tenant, "checks"))
     return CheckFacts(
         today=today,
         child=ChildFacts(
@@ -210,6 +215,7 @@ async def gather(conn: Connection, principal: Principal, request: CheckRequest, 
         needs_assessment_documented=request.needs_assessment_documented,
         investigation_ended_on=request.investigation_ended_on,
         jourhem_special_reasons=request.jourhem_special_reasons,
+        policy=policy,
     )
 
 

@@ -26,7 +26,10 @@ def pp12_foster_home_not_a_business(facts: CheckFacts) -> Iterable[Finding]:
     signs = []
     if home.concurrent_placements >= facts.policy.concurrent_foster_placements_threshold:
         signs.append(f"{home.concurrent_placements} samtidiga placeringar")
-    if home.placing_municipalities >= facts.policy.placing_municipalities_threshold:
+    if (
+        home.placing_municipalities is not None
+        and home.placing_municipalities >= facts.policy.placing_municipalities_threshold
+    ):
         signs.append(f"placeringar från {home.placing_municipalities} kommuner")
     if home.company_orgnr:
         signs.append(f"vården drivs genom företaget {home.company_orgnr}")
