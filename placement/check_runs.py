@@ -9,6 +9,7 @@ import json
 import uuid
 from typing import Any
 
+from checks.egenkontroll import EK01
 from pydantic import BaseModel, Field
 
 from checks.facts import (
@@ -35,6 +36,7 @@ from suppliers.register import provider_as_of, unit_as_of, unit_signals
 from suppliers.vocabulary import Need
 
 CHECK_VALID_DAYS = 30
+
 NEEDS_CHECK = {DecisionKind.PLACEMENT_SOL, DecisionKind.PLACEMENT_LVU, DecisionKind.LSS_HOUSING}
 
 
@@ -343,3 +345,38 @@ async def open_findings_for_decision(
         return None, []
     found = await read_run(conn, tenant, check_id)
     return found, [f for f in found.findings if f.severity is not Severity.INFO and f.resolution is None]
+
+
+class MissingCheck(BaseModel):
+    """EK01: an urgent placement decision whose check has not been run since."""
+
+    decision_id: uuid.UUID
+    placement_id: uuid.UUID
+    child_id: uuid.UUID
+    decided_on: dt.date
+    urgent_reason: str | None
+    code: str = EK01.code
+    title: str = EK01.title
+
+
+async def missing_checks(conn: Connection, principal: Principal) -> list[MissingCheck]:
+    rows = await conn.fetch(
+        """
+        SELECT d.id AS decision_id, p.id AS placement_id, p.child_id, d.decided_on, d.urgent_reason
+          FROM decision d
+          JOIN placement p ON p.municipality_id = d.municipality_id AND p.id = d.placement_id
+         WHERE d.municipality_id = $1 AND d.urgent AND d.kind = ANY ($2::text[])
+           AND child_in_reach(p.municipality_id, p.child_id, $3, $4, $5)
+           AND NOT EXISTS (
+                SELECT 1 FROM placement_check c
+                 WHERE c.municipality_id = p.municipality_id AND c.child_id = p.child_id AND c.form = p.form
+                   AND c.unit_code IS NOT DISTINCT FROM p.unit_code
+                   AND c.foster_home_id IS NOT DISTINCT FROM p.foster_home_id
+                   AND c.run_at >= d.created_at)
+         ORDER BY d.decided_on
+        """,
+        principal.municipality_id,
+        [k.value for k in NEEDS_CHECK],
+        *principal.actor.reads.sql_args(),
+    )
+    return [MissingCheck.model_validate(dict(r)) for r in rows]

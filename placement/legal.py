@@ -54,6 +54,9 @@ REFERENCES: dict[str, LegalReference] = {
         ),
         LegalReference("lvu_placement_form", "LVU (1990:52) 12 §"),
         LegalReference(
+            "self_monitoring", "SOSFS 2011:9 (ledningssystem för systematiskt kvalitetsarbete); IVO:s beslut"
+        ),
+        LegalReference(
             "permit_owner_change",
             "SoL (2025:400), ändring i ägarkrets eller ledning ska anmälas till IVO inom en månad",
             old="SoF (2001:937) 4 kap.",

@@ -55,6 +55,7 @@ def all_rules() -> list[Rule]:
 
 def _load() -> None:
     """Import every module that registers rules."""
+    import checks.egenkontroll  # noqa: F401
     import followup.obligations  # noqa: F401
     from checks.registry import load_rules
 

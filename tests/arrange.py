@@ -51,6 +51,8 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
                 decided_on=dt.date(2026, 1, 1),
                 decided_by=staff.id,
                 valid_from=dt.date(2026, 1, 1),
+                urgent=True,  # recorded before its check: EK01 until a check is run
+                urgent_reason="Akut skyddsbehov",
             ),
         )
     async with db.transaction() as conn:  # a register finding about A's placement (as the import would)

@@ -11,7 +11,16 @@ from pydantic import BaseModel, Field, StringConstraints
 from placement import audit
 from placement.api.routing import Context, EndpointRegistry
 from placement.audit import Access, AuditAction
-from placement.check_runs import CheckRequest, CheckRun, _delegation, gather, read_run, store_run
+from placement.check_runs import (
+    CheckRequest,
+    CheckRun,
+    MissingCheck,
+    _delegation,
+    gather,
+    missing_checks,
+    read_run,
+    store_run,
+)
 from placement.clock import today_in_sweden
 from placement.errors import Forbidden, NotFound, ValidationFailed
 from placement.models import Input, Text
@@ -56,6 +65,29 @@ async def _readable(ctx: Context, check_id: uuid.UUID, *, write: bool) -> CheckR
     ):
         raise NotFound("Kontrollen finns inte")
     return found
+
+
+class MissingCheckList(BaseModel):
+    items: list[MissingCheck]
+
+
+@routes.route(
+    "GET",
+    f"{API}/placement-checks/missing",
+    name="missing_placement_checks",
+    summary="Brådskande beslut där kontrollen ännu inte är gjord (EK01)",
+    tag="kontroll",
+    response=MissingCheckList,
+    roles=CHILD_READERS,
+)
+async def missing_placement_checks(ctx: Context) -> BaseModel:
+    """Urgent placement decisions recorded before their check: each stays here until a check run
+    for the same child, form and home is made after the decision."""
+    items = await missing_checks(ctx.conn, ctx.principal)
+    await audit.record(
+        ctx.conn, ctx.actor, AuditAction.READ, [Access("decision", i.decision_id, i.child_id) for i in items]
+    )
+    return MissingCheckList(items=items)
 
 
 @routes.route(

@@ -172,3 +172,12 @@ async def test_a_decision_without_a_check_is_refused_unless_urgent(demo: Client)
         path, json={**decision, "urgent": True, "urgent_reason": "Akut skyddsbehov"}, headers=user("petra")
     )
     assert urgent.status == 201
+    missing = (await (await demo.get("/api/v1/placement-checks/missing", headers=user("petra"))).json())[
+        "items"
+    ]
+    assert [(m["code"], m["placement_id"]) for m in missing] == [("EK01", placement["id"])]
+    run = {"child_id": child["id"], "form": "jourhem", "legal_basis": "sol", "start_date": start}
+    assert (await demo.post("/api/v1/placement-checks", json=run, headers=user("petra"))).status == 201
+    assert (await (await demo.get("/api/v1/placement-checks/missing", headers=user("petra"))).json())[
+        "items"
+    ] == []
