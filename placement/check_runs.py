@@ -9,9 +9,9 @@ import json
 import uuid
 from typing import Any
 
-from checks.egenkontroll import EK01
 from pydantic import BaseModel, Field
 
+from checks.egenkontroll import EK01
 from checks.facts import (
     CheckFacts,
     CheckPolicy,
@@ -23,6 +23,7 @@ from checks.facts import (
     UnitFacts,
 )
 from checks.registry import Verdict, run
+from placement import foster_identity
 from placement.clock import SWEDEN
 from placement.database.pool import Connection
 from placement.errors import NotFound, ValidationFailed
@@ -88,7 +89,14 @@ class CheckRun(BaseModel):
     run_at: dt.datetime
 
 
-async def gather(conn: Connection, principal: Principal, request: CheckRequest, today: dt.date) -> CheckFacts:
+async def gather(
+    conn: Connection,
+    principal: Principal,
+    request: CheckRequest,
+    today: dt.date,
+    *,
+    identity_key: bytes | None,
+) -> CheckFacts:
     tenant = principal.municipality_id
     child = await conn.fetchrow(
         """SELECT birth_date, sex FROM child WHERE municipality_id = $1 AND id = $2
@@ -162,9 +170,10 @@ async def gather(conn: Connection, principal: Principal, request: CheckRequest, 
             socialregister_on=home["socialregister_on"],
             company_orgnr=home["company_orgnr"],
             concurrent_placements=concurrent,
-            # Not known yet: counting other municipalities' placements needs the keyed hash of the
-            # foster parents' identity shared across municipalities, which is not built.
-            placing_municipalities=None,
+            # Known only through the keyed hashes shared across municipalities (no key: unknown).
+            placing_municipalities=await _placing_municipalities(
+                conn, identity_key, tenant, request.foster_home_id, today
+            ),
         )
     conflicts: list[ConflictFact] = []
     orgnr = unit.unit.provider_orgnr if unit and unit.unit else None
@@ -219,6 +228,15 @@ async def gather(conn: Connection, principal: Principal, request: CheckRequest, 
         jourhem_special_reasons=request.jourhem_special_reasons,
         policy=policy,
     )
+
+
+async def _placing_municipalities(
+    conn: Connection, key: bytes | None, tenant: uuid.UUID, foster_home_id: uuid.UUID, today: dt.date
+) -> int | None:
+    if key is None:
+        return None
+    await foster_identity.publish(conn, key, tenant, foster_home_id, today)
+    return await foster_identity.placing_municipalities(conn, key, tenant, foster_home_id)
 
 
 async def _delegation(

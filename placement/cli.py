@@ -22,7 +22,7 @@ from typing import NoReturn
 import asyncpg
 import structlog
 from aiohttp import web
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from followup.store import scan
 from placement import __version__
@@ -32,6 +32,7 @@ from placement.database.migrator import migrate, pending
 from placement.database.pool import TENANT_SETTING, Connection, connect_with_retry
 from placement.demo import load_demo
 from placement.errors import BadRequest, DatabaseUnavailable, NotFound, PlacementError
+from placement.foster_identity import load_or_create_key
 from placement.logs import configure_logging
 from placement.models import AuditQuery, AuditSampleQuery, MunicipalityIn
 from placement.repositories.api_tokens import ApiTokenRepository
@@ -473,6 +474,10 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    if settings.identity_key is None and settings.embedded:
+        settings = settings.model_copy(
+            update={"identity_key": SecretStr(load_or_create_key(settings.data_dir))}
+        )
     host = args.host or settings.host
     port = settings.port if args.port is None else args.port
     async with database_urls(settings) as urls:

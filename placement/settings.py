@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Self
 
 import platformdirs
-from pydantic import AliasChoices, AnyHttpUrl, Field, PostgresDsn, model_validator
+from pydantic import AliasChoices, AnyHttpUrl, Field, PostgresDsn, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     oidc_algorithms: list[str] = Field(default=["RS256", "ES256"], description="Accepted signing algorithms.")
     oidc_leeway_s: int = Field(default=30, ge=0, le=300, description="Clock skew allowed on exp and nbf.")
     oidc_jwks_cache_s: int = Field(default=300, ge=10, description="How long fetched keys are trusted.")
+    identity_key: SecretStr | None = Field(
+        default=None,
+        description="Secret for the keyed hashes of foster parents shared across municipalities (PP12). "
+        "With the embedded database it is made and kept in the data directory.",
+    )
     migrate_on_start: bool = Field(default=True, description="Apply pending migrations when serving.")
     db_connect_patience_s: float = Field(
         default=10.0, gt=0, description="How long to keep trying to reach the database at start."

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from placement import audit
 from placement.api.routing import Context, EndpointRegistry
+from placement.api.state import SETTINGS
 from placement.audit import Access, AuditAction
 from placement.check_runs import (
     CheckRequest,
@@ -23,6 +24,7 @@ from placement.check_runs import (
 )
 from placement.clock import today_in_sweden
 from placement.errors import Forbidden, NotFound, ValidationFailed
+from placement.identifiers import Personnummer
 from placement.models import Input, Text
 from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS
 from placement.rulebook import Severity
@@ -46,7 +48,7 @@ API = "/api/v1"
 async def run_placement_check(ctx: Context, *, body: CheckRequest) -> BaseModel:
     """Runs every rule for the proposed placement and stores the run as it is: the request, the facts
     with the register snapshot ids, the findings and the verdict. It never changes afterwards."""
-    facts = await gather(ctx.conn, ctx.principal, body, today_in_sweden())
+    facts = await gather(ctx.conn, ctx.principal, body, today_in_sweden(), identity_key=identity_key(ctx))
     check_id = await store_run(ctx.conn, ctx.principal, body, facts)
     await audit.record(
         ctx.conn, ctx.actor, AuditAction.CREATE, [Access("placement_check", check_id, body.child_id)]
@@ -167,6 +169,17 @@ async def resolve_check_finding(ctx: Context, *, check_id: uuid.UUID, body: Reso
     return await read_run(ctx.conn, ctx.principal.municipality_id, check_id)
 
 
+def identity_key(ctx: Context) -> bytes | None:
+    secret = ctx.request.app[SETTINGS].identity_key
+    return secret.get_secret_value().encode() if secret is not None else None
+
+
+class FosterParentIn(Input):
+    name: Text
+    birth_date: dt.date | None = None
+    personnummer: Personnummer | None = None
+
+
 class FosterHomeIn(Input):
     name: Text
     kind: Literal["familjehem", "jourhem"]
@@ -177,10 +190,21 @@ class FosterHomeIn(Input):
     misstankeregister_on: dt.date | None = None
     socialregister_on: dt.date | None = None
     company_orgnr: Annotated[str, StringConstraints(pattern=r"^\d{10}$")] | None = None
+    parents: list[FosterParentIn] = Field(default_factory=list, description="The foster parents.")
 
 
-class FosterHome(FosterHomeIn):
+class FosterHome(BaseModel):
     id: uuid.UUID
+    name: str
+    kind: str
+    investigated_on: dt.date | None
+    approved_on: dt.date | None
+    approved_by: str | None
+    belastningsregister_on: dt.date | None
+    misstankeregister_on: dt.date | None
+    socialregister_on: dt.date | None
+    company_orgnr: str | None
+    parents: int = Field(description="How many foster parents are recorded (their details are not returned).")
 
 
 @routes.route(
@@ -195,14 +219,32 @@ class FosterHome(FosterHomeIn):
     roles=frozenset({StaffRole.PLACERINGSSTOD, StaffRole.TEAMLEDARE}),
 )
 async def create_foster_home(ctx: Context, *, body: FosterHomeIn) -> BaseModel:
-    fields = body.model_dump()
-    row = await ctx.conn.fetchrow(
+    fields = body.model_dump(exclude={"parents"})
+    tenant = ctx.principal.municipality_id
+    home_id = await ctx.conn.fetchval(
         f"""INSERT INTO foster_home (municipality_id, {", ".join(fields)})
-            VALUES ($1, {", ".join(f"${n}" for n in range(2, len(fields) + 2))}) RETURNING *""",  # noqa: S608
-        ctx.principal.municipality_id,
+            VALUES ($1, {", ".join(f"${n}" for n in range(2, len(fields) + 2))}) RETURNING id""",  # noqa: S608
+        tenant,
         *fields.values(),
     )
-    assert row is not None
+    await ctx.conn.executemany(
+        """INSERT INTO foster_parent (municipality_id, foster_home_id, name, birth_date, personnummer)
+           VALUES ($1, $2, $3, $4, $5)""",
+        [(tenant, home_id, p.name, p.birth_date, p.personnummer) for p in body.parents],
+    )
+    return await _foster_home(ctx, home_id)
+
+
+async def _foster_home(ctx: Context, home_id: uuid.UUID) -> FosterHome:
+    row = await ctx.conn.fetchrow(
+        """SELECT h.*, (SELECT count(*) FROM foster_parent p
+                         WHERE p.municipality_id = h.municipality_id AND p.foster_home_id = h.id) AS parents
+             FROM foster_home h WHERE h.municipality_id = $1 AND h.id = $2""",
+        ctx.principal.municipality_id,
+        home_id,
+    )
+    if row is None:
+        raise NotFound("Familjehemmet finns inte")
     return FosterHome.model_validate({k: row[k] for k in FosterHome.model_fields})
 
 
@@ -216,14 +258,7 @@ async def create_foster_home(ctx: Context, *, body: FosterHomeIn) -> BaseModel:
     roles=CHILD_READERS,
 )
 async def get_foster_home(ctx: Context, *, foster_home_id: uuid.UUID) -> BaseModel:
-    row = await ctx.conn.fetchrow(
-        "SELECT * FROM foster_home WHERE municipality_id = $1 AND id = $2",
-        ctx.principal.municipality_id,
-        foster_home_id,
-    )
-    if row is None:
-        raise NotFound("Familjehemmet finns inte")
-    return FosterHome.model_validate({k: row[k] for k in FosterHome.model_fields})
+    return await _foster_home(ctx, foster_home_id)
 
 
 class DelegationIn(Input):

@@ -6,7 +6,9 @@ import uuid
 
 from pydantic import BaseModel, Field
 
+from placement import foster_identity
 from placement.api.routing import Context, EndpointRegistry
+from placement.api.state import SETTINGS
 from placement.check_runs import NEEDS_CHECK, open_findings_for_decision
 from placement.clock import today_in_sweden
 from placement.errors import Conflict
@@ -181,7 +183,22 @@ async def social_worker_history(ctx: Context, *, child_id: uuid.UUID) -> BaseMod
     roles=CHILD_WRITERS,
 )
 async def create_placement(ctx: Context, *, body: PlacementIn) -> BaseModel:
-    return await PlacementRepository(ctx.conn, actor=ctx.actor).create(placement=body)
+    created = await PlacementRepository(ctx.conn, actor=ctx.actor).create(placement=body)
+    await _share_foster_home_use(ctx, created)
+    return created
+
+
+async def _share_foster_home_use(ctx: Context, placement: Placement) -> None:
+    """Keep the keyed, anonymous count of placements with the foster parents current (PP12)."""
+    secret = ctx.request.app[SETTINGS].identity_key
+    if placement.foster_home_id is not None and secret is not None:
+        await foster_identity.publish(
+            ctx.conn,
+            secret.get_secret_value().encode(),
+            ctx.principal.municipality_id,
+            placement.foster_home_id,
+            today_in_sweden(),
+        )
 
 
 @routes.route(
@@ -222,7 +239,9 @@ async def get_placement(ctx: Context, *, placement_id: uuid.UUID) -> BaseModel:
     roles=CHILD_WRITERS,
 )
 async def end_placement(ctx: Context, *, placement_id: uuid.UUID, body: PlacementEndIn) -> BaseModel:
-    return await PlacementRepository(ctx.conn, actor=ctx.actor).end(placement_id=placement_id, ending=body)
+    ended = await PlacementRepository(ctx.conn, actor=ctx.actor).end(placement_id=placement_id, ending=body)
+    await _share_foster_home_use(ctx, ended)
+    return ended
 
 
 @routes.route(

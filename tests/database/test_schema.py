@@ -33,6 +33,7 @@ TENANT_TABLES = [
     "delegation_rule",
     "placement_check",
     "check_resolution",
+    "foster_parent",
 ]
 
 
