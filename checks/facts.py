@@ -89,6 +89,7 @@ class CheckPolicy(Model):
     occupancy_stale_days: int = 30
     contract_missing_blocks: bool = False
     conflict_score_threshold: int = 90
+    check_valid_days: int = 30
 
 
 class CheckFacts(Model):

@@ -36,9 +36,12 @@ from suppliers.records import Intervention
 from suppliers.register import provider_as_of, unit_as_of, unit_signals
 from suppliers.vocabulary import Need
 
-CHECK_VALID_DAYS = 30
-
-NEEDS_CHECK = {DecisionKind.PLACEMENT_SOL, DecisionKind.PLACEMENT_LVU, DecisionKind.LSS_HOUSING}
+NEEDS_CHECK = {
+    DecisionKind.PLACEMENT_SOL,
+    DecisionKind.PLACEMENT_LVU,
+    DecisionKind.LSS_HOUSING,
+    DecisionKind.PLACEMENT_FOSTER_HOME_PERMANENT,
+}
 
 
 class CheckRequest(Input):
@@ -245,17 +248,21 @@ async def _delegation(
     if decision_maker is None:
         return None, "Ingen beslutsfattare angiven"
     staff = await conn.fetchrow(
-        "SELECT name, roles FROM staff WHERE municipality_id = $1 AND id = $2", tenant, decision_maker
+        "SELECT name, roles, org_unit FROM staff WHERE municipality_id = $1 AND id = $2",
+        tenant,
+        decision_maker,
     )
     if staff is None:
         return False, "Beslutsfattaren finns inte i kommunen"
     allowed = await conn.fetchval(
         """SELECT EXISTS (SELECT 1 FROM delegation_rule WHERE municipality_id = $1 AND decision_kind = $2
-                            AND (staff_id = $3 OR role = ANY ($4::text[])))""",
+                            AND (staff_id = $3 OR role = ANY ($4::text[]))
+                            AND (org_unit IS NULL OR org_unit = $5))""",
         tenant,
         kind.value,
         decision_maker,
         list(staff["roles"]),
+        staff["org_unit"],
     )
     if allowed:
         return True, f"{staff['name']} har delegation för {kind.value}"
@@ -346,6 +353,7 @@ async def open_findings_for_decision(
     today: dt.date,
 ) -> tuple[CheckRun | None, list[StoredFinding]]:
     """The latest check run for this child, form and home within the policy's days, and what is open in it."""
+    valid_days = int((await policy_value(conn, tenant, "checks")).get("check_valid_days", 30))
     check_id = await conn.fetchval(
         """SELECT id FROM placement_check
             WHERE municipality_id = $1 AND child_id = $2 AND form = $3
@@ -357,7 +365,7 @@ async def open_findings_for_decision(
         form,
         unit_code,
         foster_home_id,
-        dt.datetime.combine(today - dt.timedelta(days=CHECK_VALID_DAYS), dt.time(), SWEDEN),
+        dt.datetime.combine(today - dt.timedelta(days=valid_days), dt.time(), SWEDEN),
     )
     if check_id is None:
         return None, []

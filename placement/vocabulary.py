@@ -47,6 +47,8 @@ class DecisionKind(StrEnum):
     OMPROVNING = "omprovning"
     EXTENSION = "extension"
     TERMINATION = "termination"
+    PLACEMENT_FOSTER_HOME_PERMANENT = "placement_foster_home_permanent"
+    MEDGIVANDE = "medgivande"
 
 
 class StaffRole(StrEnum):
@@ -85,6 +87,8 @@ _LABELS: dict[StrEnum, str] = {
     DecisionKind.OMPROVNING: "omprövning",
     DecisionKind.EXTENSION: "förlängning",
     DecisionKind.TERMINATION: "upphörande",
+    DecisionKind.PLACEMENT_FOSTER_HOME_PERMANENT: "placering i familjehem för stadigvarande vård och fostran",
+    DecisionKind.MEDGIVANDE: "medgivande att ta emot ett barn i ett enskilt hem",
     StaffRole.PLACERINGSSTOD: "placeringsstöd",
     StaffRole.SOCIALSEKRETERARE: "socialsekreterare",
     StaffRole.TEAMLEDARE: "teamledare/enhetschef",

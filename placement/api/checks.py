@@ -265,6 +265,7 @@ class DelegationIn(Input):
     decision_kind: DecisionKind
     role: StaffRole | None = None
     staff_id: uuid.UUID | None = None
+    org_unit: Text | None = Field(default=None, description="Only holders of the role in this unit.")
     reported_to_namnd: bool = False
 
 
@@ -275,6 +276,7 @@ class Delegation(BaseModel):
     staff_id: uuid.UUID | None
     granted_by: str
     reported_to_namnd: bool
+    org_unit: str | None = None
 
 
 class DelegationList(BaseModel):
@@ -299,15 +301,16 @@ async def create_delegation_rule(ctx: Context, *, body: DelegationIn) -> BaseMod
         raise ValidationFailed(message, [{"field": "body", "message": message, "code": "role_or_person"}])
     row = await ctx.conn.fetchrow(
         """INSERT INTO delegation_rule
-               (municipality_id, decision_kind, role, staff_id, granted_by, reported_to_namnd)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           RETURNING id, decision_kind, role, staff_id, granted_by, reported_to_namnd""",
+               (municipality_id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           RETURNING id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit""",
         ctx.principal.municipality_id,
         body.decision_kind,
         body.role,
         body.staff_id,
         ctx.actor.name,
         body.reported_to_namnd,
+        body.org_unit,
     )
     return Delegation.model_validate(dict(row) if row else {})
 
@@ -323,7 +326,8 @@ async def create_delegation_rule(ctx: Context, *, body: DelegationIn) -> BaseMod
 )
 async def list_delegation_rules(ctx: Context) -> BaseModel:
     rows = await ctx.conn.fetch(
-        """SELECT id, decision_kind, role, staff_id, granted_by, reported_to_namnd FROM delegation_rule
+        """SELECT id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit
+             FROM delegation_rule
             WHERE municipality_id = $1 ORDER BY decision_kind, created_at""",
         ctx.principal.municipality_id,
     )
