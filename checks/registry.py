@@ -40,19 +40,24 @@ class CheckRule:
     rule: Rule
     function: RuleFunction
     docstring: str
+    guidance: str
 
 
 RULES: dict[str, CheckRule] = {}
 DOCSTRING_SECTIONS = ("Checks:", "Legal basis:", "Fails when:", "Passes when:")
 
 
-def check_rule(code: str, severity: Severity, legal_key: str) -> Callable[[RuleFunction], RuleFunction]:
+def check_rule(
+    code: str, severity: Severity, legal_key: str, *, guidance: str
+) -> Callable[[RuleFunction], RuleFunction]:
+    """Register a rule. ``guidance`` says, in Swedish, what to do about a finding."""
+
     def add(function: RuleFunction) -> RuleFunction:
         if not function.__name__.upper().startswith(code):
             raise ValueError(f"rule {code}'s function must be named after its code")
         doc = function.__doc__ or ""
         title = doc.strip().splitlines()[0] if doc.strip() else ""
-        RULES[code] = CheckRule(register(code, title, severity, legal_key), function, doc)
+        RULES[code] = CheckRule(register(code, title, severity, legal_key), function, doc, guidance)
         return function
 
     return add
@@ -80,5 +85,8 @@ def run(facts: CheckFacts) -> tuple[Verdict, list[Finding]]:
 def finding(
     code: str, detail: str, *, severity: Severity | None = None, guidance: str = "", **evidence: Any
 ) -> Finding:
-    rule = RULES[code].rule
-    return Finding(code, severity or rule.severity, rule.title, detail, guidance, evidence)
+    registered = RULES[code]
+    rule = registered.rule
+    return Finding(
+        code, severity or rule.severity, rule.title, detail, guidance or registered.guidance, evidence
+    )

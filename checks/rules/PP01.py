@@ -13,7 +13,12 @@ from suppliers.vocabulary import Ownership
 NEEDS_REGISTER = {PlacementForm.HVB, PlacementForm.STODBOENDE, PlacementForm.LSS_BOENDE}
 
 
-@check_rule("PP01", Severity.BLOCK, "permit")
+@check_rule(
+    "PP01",
+    Severity.BLOCK,
+    "permit",
+    guidance="Placera inte i en enskild verksamhet utan tillstånd; kontrollera enheten i IVO:s register.",
+)
 def pp01_permit_exists(facts: CheckFacts) -> Iterable[Finding]:
     """Enheten saknar tillstånd från IVO
 

@@ -10,7 +10,12 @@ from placement.rulebook import Severity
 from suppliers.vocabulary import PermitStatus
 
 
-@check_rule("PP02", Severity.BLOCK, "permit")
+@check_rule(
+    "PP02",
+    Severity.BLOCK,
+    "permit",
+    guidance="Välj en enhet vars tillstånd gäller på startdagen, eller skjut upp starten.",
+)
 def pp02_permit_valid_on_start(facts: CheckFacts) -> Iterable[Finding]:
     """Tillståndet gäller inte på startdagen
 

@@ -18,7 +18,12 @@ FITS = {
 STODBOENDE_AGES = (16, 20)
 
 
-@check_rule("PP03", Severity.BLOCK, "permit")
+@check_rule(
+    "PP03",
+    Severity.BLOCK,
+    "permit",
+    guidance="Välj en enhet vars tillstånd avser den verksamhet barnet behöver.",
+)
 def pp03_operation_fits(facts: CheckFacts) -> Iterable[Finding]:
     """Tillståndets verksamhetstyp passar inte placeringen
 

@@ -9,7 +9,12 @@ from checks.registry import Finding, check_rule, finding
 from placement.rulebook import Severity
 
 
-@check_rule("PP04", Severity.BLOCK, "permit_target_group")
+@check_rule(
+    "PP04",
+    Severity.BLOCK,
+    "permit_target_group",
+    guidance="Välj en enhet vars målgrupp omfattar barnets ålder på startdagen.",
+)
 def pp04_age_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
     """Barnets ålder ligger utanför tillståndets målgrupp
 

@@ -11,7 +11,12 @@ from placement.vocabulary import Sex
 from suppliers.vocabulary import TargetSex
 
 
-@check_rule("PP05", Severity.BLOCK, "permit_target_group")
+@check_rule(
+    "PP05",
+    Severity.BLOCK,
+    "permit_target_group",
+    guidance="Välj en enhet vars målgrupp omfattar barnets kön, eller kontrollera uppgiften.",
+)
 def pp05_sex_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
     """Barnets kön ligger utanför tillståndets målgrupp
 

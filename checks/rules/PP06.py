@@ -9,7 +9,12 @@ from checks.registry import Finding, check_rule, finding
 from placement.rulebook import Severity
 
 
-@check_rule("PP06", Severity.BLOCK, "permit_target_group")
+@check_rule(
+    "PP06",
+    Severity.BLOCK,
+    "permit_target_group",
+    guidance="Välj en enhet vars målgrupp omfattar barnets behov, eller dokumentera varför den ändå passar.",
+)
 def pp06_needs_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
     """Barnets behov omfattas inte av tillståndets målgrupp
 

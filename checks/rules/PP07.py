@@ -9,7 +9,12 @@ from checks.registry import Finding, check_rule, finding
 from placement.rulebook import Severity
 
 
-@check_rule("PP07", Severity.BLOCK, "permit")
+@check_rule(
+    "PP07",
+    Severity.BLOCK,
+    "permit",
+    guidance="Fråga enheten om ledig plats och dokumentera svaret innan beslut.",
+)
 def pp07_free_place(facts: CheckFacts) -> Iterable[Finding]:
     """Enheten har ingen ledig plats
 

@@ -10,7 +10,9 @@ from placement.rulebook import Severity
 from suppliers.screening import normalise
 
 
-@check_rule("PP08", Severity.WARN, "permit")
+@check_rule(
+    "PP08", Severity.WARN, "permit", guidance="Kontrollera med enheten och IVO vem som är föreståndare."
+)
 def pp08_manager_matches(facts: CheckFacts) -> Iterable[Finding]:
     """Föreståndaren stämmer inte med tillståndet
 

@@ -9,7 +9,12 @@ from checks.registry import Finding, check_rule, finding
 from placement.rulebook import Severity
 
 
-@check_rule("PP09", Severity.WARN, "stability")
+@check_rule(
+    "PP09",
+    Severity.WARN,
+    "stability",
+    guidance="Ta reda på orsakerna till avbrotten och dokumentera bedömningen av enhetens stabilitet.",
+)
 def pp09_unplanned_endings(facts: CheckFacts) -> Iterable[Finding]:
     """Många oplanerade avslut och omplaceringar på enheten
 

@@ -10,7 +10,12 @@ from placement.rulebook import Severity
 from suppliers.contracts import add_months
 
 
-@check_rule("PP10", Severity.WARN, "ivo_register")
+@check_rule(
+    "PP10",
+    Severity.WARN,
+    "ivo_register",
+    guidance="Läs IVO:s beslut och dokumentera hur bristerna påverkar placeringen.",
+)
 def pp10_interventions(facts: CheckFacts) -> Iterable[Finding]:
     """IVO har ingripit mot enheten eller huvudmannen de senaste 24 månaderna
 

@@ -10,7 +10,12 @@ from placement.rulebook import Severity
 from suppliers.vocabulary import Ownership
 
 
-@check_rule("PP11", Severity.WARN, "procurement_contract")
+@check_rule(
+    "PP11",
+    Severity.WARN,
+    "procurement_contract",
+    guidance="Köp utan avtal ska följa reglerna om direktupphandling; kontakta upphandlingen.",
+)
 def pp11_contract(facts: CheckFacts) -> Iterable[Finding]:
     """Det finns inget giltigt avtal med utföraren
 

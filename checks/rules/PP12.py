@@ -10,7 +10,9 @@ from placement.rulebook import Severity
 from placement.vocabulary import PlacementForm
 
 
-@check_rule("PP12", Severity.WARN, "foster_business")
+@check_rule(
+    "PP12", Severity.WARN, "foster_business", guidance="Låt juridiken bedöma om hemmet behöver tillstånd."
+)
 def pp12_foster_home_not_a_business(facts: CheckFacts) -> Iterable[Finding]:
     """Familjehemmet kan drivas yrkesmässigt
 

@@ -11,7 +11,12 @@ from placement.vocabulary import PlacementForm
 from suppliers.contracts import add_months
 
 
-@check_rule("PP13", Severity.BLOCK, "foster_investigation")
+@check_rule(
+    "PP13",
+    Severity.BLOCK,
+    "foster_investigation",
+    guidance="Slutför utredningen och registerkontrollerna innan barnet placeras.",
+)
 def pp13_foster_home_investigated(facts: CheckFacts) -> Iterable[Finding]:
     """Familjehemmet är inte utrett och godkänt, eller registerkontroller saknas
 

@@ -9,7 +9,12 @@ from checks.registry import Finding, check_rule, finding
 from placement.rulebook import Severity
 
 
-@check_rule("PP14", Severity.BLOCK, "needs_assessment")
+@check_rule(
+    "PP14",
+    Severity.BLOCK,
+    "needs_assessment",
+    guidance="Dokumentera bedömningen av att hemmet kan tillgodose barnets behov.",
+)
 def pp14_needs_assessment(facts: CheckFacts) -> Iterable[Finding]:
     """Bedömning saknas av att hemmet kan tillgodose barnets behov
 

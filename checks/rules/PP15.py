@@ -11,7 +11,12 @@ from placement.rulebook import Severity
 WHO = {"handlaggare": "Handläggaren", "decision_maker": "Beslutsfattaren"}
 
 
-@check_rule("PP15", Severity.BLOCK, "conflict_in_decision")
+@check_rule(
+    "PP15",
+    Severity.BLOCK,
+    "conflict_in_decision",
+    guidance="Personen får inte delta; låt någon annan handlägga eller besluta.",
+)
 def pp15_no_conflict_of_interest(facts: CheckFacts) -> Iterable[Finding]:
     """Handläggare eller beslutsfattare har koppling till utföraren eller familjehemmet
 

@@ -9,7 +9,9 @@ from checks.registry import Finding, check_rule, finding
 from placement.rulebook import Severity
 
 
-@check_rule("PP16", Severity.BLOCK, "delegation")
+@check_rule(
+    "PP16", Severity.BLOCK, "delegation", guidance="Låt en delegat med rätt delegation fatta beslutet."
+)
 def pp16_delegation(facts: CheckFacts) -> Iterable[Finding]:
     """Beslutsfattaren saknar delegation för beslutet
 

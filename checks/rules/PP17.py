@@ -10,7 +10,12 @@ from placement.rulebook import Severity
 from placement.vocabulary import LegalBasis, PlacementForm
 
 
-@check_rule("PP17", Severity.WARN, "lvu_placement_form")
+@check_rule(
+    "PP17",
+    Severity.WARN,
+    "lvu_placement_form",
+    guidance="Pröva om en annan placeringsform passar den rättsliga grunden bättre.",
+)
 def pp17_form_fits_basis(facts: CheckFacts) -> Iterable[Finding]:
     """Placeringsformen passar inte den rättsliga grunden
 

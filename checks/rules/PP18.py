@@ -10,7 +10,12 @@ from placement.rulebook import Severity
 from suppliers.vocabulary import CompanyStatus
 
 
-@check_rule("PP18", Severity.BLOCK, "company_register")
+@check_rule(
+    "PP18",
+    Severity.BLOCK,
+    "company_register",
+    guidance="Placera inte hos en huvudman i konkurs, likvidation eller avregistrerad; kontrollera F-skatt.",
+)
 def pp18_provider_active(facts: CheckFacts) -> Iterable[Finding]:
     """Huvudmannen är inte aktiv eller saknar F-skatt
 

@@ -11,7 +11,12 @@ from placement.vocabulary import PlacementForm
 from suppliers.contracts import add_months
 
 
-@check_rule("PP19", Severity.WARN, "jourhem_time")
+@check_rule(
+    "PP19",
+    Severity.WARN,
+    "jourhem_time",
+    guidance="Avsluta placeringen i tid eller ange de särskilda skälen.",
+)
 def pp19_jourhem_time(facts: CheckFacts) -> Iterable[Finding]:
     """Jourhem planeras längre än två månader efter avslutad utredning
 

@@ -181,3 +181,36 @@ async def test_a_decision_without_a_check_is_refused_unless_urgent(demo: Client)
     assert (await (await demo.get("/api/v1/placement-checks/missing", headers=user("petra"))).json())[
         "items"
     ] == []
+
+
+async def test_delegation_can_be_limited_to_a_unit(demo: Client) -> None:
+    """A delegation to unit leads of one unit does not reach the lead of another."""
+    staff = await staff_ids(demo)
+    child = await (
+        await demo.post(
+            "/api/v1/children",
+            json={"name": "Delegation (demo)", "birth_date": "2012-01-01"},
+            headers=user("petra"),
+        )
+    ).json()
+    request = {
+        "child_id": child["id"],
+        "form": "jourhem",
+        "legal_basis": "sol",
+        "start_date": today_in_sweden().isoformat(),
+        "decision_maker_id": staff["tove"],
+        "decision_kind": "placement_sol",
+    }
+
+    async def pp16() -> list[str]:
+        run = await (await demo.post("/api/v1/placement-checks", json=request, headers=user("petra"))).json()
+        return [f["detail"] for f in run["findings"] if f["code"] == "PP16"]
+
+    other_unit = {"decision_kind": "placement_sol", "role": "teamledare", "org_unit": "Barn och unga 2"}
+    assert (await demo.post("/api/v1/delegation-rules", json=other_unit, headers=user("adam"))).status == 201
+    assert await pp16() == [
+        "Tove Teamledare (demo) saknar delegation för placement_sol enligt delegationsordningen"
+    ]
+    own_unit = {**other_unit, "org_unit": "Barn och unga 1"}
+    assert (await demo.post("/api/v1/delegation-rules", json=own_unit, headers=user("adam"))).status == 201
+    assert await pp16() == []

@@ -94,6 +94,7 @@ def test_rule_case(code: str, case: dict[str, Any]) -> None:
         assert worst is not None, "expected a finding"
         assert worst.value == case["expect"]
         assert all(f.title and f.detail for f in findings)
+        assert all(f.guidance for f in findings), "every finding says what to do next"
 
 
 @pytest.mark.parametrize("code", [f"PP{n:02d}" for n in range(1, 20)])
