@@ -147,7 +147,7 @@ async def plain_full_scan(conn: Connection) -> int:
     return rows
 
 
-async def run(server_url: str, placements: int, municipalities: int) -> None:
+async def run(server_url: str, placements: int, municipalities: int) -> dict[str, float]:
     async with throwaway_database(server_url) as bench:
         owner = await connect_with_retry(bench.admin, patience_s=10)
         try:
@@ -178,6 +178,15 @@ async def run(server_url: str, placements: int, municipalities: int) -> None:
     print(f"  ratio, first scan to plain scan                 {scan_s / plain_s:6.1f} x (target < 3 x)")
     print(f"  ratio, repeated scan to plain scan              {again_s / plain_s:6.1f} x")
     print(f"  obligations stored {result.obligations}")
+    return {
+        "placements": result.placements,
+        "municipalities": result.municipalities,
+        "plain_scan_s": plain_s,
+        "first_scan_s": scan_s,
+        "repeated_scan_s": again_s,
+        "ratio_first": scan_s / plain_s,
+        "ratio_repeated": again_s / plain_s,
+    }
 
 
 def main() -> None:

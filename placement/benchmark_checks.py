@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import resource
 import statistics
 import time
 from pathlib import Path
@@ -100,11 +101,16 @@ async def load(
     return len(latencies) / elapsed, latencies, errors
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (server and clients run in it), in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 1 else 0.0
 
 
-async def run(server_url: str, seconds: float, clients: int) -> None:
+async def run(server_url: str, seconds: float, clients: int) -> dict[str, float]:
     async with throwaway_database(server_url) as bench:
         token, children, extra = await arrange(bench.admin, bench.urls.owner, 200)
         settings = Settings(scan_interval_s=0, db_pool_max_size=8, log_level="warning")
@@ -148,6 +154,18 @@ async def run(server_url: str, seconds: float, clients: int) -> None:
         f"p99 {pct(check, 99):6.1f} ms  errors {check_errors}   (target p99 < 50 ms)"
     )
     print(f"  throughput ratio                {checks_rps / trivial_rps:7.2f}   (target >= 0.5)")
+    return {
+        "clients": clients,
+        "checks_per_s": checks_rps,
+        "checks_p50_ms": pct(check, 50),
+        "checks_p99_ms": pct(check, 99),
+        "trivial_per_s": trivial_rps,
+        "trivial_p50_ms": pct(trivial, 50),
+        "trivial_p99_ms": pct(trivial, 99),
+        "ratio": checks_rps / trivial_rps,
+        "errors": check_errors + trivial_errors,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def main() -> None:

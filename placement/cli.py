@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 import asyncpg
@@ -85,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("demo", help="load the synthetic demo municipality (idempotent)")
     commands.add_parser("version", help="print the version")
+    bench = commands.add_parser(
+        "bench", help="run every benchmark and print the figures (never fails on time)"
+    )
+    bench.add_argument("--quick", action="store_true", help="small sizes, for CI")
+    bench.add_argument("--json", type=Path, help="also write the figures to this file")
     rules = commands.add_parser("rules", help="list every rule: code, severity, title, legal reference")
     rules.add_argument("--json", action="store_true", help="as JSON")
 
@@ -164,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # One-shot commands report on stdout; their logs would only bury the one line that matters.
     level = settings.log_level if args.command == "serve" or settings.log_level == "debug" else "warning"
     configure_logging(settings.log_format, level)
+    if args.command == "bench":
+        from placement.bench import bench
+
+        return bench(quick=args.quick, json_path=args.json)
     try:
         return asyncio.run(_dispatch(args, settings))
     except PlacementError as error:

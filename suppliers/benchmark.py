@@ -75,7 +75,7 @@ def synthetic_register(units: int, *, seed: int, changed: float = 0.0) -> dict[s
     return {"units": rows}
 
 
-async def run(units: int, server_url: str) -> None:
+async def run(units: int, server_url: str) -> dict[str, float]:
     name = f"placement_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(server_url)
     await roles.bootstrap(admin, database=name)
@@ -110,6 +110,14 @@ async def run(units: int, server_url: str) -> None:
     print(f"  first import (all new)                      {first_s:6.2f} s")
     print(f"  second import: parse, diff, merge, findings {second_s:6.2f} s   (target < 2 s)")
     print(f"  changes {len(result.changes)}, findings to municipalities {result.findings}")
+    return {
+        "units": units,
+        "parse_s": parse_s,
+        "first_import_s": first_s,
+        "second_import_s": second_s,
+        "changes": len(result.changes),
+        "findings": result.findings,
+    }
 
 
 async def _placements(conn: asyncpg.Connection, units: int) -> None:

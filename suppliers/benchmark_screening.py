@@ -135,6 +135,37 @@ def people(count: int, prefix: str, rng: random.Random) -> list[Person]:
     return out
 
 
+def run(staff_count: int, officer_count: int, sample_size: int) -> dict[str, float]:
+    rng = random.Random(2026)
+    staff, officers = people(staff_count, "s", rng), people(officer_count, "o", rng)
+
+    started = time.perf_counter()
+    found = screen_people(staff, officers)
+    blocked_s = time.perf_counter() - started
+
+    sample = staff[:sample_size]
+    started = time.perf_counter()
+    naive_screen(sample, officers[: officer_count // 10])
+    naive_sample_s = time.perf_counter() - started
+    naive_s = naive_sample_s * (staff_count / len(sample)) * 10
+
+    print(f"Screening benchmark: {staff_count} staff against {officer_count} officers")
+    print(f"  blocked and vectorised          {blocked_s:8.2f} s   (target < 5 s), {len(found)} matches")
+    print(
+        f"  naive pairwise loop (estimated) {naive_s:8.0f} s   ({len(sample)} x {officer_count // 10} "
+        f"measured: {naive_sample_s:.2f} s)"
+    )
+    print(f"  ratio                           {naive_s / blocked_s:8.0f} x (target >= 50 x)")
+    return {
+        "staff": staff_count,
+        "officers": officer_count,
+        "blocked_s": blocked_s,
+        "naive_estimated_s": naive_s,
+        "ratio": naive_s / blocked_s,
+        "matches": len(found),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -143,26 +174,7 @@ def main() -> None:
     parser.add_argument("--officers", type=int, default=20_000)
     parser.add_argument("--sample", type=int, default=200, help="staff in the naive loop's subsample")
     args = parser.parse_args()
-    rng = random.Random(2026)
-    staff, officers = people(args.staff, "s", rng), people(args.officers, "o", rng)
-
-    started = time.perf_counter()
-    found = screen_people(staff, officers)
-    blocked_s = time.perf_counter() - started
-
-    sample = staff[: args.sample]
-    started = time.perf_counter()
-    naive_screen(sample, officers[: args.officers // 10])
-    naive_sample_s = time.perf_counter() - started
-    naive_s = naive_sample_s * (args.staff / len(sample)) * 10
-
-    print(f"Screening benchmark: {args.staff} staff against {args.officers} officers")
-    print(f"  blocked and vectorised          {blocked_s:8.2f} s   (target < 5 s), {len(found)} matches")
-    print(
-        f"  naive pairwise loop (estimated) {naive_s:8.0f} s   ({len(sample)} x {args.officers // 10} "
-        f"measured: {naive_sample_s:.2f} s)"
-    )
-    print(f"  ratio                           {naive_s / blocked_s:8.0f} x (target >= 50 x)")
+    run(args.staff, args.officers, args.sample)
 
 
 if __name__ == "__main__":

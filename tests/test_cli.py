@@ -230,3 +230,14 @@ def test_audit_list_and_sample(tmp_path: Path) -> None:
     bad = run("audit", "sample", "0000", "--month", "2026-13", env=env)
     assert bad.returncode == 1
     assert bad.stderr.startswith("placement: ")
+
+
+def test_bench_quick_runs_every_workload(tmp_path: Path) -> None:
+    """`placement bench --quick` runs all five workloads and writes their figures; it never fails on time."""
+    figures = tmp_path / "bench.json"
+    result = run("bench", "--quick", "--json", str(figures), env=clean_env(), timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    written = json.loads(figures.read_text())
+    assert set(written) >= {"check_runs", "obligation_scan", "register_import", "screening"}
+    assert written["check_runs"]["errors"] == 0
+    assert "== 5. peak memory" in result.stdout
