@@ -15,6 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import asyncpg
@@ -26,6 +27,7 @@ from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
 from placement.database.migrator import migrate
 from placement.database.pool import Database, connect_with_retry
+from placement.demo import load_demo
 from placement.logs import configure_logging, find_personnummer
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.municipalities import MunicipalityRepository
@@ -242,3 +244,18 @@ async def owner(db: Database, test_database: SessionDatabase) -> AsyncIterator[a
     conn = await connect_with_retry(test_database.owner, patience_s=5)
     yield conn
     await conn.close()
+
+
+def demo_user(name: str) -> dict[str, str]:
+    """Headers that act as a staff member of the demo municipality (demo sign-in), by e-mail's name."""
+    return {"X-Demo-User": f"{name}@demo.invalid"}
+
+
+@pytest.fixture
+async def demo(db: Database, test_database: SessionDatabase, settings: Settings) -> AsyncIterator[Any]:
+    """The service in demo mode over the demo municipality, on a real HTTP server on loopback."""
+    async with db.pool.acquire() as conn:
+        await load_demo(conn)
+    app = create_app(settings.model_copy(update={"demo": True}), dsn=test_database.service)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield client

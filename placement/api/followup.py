@@ -162,6 +162,11 @@ async def list_events(ctx: Context, *, placement_id: uuid.UUID) -> BaseModel:
 async def placement_obligations(ctx: Context, *, placement_id: uuid.UUID) -> BaseModel:
     """Computed now from the placement's facts and events, waivers applied."""
     await PlacementRepository(ctx.conn, actor=ctx.actor).get(placement_id=placement_id)
+    return await _obligations_of(ctx, placement_id)
+
+
+async def _obligations_of(ctx: Context, placement_id: uuid.UUID) -> ObligationList:
+    """The placement's obligations computed now, waivers applied."""
     computed = await compute(ctx.conn, ctx.principal.municipality_id, today_in_sweden(), [placement_id])
     return ObligationList(items=[ObligationOut(**o.__dict__) for o in computed.get(placement_id, [])])
 
@@ -209,8 +214,7 @@ async def waive_obligation(ctx: Context, *, placement_id: uuid.UUID, body: Waive
         ctx.conn, ctx.actor, AuditAction.UPDATE, [Access("placement", placement_id, placement.child_id)]
     )
     await refresh(ctx.conn, tenant, placement_id, today)
-    computed = await compute(ctx.conn, tenant, today, [placement_id])
-    return ObligationList(items=[ObligationOut(**o.__dict__) for o in computed.get(placement_id, [])])
+    return await _obligations_of(ctx, placement_id)
 
 
 class WatchQuery(Input):

@@ -5,35 +5,18 @@ Played with the demo municipality's staff (two units, two social workers, one un
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from placement.api.app import create_app
 from placement.database.pool import Database
-from placement.demo import load_demo
 from placement.principal import Principal, SignInMethod
 from placement.reach import EVERY_CHILD, Reach, ReachKind
-from placement.settings import Settings
 from placement.vocabulary import StaffRole
-from tests.conftest import SessionDatabase
+from tests.conftest import demo_user as user
 
 Client = TestClient[Any, Any]
-
-
-def user(email: str) -> dict[str, str]:
-    return {"X-Demo-User": f"{email}@demo.invalid"}
-
-
-@pytest.fixture
-async def demo(db: Database, test_database: SessionDatabase, settings: Settings) -> AsyncIterator[Client]:
-    async with db.pool.acquire() as conn:
-        await load_demo(conn)
-    app = create_app(settings.model_copy(update={"demo": True}), dsn=test_database.service)
-    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-        yield client
 
 
 async def caseloads(db: Database) -> dict[str, set[str]]:

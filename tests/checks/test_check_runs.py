@@ -5,38 +5,19 @@ without a run refused; a stored run unchanged by a later register snapshot."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from placement.api.app import create_app
 from placement.clock import today_in_sweden
-from placement.database.pool import Database
-from placement.demo import load_demo
-from placement.settings import Settings
 from suppliers.formats import Feed
 from suppliers.service import run_import
-from tests.conftest import SessionDatabase
+from tests.conftest import demo_user as user
 
 SAMPLES = Path(__file__).parents[2] / "deploy" / "samples"
 Client = TestClient[Any, Any]
-
-
-def user(name: str) -> dict[str, str]:
-    return {"X-Demo-User": f"{name}@demo.invalid"}
-
-
-@pytest.fixture
-async def demo(db: Database, test_database: SessionDatabase, settings: Settings) -> AsyncIterator[Client]:
-    async with db.pool.acquire() as conn:
-        await load_demo(conn)
-    app = create_app(settings.model_copy(update={"demo": True}), dsn=test_database.service)
-    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-        yield client
 
 
 async def staff_ids(demo: Client) -> dict[str, str]:

@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from followup.store import SCAN_LOCK, scan
-from placement.api.app import create_app
 from placement.clock import today_in_sweden
 from placement.database.pool import Database, connect_with_retry
-from placement.demo import load_demo
-from placement.settings import Settings
 from tests.conftest import SessionDatabase
+from tests.conftest import demo_user as user
 
 Client = TestClient[Any, Any]
-
-
-def user(name: str) -> dict[str, str]:
-    return {"X-Demo-User": f"{name}@demo.invalid"}
-
-
-@pytest.fixture
-async def demo(db: Database, test_database: SessionDatabase, settings: Settings) -> AsyncIterator[Client]:
-    async with db.pool.acquire() as conn:
-        await load_demo(conn)
-    app = create_app(settings.model_copy(update={"demo": True}), dsn=test_database.service)
-    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-        yield client
 
 
 async def scan_now(test_database: SessionDatabase) -> None:
