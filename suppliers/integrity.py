@@ -90,7 +90,7 @@ async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> Screeni
     subject_names = {p.key: p.name for p in people}
 
     officers: list[Person] = []
-    officer_info: dict[str, tuple[str, str, str]] = {}
+    officer_info: dict[str, tuple[str | None, str, str, uuid.UUID | None]] = {}
     for provider in providers:
         for officer in provider.officers:
             # An officer's identity across snapshots: the register has no id, so the best we have.
@@ -101,12 +101,25 @@ async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> Screeni
             )
             key = f"{provider.orgnr}|{officer.role.value}|{identity}"
             officers.append(Person(key, officer.name, officer.birth_date, officer.personnummer))
-            officer_info[key] = (provider.orgnr, officer.role.value, officer.name)
+            officer_info[key] = (provider.orgnr, officer.role.value, officer.name, None)
+    # The municipality's own foster parents: a staff member linked to one must not handle that home.
+    for parent in await conn.fetch(
+        "SELECT foster_home_id, name, birth_date, personnummer FROM foster_parent WHERE municipality_id = $1",
+        municipality_id,
+    ):
+        identity = (
+            parent["personnummer"]
+            or (parent["birth_date"] and parent["birth_date"].isoformat())
+            or parent["name"]
+        )
+        key = f"foster:{parent['foster_home_id']}|{identity}"
+        officers.append(Person(key, parent["name"], parent["birth_date"], parent["personnummer"]))
+        officer_info[key] = (None, "foster_parent", parent["name"], parent["foster_home_id"])
 
     officers_by_key = {o.key: o for o in officers}
     found: list[tuple[Any, ...]] = []
     for match in screen_people(people, officers):
-        orgnr, role, name = officer_info[match.right]
+        orgnr, role, name, foster_home_id = officer_info[match.right]
         who = officers_by_key[match.right]
         subject = "self" if match.left.startswith("self:") else match.left
         found.append(
@@ -122,6 +135,7 @@ async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> Screeni
                 match.basis,
                 # what the match rests on: when any of it changes, a reviewed pair is raised again
                 _evidence(subject_names[match.left], who.name, who.birth_date, who.personnummer),
+                foster_home_id,
             )
         )
 
@@ -145,6 +159,7 @@ async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> Screeni
                     100,
                     "orgnr",
                     _evidence(i["orgnr"], i["kind"]),
+                    None,
                 )
             )
         elif i["organisation_name"] and not i["orgnr"]:
@@ -164,6 +179,7 @@ async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> Screeni
                 match.score,
                 "name",
                 _evidence(dict(named)[match.left], provider.name, match.score),
+                None,
             )
         )
 
@@ -173,15 +189,16 @@ async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> Screeni
             """
             WITH incoming AS (
                 SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                     $8::text[], $9::int[], $10::text[], $11::bytea[])
+                                     $8::text[], $9::int[], $10::text[], $11::bytea[], $12::uuid[])
                     AS t(staff_id, subject, subject_name, provider_orgnr, officer_key, officer_name,
-                         officer_role, score, basis, evidence_sha256)
+                         officer_role, score, basis, evidence_sha256, foster_home_id)
             ), upserted AS (
                 INSERT INTO screening_match AS m
                     (municipality_id, staff_id, subject, subject_name, provider_orgnr, officer_key,
-                     officer_name, officer_role, score, basis, evidence_sha256)
+                     officer_name, officer_role, score, basis, evidence_sha256, foster_home_id)
                 SELECT $1, * FROM incoming
-                ON CONFLICT (municipality_id, staff_id, subject, provider_orgnr, officer_key) DO UPDATE
+                ON CONFLICT (municipality_id, staff_id, subject, (coalesce(provider_orgnr, '')),
+                             (coalesce(foster_home_id::text, '')), officer_key) DO UPDATE
                    SET score = EXCLUDED.score, basis = EXCLUDED.basis, subject_name = EXCLUDED.subject_name,
                        officer_name = EXCLUDED.officer_name, evidence_sha256 = EXCLUDED.evidence_sha256,
                        -- a reviewed pair keeps its review until the data behind it changes
@@ -218,7 +235,8 @@ class ScreeningMatch(BaseModel):
     staff_id: uuid.UUID
     subject: str
     subject_name: str
-    provider_orgnr: str
+    provider_orgnr: str | None
+    foster_home_id: uuid.UUID | None = None
     officer_name: str
     officer_role: str
     score: int
@@ -228,8 +246,8 @@ class ScreeningMatch(BaseModel):
     reviewed_at: dt.datetime | None
 
 
-_MATCH = """id, staff_id, subject, subject_name, provider_orgnr, officer_name, officer_role, score, basis,
-    status, review_reason, reviewed_at"""
+_MATCH = """id, staff_id, subject, subject_name, provider_orgnr, foster_home_id, officer_name, officer_role,
+    score, basis, status, review_reason, reviewed_at"""
 
 
 async def matches(conn: Connection, municipality_id: uuid.UUID, status: str | None) -> list[ScreeningMatch]:
@@ -276,6 +294,7 @@ class Flag(BaseModel):
     title: str
     staff_id: uuid.UUID | None = None
     provider_orgnr: str | None = None
+    foster_home_id: uuid.UUID | None = None
     contract_id: uuid.UUID | None = None
     detail: str
     involvement: list[str] = Field(default_factory=list, description="SV06: what the person did there.")
@@ -291,8 +310,10 @@ async def conflict_flags(conn: Connection, municipality_id: uuid.UUID) -> list[F
             SELECT key AS unit_code, payload ->> 'provider_orgnr' AS orgnr FROM register_entity
              WHERE kind = 'unit' AND valid_to_snapshot IS NULL
         )
-        SELECT m.staff_id, m.provider_orgnr, m.subject_name, m.officer_name, m.officer_role, m.score,
-               m.status,
+        SELECT m.staff_id, m.provider_orgnr, m.foster_home_id, m.subject_name, m.officer_name, m.officer_role,
+               m.score, m.status,
+               (SELECT h.name FROM foster_home h
+                 WHERE h.municipality_id = m.municipality_id AND h.id = m.foster_home_id) AS foster_home,
                ARRAY(
                    SELECT DISTINCT 'beslut om placering på ' || p.unit_code FROM decision d
                      JOIN placement p ON p.municipality_id = d.municipality_id AND p.id = d.placement_id
@@ -311,6 +332,17 @@ async def conflict_flags(conn: Connection, municipality_id: uuid.UUID) -> list[F
                      JOIN contract c ON c.municipality_id = f.municipality_id AND c.id = f.contract_id
                     WHERE f.municipality_id = m.municipality_id AND f.by_staff = m.staff_id
                       AND c.provider_orgnr = m.provider_orgnr
+                   UNION
+                   SELECT DISTINCT 'beslut om placering i familjehemmet' FROM decision d
+                     JOIN placement p ON p.municipality_id = d.municipality_id AND p.id = d.placement_id
+                    WHERE d.municipality_id = m.municipality_id AND d.decided_by = m.staff_id
+                      AND p.foster_home_id = m.foster_home_id
+                   UNION
+                   SELECT DISTINCT 'ansvarig socialsekreterare för barn i familjehemmet'
+                     FROM social_worker_assignment a
+                     JOIN placement p ON p.municipality_id = a.municipality_id AND p.child_id = a.child_id
+                    WHERE a.municipality_id = m.municipality_id AND a.staff_id = m.staff_id
+                      AND p.foster_home_id = m.foster_home_id
                ) AS involvement
           FROM screening_match m
          WHERE m.municipality_id = $1 AND (m.status = 'confirmed' OR (m.status = 'open' AND m.score >= $2))
@@ -330,8 +362,9 @@ async def conflict_flags(conn: Connection, municipality_id: uuid.UUID) -> list[F
                 title="Medarbetare har koppling till en utförare eller ett familjehem",
                 staff_id=r["staff_id"],
                 provider_orgnr=r["provider_orgnr"],
+                foster_home_id=r["foster_home_id"],
                 detail=f"{r['subject_name']} ~ {r['officer_name']} ({r['officer_role']}) "
-                f"hos {r['provider_orgnr']}; {state}",
+                f"hos {r['provider_orgnr'] or 'familjehemmet ' + str(r['foster_home'])}; {state}",
                 involvement=involvement,
             )
         )

@@ -300,3 +300,63 @@ async def test_sv05_purchases_without_contract_over_the_limit(
     as_csv = await client.get("/api/v1/procurement/overview?format=csv", headers=procurement)
     assert as_csv.content_type == "text/csv"
     assert (await as_csv.text()).splitlines()[0].startswith("provider_orgnr,provider_name,active_contracts")
+
+
+async def test_a_foster_parent_is_screened_and_a_decision_raises_it(
+    client: Client, as_admin: dict[str, str], as_officer: dict[str, str], procurement: dict[str, str]
+) -> None:
+    """A staff member matching a foster parent is a link to that foster home (SV06), blocking once
+    they decided a placement there."""
+    decider = await staff(client, as_admin, "Karin Fosterförälder", ["teamledare"], birth_date="1975-05-05")
+    home = await (
+        await client.post(
+            "/api/v1/foster-homes",
+            json={
+                "name": "Familjen K",
+                "kind": "familjehem",
+                "parents": [{"name": "Karin Fosterförälder", "birth_date": "1975-05-05"}],
+            },
+            headers=as_officer,
+        )
+    ).json()
+    await run(client, procurement)
+    [match] = await queue(client, procurement)
+    assert (match["foster_home_id"], match["provider_orgnr"], match["officer_role"]) == (
+        home["id"],
+        None,
+        "foster_parent",
+    )
+    [flag] = await flags(client, procurement, "SV06")
+    assert flag["severity"] == "warn"
+    child = await (
+        await client.post(
+            "/api/v1/children", json={"name": "Barn", "birth_date": "2015-01-01"}, headers=as_officer
+        )
+    ).json()
+    placement = await (
+        await client.post(
+            "/api/v1/placements",
+            json={
+                "child_id": child["id"],
+                "form": "familjehem",
+                "legal_basis": "sol",
+                "home_name": "Familjen K",
+                "foster_home_id": home["id"],
+                "start_date": "2026-10-01",
+            },
+            headers=as_officer,
+        )
+    ).json()
+    decision = {
+        "kind": "extension",
+        "decided_on": "2026-10-01",
+        "decided_by": decider["id"],
+        "valid_from": "2026-10-01",
+    }
+    assert (
+        await client.post(
+            f"/api/v1/placements/{placement['id']}/decisions", json=decision, headers=as_officer
+        )
+    ).status == 201
+    [raised] = await flags(client, procurement, "SV06")
+    assert (raised["severity"], raised["involvement"]) == ("block", ["beslut om placering i familjehemmet"])
