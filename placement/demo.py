@@ -114,6 +114,13 @@ async def load_demo(conn: Connection, *, today: dt.date | None = None, seed: int
         ]
         social_workers = [s for s in staff if StaffRole.SOCIALSEKRETERARE in s.roles]
         decider = next(s for s in staff if StaffRole.TEAMLEDARE in s.roles)
+        # The delegation order: unit leads take every kind of decision in the demo.
+        await conn.executemany(
+            """INSERT INTO delegation_rule
+                   (municipality_id, decision_kind, role, granted_by, reported_to_namnd)
+               VALUES ($1, $2, 'teamledare', 'Socialnämnden (demo)', true)""",
+            [(municipality.id, kind.value) for kind in DecisionKind],
+        )
 
         children_repo = ChildRepository(conn, actor=actor)
         placements_repo = PlacementRepository(conn, actor=actor)

@@ -12,6 +12,7 @@ import asyncpg
 from aiohttp.test_utils import TestClient
 
 from placement.clock import today_in_sweden
+from placement.database.pool import Database
 from suppliers.formats import Feed
 from suppliers.service import run_import
 from tests.conftest import demo_user as user
@@ -164,8 +165,10 @@ async def test_a_decision_without_a_check_is_refused_unless_urgent(demo: Client)
     ] == []
 
 
-async def test_delegation_can_be_limited_to_a_unit(demo: Client) -> None:
+async def test_delegation_can_be_limited_to_a_unit(demo: Client, db: Database) -> None:
     """A delegation to unit leads of one unit does not reach the lead of another."""
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM delegation_rule")  # start from an empty delegation order
     staff = await staff_ids(demo)
     child = await (
         await demo.post(
