@@ -67,14 +67,14 @@ class Policy:
     aftercare_days: int = 30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     kind: EventKind
     occurred_on: dt.date
     details: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DecisionFact:
     kind: DecisionKind
     decided_on: dt.date
@@ -82,7 +82,7 @@ class DecisionFact:
     valid_to: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     assigned_from: dt.date
     assigned_to: dt.date | None
@@ -111,7 +111,7 @@ class PlacementFacts:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Obligation:
     code: str
     item: str  # distinguishes several obligations of one code (FU09's plans, FU13's complaints)

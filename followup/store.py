@@ -79,7 +79,12 @@ async def load_facts(
     events: dict[uuid.UUID, list[Event]] = defaultdict(list)
     rows: list[Any] = []
     for r in await conn.fetch(
-        """SELECT e.id, e.placement_id, e.kind, e.occurred_on, e.details, e.corrects FROM placement_event e
+        # Only visits and complaints carry details the rules read; the rest need no JSON decoding.
+        """SELECT e.id, e.placement_id, e.kind, e.occurred_on,
+                  CASE WHEN e.kind IN ('visit', 'complaint_received', 'complaint_answered') THEN e.details END
+                      AS details,
+                  e.corrects
+             FROM placement_event e
             WHERE e.municipality_id = $1 AND ($2::uuid[] IS NULL OR e.placement_id = ANY ($2))""",
         municipality_id,
         ids,

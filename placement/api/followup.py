@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
@@ -168,7 +169,8 @@ async def placement_obligations(ctx: Context, *, placement_id: uuid.UUID) -> Bas
 async def _obligations_of(ctx: Context, placement_id: uuid.UUID) -> ObligationList:
     """The placement's obligations computed now, waivers applied."""
     computed = await compute(ctx.conn, ctx.principal.municipality_id, today_in_sweden(), [placement_id])
-    return ObligationList(items=[ObligationOut(**o.__dict__) for o in computed.get(placement_id, [])])
+    found = computed.get(placement_id, [])
+    return ObligationList(items=[ObligationOut(**dataclasses.asdict(o)) for o in found])
 
 
 class WaiverIn(Input):
