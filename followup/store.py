@@ -39,31 +39,42 @@ async def followup_policy(conn: Connection, municipality_id: uuid.UUID) -> Polic
     return Policy(**{k: int(v) for k, v in values.items() if k in Policy.__dataclass_fields__})
 
 
+# The placements a whole-municipality scan looks at: ongoing, ended within the last year, or ended
+# without a recorded reason (FU14 stays owed until it is recorded). Older endings owe nothing more.
+_IN_SCOPE = """SELECT s.id FROM placement s
+                WHERE s.municipality_id = $1
+                  AND (s.end_date IS NULL OR s.end_date >= $3::date - 365 OR s.end_reason IS NULL)"""
+
+
 async def load_facts(
-    conn: Connection, municipality_id: uuid.UUID, placement_ids: list[uuid.UUID] | None = None
+    conn: Connection, municipality_id: uuid.UUID, placement_ids: list[uuid.UUID] | None, today: dt.date
 ) -> dict[uuid.UUID, PlacementFacts]:
-    """Every placement's facts in four queries, whatever the number of placements."""
+    """The facts of the named placements, or of every placement in scope, in four queries whatever
+    their number."""
     placements = await conn.fetch(
-        """
+        f"""
         SELECT p.id, p.child_id, p.form, p.legal_basis, p.start_date, p.end_date, p.end_reason, c.birth_date,
                (p.home_kommunkod IS NOT NULL AND p.home_kommunkod <> m.kommunkod) AS other_municipality
           FROM placement p
           JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
           JOIN municipality m ON m.id = p.municipality_id
-         WHERE p.municipality_id = $1 AND ($2::uuid[] IS NULL OR p.id = ANY ($2))
+         WHERE p.municipality_id = $1 AND (p.id = ANY ($2) OR ($2::uuid[] IS NULL AND p.id IN ({_IN_SCOPE})))
         """,
         municipality_id,
         placement_ids,
+        today,
     )
     # With no placements named, every placement of the municipality: no id list to pass around.
     ids = None if placement_ids is None else [p["id"] for p in placements]
     children = None if placement_ids is None else [p["child_id"] for p in placements]
     decisions: dict[uuid.UUID, list[DecisionFact]] = defaultdict(list)
     for r in await conn.fetch(
-        """SELECT placement_id, kind, decided_on, valid_from, valid_to FROM decision
-            WHERE municipality_id = $1 AND ($2::uuid[] IS NULL OR placement_id = ANY ($2))""",
+        f"""SELECT placement_id, kind, decided_on, valid_from, valid_to FROM decision
+             WHERE municipality_id = $1
+               AND (placement_id = ANY ($2) OR ($2::uuid[] IS NULL AND placement_id IN ({_IN_SCOPE})))""",
         municipality_id,
         ids,
+        today,
     ):
         decisions[r["placement_id"]].append(
             DecisionFact(DecisionKind(r["kind"]), r["decided_on"], r["valid_from"], r["valid_to"])
@@ -85,9 +96,13 @@ async def load_facts(
                       AS details,
                   e.corrects
              FROM placement_event e
-            WHERE e.municipality_id = $1 AND ($2::uuid[] IS NULL OR e.placement_id = ANY ($2))""",
+            WHERE e.municipality_id = $1
+              AND (e.placement_id = ANY ($2) OR ($2::uuid[] IS NULL AND e.placement_id IN ("""
+        + _IN_SCOPE
+        + ")))",
         municipality_id,
         ids,
+        today,
     ):
         rows.append(r)
     corrected = {r["corrects"] for r in rows if r["corrects"] is not None}
@@ -118,7 +133,7 @@ async def compute(
 ) -> dict[uuid.UUID, list[Obligation]]:
     """Obligations per placement, with recorded waivers applied."""
     policy = await followup_policy(conn, municipality_id)
-    facts = await load_facts(conn, municipality_id, placement_ids)
+    facts = await load_facts(conn, municipality_id, placement_ids, today)
     waived = {
         (r["placement_id"], r["code"], r["item"], r["due_on"])
         for r in await conn.fetch(
