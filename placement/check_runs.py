@@ -202,7 +202,7 @@ async def gather(
                     score=m["score"],
                 )
             )
-    delegated, basis = await _delegation(conn, tenant, request.decision_maker_id, request.decision_kind)
+    delegated, basis = await delegation_for(conn, tenant, request.decision_maker_id, request.decision_kind)
     policy = CheckPolicy.model_validate(await policy_value(conn, tenant, "checks"))
     return CheckFacts(
         today=today,
@@ -242,7 +242,7 @@ async def _placing_municipalities(
     return await foster_identity.placing_municipalities(conn, key, tenant, foster_home_id)
 
 
-async def _delegation(
+async def delegation_for(
     conn: Connection, tenant: uuid.UUID, decision_maker: uuid.UUID | None, kind: DecisionKind
 ) -> tuple[bool | None, str]:
     if decision_maker is None:

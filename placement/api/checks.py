@@ -16,7 +16,7 @@ from placement.check_runs import (
     CheckRequest,
     CheckRun,
     MissingCheck,
-    _delegation,
+    delegation_for,
     gather,
     missing_checks,
     read_run,
@@ -146,7 +146,7 @@ async def resolve_check_finding(ctx: Context, *, check_id: uuid.UUID, body: Reso
         message = "En spärr kan inte kvitteras; den ska åtgärdas och kontrollen köras om, eller åsidosättas"
         raise ValidationFailed(message, [{"field": "body.action", "message": message, "code": "block"}])
     if body.action == "override":
-        delegated, _ = await _delegation(
+        delegated, _ = await delegation_for(
             ctx.conn, ctx.principal.municipality_id, ctx.principal.staff_id, found.decision_kind
         )
         if not delegated:
