@@ -32,6 +32,7 @@ from suppliers.integrity import policy_value
 log = structlog.get_logger(__name__)
 
 SCAN_LOCK = 7_330_003
+SCAN_ACTOR = "system:obligation-scan"
 
 
 async def followup_policy(conn: Connection, municipality_id: uuid.UUID) -> Policy:
@@ -161,11 +162,19 @@ def _waive(obligation: Obligation) -> Obligation:
     )
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What ``store`` did: how many states are owed, and the placements whose stored states changed."""
+
+    owed: int
+    changed: frozenset[uuid.UUID]
+
+
 async def store(
     conn: Connection, municipality_id: uuid.UUID, computed: dict[uuid.UUID, list[Obligation]], *, whole: bool
-) -> int:
+) -> Stored:
     """Replace the stored states of these placements (of every placement, if ``whole``); a state
-    that did not change keeps the time it began."""
+    that did not change keeps the time it began and is not rewritten."""
     rows = [
         (placement_id, o.code, o.item, o.title, o.due_on, o.state.value, o.detail)
         for placement_id, found in computed.items()
@@ -174,12 +183,13 @@ async def store(
     ]
     columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
     placement_ids, codes, items, titles, dues, states, details = columns
-    await conn.execute(
+    deleted = await conn.fetch(
         """
         DELETE FROM obligation_state o
          WHERE o.municipality_id = $1 AND ($2 OR o.placement_id = ANY ($3::uuid[]))
            AND (o.placement_id, o.code, o.item) NOT IN (
                 SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[]))
+        RETURNING o.placement_id
         """,
         municipality_id,
         whole,
@@ -188,7 +198,7 @@ async def store(
         codes,
         items,
     )
-    await conn.execute(
+    written = await conn.fetch(
         """
         INSERT INTO obligation_state AS o
             (municipality_id, placement_id, code, item, title, due_on, state, detail)
@@ -201,6 +211,7 @@ async def store(
                state = EXCLUDED.state, due_on = EXCLUDED.due_on
          WHERE (o.state, o.due_on, o.title, o.detail)
                IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.due_on, EXCLUDED.title, EXCLUDED.detail)
+        RETURNING o.placement_id
         """,
         municipality_id,
         placement_ids,
@@ -211,7 +222,7 @@ async def store(
         states,
         details,
     )
-    return len(rows)
+    return Stored(len(rows), frozenset(r["placement_id"] for r in (*deleted, *written)))
 
 
 async def refresh(
@@ -236,7 +247,26 @@ async def scan_municipality(conn: Connection, municipality_id: uuid.UUID, today:
     async with conn.transaction():
         await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
         computed = await compute(conn, municipality_id, today)
-        return len(computed), await store(conn, municipality_id, computed, whole=True)
+        stored = await store(conn, municipality_id, computed, whole=True)
+        await _audit_changes(conn, municipality_id, stored.changed)
+        return len(computed), stored.owed
+
+
+async def _audit_changes(conn: Connection, municipality_id: uuid.UUID, changed: frozenset[uuid.UUID]) -> None:
+    """The scan writes children's data: one audit row per placement whose stored states changed.
+    Unchanged placements are neither rewritten nor logged, so a scan every few minutes logs only
+    what moved (a state that became due soon or overdue, or one that was met or waived)."""
+    await conn.execute(
+        """
+        INSERT INTO audit_event (municipality_id, actor, action, object_type, object_id, child_id)
+        SELECT $1, $2, 'update', 'obligation_state', p.id, p.child_id
+          FROM placement p
+         WHERE p.municipality_id = $1 AND p.id = ANY ($3::uuid[])
+        """,
+        municipality_id,
+        SCAN_ACTOR,
+        list(changed),
+    )
 
 
 async def scan(conn: Connection, today: dt.date, *, pool: asyncpg.Pool | None = None) -> ScanResult:
