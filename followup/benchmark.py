@@ -20,7 +20,7 @@ import asyncpg
 
 from followup.store import scan
 from placement.benchmarking import run_on_a_server, throwaway_database
-from placement.database.pool import TENANT_SETTING, Connection, connect_with_retry, init_connection
+from placement.database.pool import Connection, connect_with_retry, init_connection, scope_to
 
 TODAY = dt.date(2026, 11, 22)
 FORMS = ["familjehem", "jourhem", "hvb", "stodboende", "lss_boende"]
@@ -45,7 +45,7 @@ async def load(conn: Connection, placements: int, municipalities: int) -> None:
                 f"{m + 1:04d}",
                 f"Benchkommun {m + 1} (syntetisk)",
             )
-            await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality))
+            await scope_to(conn, municipality)
             staff = [
                 (municipality, uuid.uuid4(), f"Socialsekreterare {n} (syntetisk)", ["socialsekreterare"])
                 for n in range(max(per // 25, 1))
@@ -139,7 +139,7 @@ async def plain_full_scan(conn: Connection) -> int:
     rows = 0
     for municipality in [r["id"] for r in await conn.fetch("SELECT id FROM municipality")]:
         async with conn.transaction():
-            await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality))
+            await scope_to(conn, municipality)
             for table in ("placement", "child", "decision", "social_worker_assignment", "placement_event"):
                 rows += len(
                     await conn.fetch(f"SELECT * FROM {table} WHERE municipality_id = $1", municipality)

@@ -25,7 +25,7 @@ from followup.obligations import (
     State,
     obligations,
 )
-from placement.database.pool import TENANT_SETTING, Connection
+from placement.database.pool import Connection, scope_to
 from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 from suppliers.integrity import policy_value
 
@@ -245,7 +245,7 @@ class ScanResult:
 async def scan_municipality(conn: Connection, municipality_id: uuid.UUID, today: dt.date) -> tuple[int, int]:
     """One municipality's obligations, in one transaction under its tenant; (placements, stored)."""
     async with conn.transaction():
-        await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
+        await scope_to(conn, municipality_id)
         computed = await compute(conn, municipality_id, today)
         stored = await store(conn, municipality_id, computed, whole=True)
         await _audit_changes(conn, municipality_id, stored.changed)

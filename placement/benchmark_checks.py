@@ -24,7 +24,7 @@ from aiohttp import web
 from placement.api.app import create_app
 from placement.benchmarking import run_on_a_server, throwaway_database
 from placement.clock import today_in_sweden
-from placement.database.pool import TENANT_SETTING, connect_with_retry
+from placement.database.pool import connect_with_retry, scope_to
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.settings import Settings
 from placement.vocabulary import StaffRole
@@ -43,7 +43,7 @@ async def arrange(admin_url: str, owner_url: str, children: int) -> tuple[str, l
                 """INSERT INTO municipality (kommunkod, name) VALUES ('0001', 'Benchkommun (syntetisk)')
                    RETURNING id"""
             )
-            await owner.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality))
+            await scope_to(owner, municipality)
             staff = await owner.fetchval(
                 "INSERT INTO staff (municipality_id, name, roles) "
                 "VALUES ($1, 'Tove (syntetisk)', '{teamledare}') RETURNING id",

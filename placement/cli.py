@@ -30,7 +30,7 @@ from placement import __version__
 from placement.clock import today_in_sweden
 from placement.database import roles
 from placement.database.migrator import migrate, pending
-from placement.database.pool import TENANT_SETTING, Connection, connect_with_retry
+from placement.database.pool import Connection, connect_with_retry, scope_to
 from placement.demo import load_demo
 from placement.errors import BadRequest, DatabaseUnavailable, NotFound, PlacementError
 from placement.foster_identity import load_or_create_key
@@ -362,7 +362,7 @@ async def _screen(conn: Connection, kommunkod: str | None) -> int:
         raise NotFound(f"Kommunen {kommunkod} finns inte")
     for municipality in chosen:
         async with conn.transaction():
-            await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality.id))
+            await scope_to(conn, municipality.id)
             summary = await run_screening(conn, municipality.id)
         print(
             f"{municipality.kommunkod} {municipality.name}: {summary.matches} träffar, "
@@ -396,7 +396,7 @@ async def _operator_token(args: argparse.Namespace, conn: Connection) -> int:
 async def _audit(args: argparse.Namespace, conn: Connection) -> int:
     municipality_id = await _municipality_id(conn, args.kommunkod)
     async with conn.transaction():
-        await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
+        await scope_to(conn, municipality_id)
         log_repo = AuditLogRepository(conn, municipality_id=municipality_id)
         if args.action == "list":
             query = AuditQuery(
@@ -432,7 +432,7 @@ async def _audit(args: argparse.Namespace, conn: Connection) -> int:
 async def _token(args: argparse.Namespace, conn: Connection) -> int:
     municipality_id = await _municipality_id(conn, args.kommunkod)
     async with conn.transaction():
-        await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
+        await scope_to(conn, municipality_id)
         tokens = ApiTokenRepository(conn, municipality_id=municipality_id)
         if args.action == "create":
             if not 1 <= args.days <= 366:

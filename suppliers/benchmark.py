@@ -28,7 +28,7 @@ from stdnum import luhn
 from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
 from placement.database.migrator import migrate
-from placement.database.pool import TENANT_SETTING, connect_with_retry
+from placement.database.pool import connect_with_retry, scope_to
 from suppliers.fetch import Fetched
 from suppliers.formats import Feed, parse_feed
 from suppliers.importer import apply_feed
@@ -130,7 +130,7 @@ async def _placements(conn: asyncpg.Connection, units: int) -> None:
                 f"{m + 1:04d}",
                 f"Benchkommun {m} (syntetisk)",
             )
-            await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality))
+            await scope_to(conn, municipality)
             children = [(municipality, uuid.uuid4()) for _ in range(units // 200)]
             await conn.executemany(
                 "INSERT INTO child (municipality_id, id, name, birth_date, sex) "

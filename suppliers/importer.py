@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import structlog
 
-from placement.database.pool import TENANT_SETTING, Connection
+from placement.database.pool import TENANT_SETTING, Connection, scope_to
 from suppliers.changes import Change, intervention_changes, provider_changes, unit_changes
 from suppliers.fetch import Fetched
 from suppliers.formats import Feed, ParsedFeed
@@ -213,10 +214,10 @@ async def _findings(conn: Connection, changes: list[tuple[int, Change]], today: 
         return 0
     units = sorted({u for _, c in relevant for u in c.unit_codes})
     placed = await conn.fetch("SELECT * FROM placements_at_units($1, $2)", units, today)
-    at_unit: dict[str, dict[object, list[object]]] = defaultdict(lambda: defaultdict(list))
+    at_unit: dict[str, dict[uuid.UUID, list[uuid.UUID]]] = defaultdict(lambda: defaultdict(list))
     for row in placed:
         at_unit[row["unit_code"]][row["municipality_id"]].append(row["placement_id"])
-    per_tenant: dict[object, list[tuple[str, int, str, list[object]]]] = defaultdict(list)
+    per_tenant: dict[uuid.UUID, list[tuple[str, int, str, list[uuid.UUID]]]] = defaultdict(list)
     for change_id, change in relevant:
         for unit in change.unit_codes:
             for municipality_id, placement_ids in at_unit.get(unit, {}).items():
@@ -226,7 +227,7 @@ async def _findings(conn: Connection, changes: list[tuple[int, Change]], today: 
     count = 0
     for municipality_id, rows in per_tenant.items():
         # Each municipality's findings are written under its own tenant setting (row-level security).
-        await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
+        await scope_to(conn, municipality_id)
         await conn.executemany(
             """INSERT INTO register_finding (municipality_id, code, change_id, unit_code, placement_ids)
                VALUES ($1, $2, $3, $4, $5)""",

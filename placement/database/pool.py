@@ -33,6 +33,13 @@ TENANT_SETTING = "placement.municipality_id"
 # A plain connection (CLI, migrations) or one borrowed from the pool: repositories take either.
 Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
 
+
+async def scope_to(conn: Connection, municipality_id: uuid.UUID) -> None:
+    """Scope the open transaction on ``conn`` to one municipality's data (row-level security reads
+    the setting); it ends with the transaction."""
+    await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
+
+
 _CONNECT_ERRORS = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
 
 
@@ -85,7 +92,7 @@ class Database:
         """One transaction; with ``municipality_id``, scoped to that municipality's data."""
         async with self.pool.acquire() as conn, conn.transaction():
             if municipality_id is not None:
-                await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
+                await scope_to(conn, municipality_id)
             yield conn
 
     async def ping(self) -> bool:
