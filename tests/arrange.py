@@ -6,8 +6,16 @@ import datetime as dt
 
 from followup.store import refresh
 from placement.audit import Actor
-from placement.database.pool import Database
-from placement.models import ChildIn, DecisionIn, PlacementIn, SocialWorkerAssignmentIn, StaffIn
+from placement.database.pool import Connection, Database
+from placement.models import (
+    Child,
+    ChildIn,
+    DecisionIn,
+    Placement,
+    PlacementIn,
+    SocialWorkerAssignmentIn,
+    StaffIn,
+)
 from placement.repositories.children import ChildRepository
 from placement.repositories.contracts import ContractIn, ContractRepository
 from placement.repositories.municipalities import MunicipalityRepository
@@ -15,6 +23,31 @@ from placement.repositories.placements import PlacementRepository, SocialWorkerR
 from placement.repositories.staff import StaffRepository
 from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm, StaffRole
 from suppliers.contracts import ContractKind
+
+
+async def placed_child(
+    conn: Connection,
+    actor: Actor,
+    *,
+    start_date: dt.date,
+    name: str = "Barn",
+    unit_code: str | None = None,
+) -> tuple[Child, Placement]:
+    """A child born 2012 placed in an HVB under SoL from ``start_date``, in ``actor``'s municipality."""
+    child = await ChildRepository(conn, actor=actor).create(
+        child=ChildIn(name=name, birth_date=dt.date(2012, 1, 1))
+    )
+    placement = await PlacementRepository(conn, actor=actor).create(
+        placement=PlacementIn(
+            child_id=child.id,
+            form=PlacementForm.HVB,
+            legal_basis=LegalBasis.SOL,
+            home_name="HVB",
+            unit_code=unit_code,
+            start_date=start_date,
+        )
+    )
+    return child, placement
 
 
 async def municipality_a_data(db: Database) -> dict[str, str]:

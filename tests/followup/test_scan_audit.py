@@ -8,11 +8,8 @@ from followup.store import SCAN_ACTOR, scan
 from placement.audit import Actor
 from placement.clock import today_in_sweden
 from placement.database.pool import Database, connect_with_retry
-from placement.models import ChildIn, PlacementIn
-from placement.repositories.children import ChildRepository
 from placement.repositories.municipalities import MunicipalityRepository
-from placement.repositories.placements import PlacementRepository
-from placement.vocabulary import LegalBasis, PlacementForm
+from tests.arrange import placed_child
 from tests.conftest import SessionDatabase
 
 
@@ -42,18 +39,7 @@ async def test_the_scan_audits_the_placements_whose_states_it_changed(
         municipality = await MunicipalityRepository(conn).create(kommunkod="0101", name="A")
     actor = Actor(municipality.id, "arrange")
     async with db.transaction(municipality.id) as conn:
-        child = await ChildRepository(conn, actor=actor).create(
-            child=ChildIn(name="Barn", birth_date=dt.date(2012, 1, 1))
-        )
-        placement = await PlacementRepository(conn, actor=actor).create(
-            placement=PlacementIn(
-                child_id=child.id,
-                form=PlacementForm.HVB,
-                legal_basis=LegalBasis.SOL,
-                home_name="HVB",
-                start_date=today - dt.timedelta(days=20),
-            )
-        )
+        child, placement = await placed_child(conn, actor, start_date=today - dt.timedelta(days=20))
 
     await scan_on(test_database, today)
     first = await scan_audit_rows(db)

@@ -8,11 +8,11 @@ from followup.store import scan
 from placement.audit import Actor
 from placement.clock import today_in_sweden
 from placement.database.pool import Database, connect_with_retry
-from placement.models import ChildIn, PlacementEndIn, PlacementIn
-from placement.repositories.children import ChildRepository
+from placement.models import PlacementEndIn
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository
-from placement.vocabulary import EndReason, LegalBasis, PlacementForm
+from placement.vocabulary import EndReason
+from tests.arrange import placed_child
 from tests.conftest import SessionDatabase
 
 
@@ -29,21 +29,11 @@ async def test_long_closed_placements_owe_nothing_more(db: Database, test_databa
             ("closed without reason", 800, None),
             ("recent", 30, EndReason.PLANNED),
         ):
-            child = await ChildRepository(conn, actor=actor).create(
-                child=ChildIn(name=name, birth_date=dt.date(2012, 1, 1))
-            )
-            placements = PlacementRepository(conn, actor=actor)
-            placement = await placements.create(
-                placement=PlacementIn(
-                    child_id=child.id,
-                    form=PlacementForm.HVB,
-                    legal_basis=LegalBasis.SOL,
-                    home_name="HVB",
-                    start_date=today - dt.timedelta(days=1000),
-                )
+            _, placement = await placed_child(
+                conn, actor, name=name, start_date=today - dt.timedelta(days=1000)
             )
             if ended is not None:
-                await placements.end(
+                await PlacementRepository(conn, actor=actor).end(
                     placement_id=placement.id,
                     ending=PlacementEndIn(end_date=today - dt.timedelta(days=ended), end_reason=reason),
                 )

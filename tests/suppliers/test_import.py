@@ -15,14 +15,14 @@ import pytest
 
 from placement.audit import Actor
 from placement.database.pool import Database
-from placement.models import ChildIn, PlacementEndIn, PlacementIn
-from placement.repositories.children import ChildRepository
+from placement.models import PlacementEndIn
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository
-from placement.vocabulary import EndReason, LegalBasis, PlacementForm
+from placement.vocabulary import EndReason
 from suppliers.formats import Feed, FileRejected
 from suppliers.register import unit_as_of, unit_signals
 from suppliers.service import run_import
+from tests.arrange import placed_child
 
 SAMPLES = Path(__file__).parents[2] / "deploy" / "samples"
 TODAY = dt.date(2026, 11, 22)
@@ -134,22 +134,9 @@ async def place(db: Database, kommunkod: str, unit_code: str, *, ended: bool = F
             )
     actor = Actor(municipality.id, "arrange")
     async with db.transaction(municipality.id) as conn:
-        child = await ChildRepository(conn, actor=actor).create(
-            child=ChildIn(name="Barn", birth_date=dt.date(2012, 1, 1))
-        )
-        placements = PlacementRepository(conn, actor=actor)
-        placement = await placements.create(
-            placement=PlacementIn(
-                child_id=child.id,
-                form=PlacementForm.HVB,
-                legal_basis=LegalBasis.SOL,
-                home_name="HVB",
-                unit_code=unit_code,
-                start_date=dt.date(2026, 1, 1),
-            )
-        )
+        _, placement = await placed_child(conn, actor, unit_code=unit_code, start_date=dt.date(2026, 1, 1))
         if ended:
-            await placements.end(
+            await PlacementRepository(conn, actor=actor).end(
                 placement_id=placement.id,
                 ending=PlacementEndIn(end_date=dt.date(2026, 6, 1), end_reason=EndReason.UNPLANNED),
             )
