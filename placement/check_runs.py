@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections import defaultdict
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -180,27 +181,30 @@ async def gather(
         )
     conflicts: list[ConflictFact] = []
     orgnr = unit.unit.provider_orgnr if unit and unit.unit else None
+    roles_of: dict[uuid.UUID, list[str]] = defaultdict(list)
     for person, staff_id in (
         ("handlaggare", request.handlaggare_id),
         ("decision_maker", request.decision_maker_id),
     ):
-        if staff_id is None or orgnr is None:
-            continue
+        if staff_id is not None:
+            roles_of[staff_id].append(person)
+    if roles_of and orgnr is not None:
         for m in await conn.fetch(
-            """SELECT officer_name, officer_role, score, status FROM screening_match
-                WHERE municipality_id = $1 AND staff_id = $2 AND provider_orgnr = $3
+            """SELECT staff_id, officer_name, officer_role, score, status FROM screening_match
+                WHERE municipality_id = $1 AND staff_id = ANY ($2::uuid[]) AND provider_orgnr = $3
                   AND status <> 'dismissed'""",
             tenant,
-            staff_id,
+            list(roles_of),
             orgnr,
         ):
-            conflicts.append(
+            conflicts.extend(
                 ConflictFact(
                     person=person,
                     detail=f"{m['officer_name']} ({m['officer_role']})",
                     confirmed=m["status"] == "confirmed",
                     score=m["score"],
                 )
+                for person in roles_of[m["staff_id"]]
             )
     delegated, basis = await delegation_for(conn, tenant, request.decision_maker_id, request.decision_kind)
     policy = CheckPolicy.model_validate(await policy_value(conn, tenant, "checks"))

@@ -198,3 +198,63 @@ async def test_delegation_can_be_limited_to_a_unit(demo: Client, db: Database) -
     own_unit = {**other_unit, "org_unit": "Barn och unga 1"}
     assert (await demo.post("/api/v1/delegation-rules", json=own_unit, headers=user("adam"))).status == 201
     assert await pp16() == []
+
+
+async def test_screening_matches_of_both_people_reach_the_check(
+    demo: Client, owner: asyncpg.Connection, db: Database
+) -> None:
+    """PP15 sees the handläggare's and the decision-maker's matches against this unit's provider:
+    confirmed ones and likely ones; not dismissed ones, nor matches against another provider."""
+    await run_import(owner, Feed.IVO, str(SAMPLES / "ivo.json"))  # U-1001 is run by 5599000014
+    staff = await staff_ids(demo)
+    async with db.transaction() as conn:
+        tenant = await conn.fetchval("SELECT municipality_id FROM staff WHERE id = $1::uuid", staff["petra"])
+        for who, orgnr, officer, score, status in (
+            ("petra", "5599000014", "Bo Bror", 40, "confirmed"),
+            ("petra", "5599000014", "Ann Avfärdad", 99, "dismissed"),
+            ("tove", "5599000014", "Cissi Styrelse", 95, "open"),
+            ("tove", "5599000014", "Dan Osäker", 60, "open"),
+            ("tove", "5566778899", "Eva Annanstans", 100, "confirmed"),
+        ):
+            await conn.execute(
+                """INSERT INTO screening_match
+                       (municipality_id, staff_id, subject, subject_name, provider_orgnr, officer_key,
+                        officer_name, officer_role, score, basis, evidence_sha256, status, review_reason,
+                        reviewed_at)
+                   VALUES ($1, $2::uuid, 'self', $3, $4, $5, $5, 'board_member', $6, 'name', '\\x00', $7,
+                           CASE WHEN $7 <> 'open' THEN 'Granskad' END,
+                           CASE WHEN $7 <> 'open' THEN now() END)""",
+                tenant,
+                staff[who],
+                who,
+                orgnr,
+                officer,
+                score,
+                status,
+            )
+    child = await (
+        await demo.post(
+            "/api/v1/children",
+            json={"name": "Jäv (demo)", "birth_date": "2011-03-03", "sex": "female"},
+            headers=user("petra"),
+        )
+    ).json()
+    request = {
+        "child_id": child["id"],
+        "form": "hvb",
+        "legal_basis": "sol",
+        "start_date": today_in_sweden().isoformat(),
+        "unit_code": "U-1001",
+        "handlaggare_id": staff["petra"],
+        "decision_maker_id": staff["tove"],
+        "decision_kind": "placement_sol",
+    }
+    response = await demo.post("/api/v1/placement-checks", json=request, headers=user("petra"))
+    assert response.status == 201, await response.text()
+    run = await response.json()
+    pp15 = sorted(f["detail"] for f in run["findings"] if f["code"] == "PP15")
+    assert pp15 == [
+        "Beslutsfattaren har en koppling: Cissi Styrelse (board_member)",
+        "Handläggaren har en koppling: Bo Bror (board_member)",
+    ]
+    assert run["verdict"] == "block"
