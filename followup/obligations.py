@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from placement.clock import add_months
 from placement.rulebook import Severity, register
 from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
-from suppliers.contracts import add_months
 
 
 class EventKind(StrEnum):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from enum import StrEnum
+
+from placement.clock import add_months
 
 
 class ContractKind(StrEnum):
@@ -27,13 +28,6 @@ LABELS: dict[StrEnum, str] = {
     FollowUpResult.DEVIATIONS: "med avvikelser",
     FollowUpResult.TERMINATED: "avtalet sägs upp",
 }
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later; a day the month lacks becomes its last (31 Aug + 6 = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_follow_up_due(valid_from: dt.date, last_follow_up: dt.date | None, interval_months: int) -> dt.date:

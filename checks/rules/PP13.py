@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from checks.facts import CheckFacts
 from checks.registry import Finding, check_rule, finding
+from placement.clock import add_months
 from placement.rulebook import Severity
 from placement.vocabulary import PlacementForm
-from suppliers.contracts import add_months
 
 
 @check_rule(

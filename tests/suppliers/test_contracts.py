@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from placement.clock import add_months
 from placement.database.pool import Database
 from placement.vocabulary import StaffRole
-from suppliers.contracts import add_months, next_follow_up_due
+from suppliers.contracts import next_follow_up_due
 from tests.conftest import api_token, bearer
 
 Client = TestClient[Any, Any]
