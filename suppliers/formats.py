@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from placement.validation_messages import field_errors
 from suppliers.records import Intervention, Provider, Record, Unit
@@ -214,8 +214,3 @@ def _provider_row(values: dict[str, str]) -> dict[str, Any]:
             officers.append(officer)
         provider["officers"] = officers
     return provider
-
-
-def to_json_payload(record: BaseModel) -> dict[str, Any]:
-    payload: dict[str, Any] = record.model_dump(mode="json")
-    return payload
