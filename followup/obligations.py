@@ -2,7 +2,7 @@
 
 Facts go in (the placement, its decisions, the child's responsible social workers, recorded
 events); obligations come out, each with its code, due date and state. Dates are calendar dates
-in Swedish time; "six months" from 31 August is the last day of February (suppliers/contracts.py
+in Swedish time; "six months" from 31 August is the last day of February (placement/clock.py
 add_months). Recording the event that meets an obligation makes the next one due.
 
 Thresholds that are guidance rather than law (visits per year, days for contact details and
@@ -152,6 +152,35 @@ def obligations(facts: PlacementFacts, today: dt.date, policy: Policy | None = N
     policy = policy or Policy()
     found = [o for _, rule in RULES for o in rule(facts, today, policy)]
     return sorted(found, key=lambda o: (URGENCY[o.state], o.due_on, o.code))
+
+
+def next_review(
+    facts: PlacementFacts, today: dt.date, policy: Policy | None = None, found: Sequence[Obligation] = ()
+) -> dt.date | None:
+    """The first day after ``today`` on which the obligations may differ from today's with the
+    facts unchanged (the passing of time alone), or None if they never will. The scan recomputes a
+    placement on that day, or as soon as its facts change. ``found`` is today's obligations, if the
+    caller has them. Erring early costs a recomputation; erring late would leave a state stale, so
+    every date a rule compares ``today`` with is here (and a test walks the days between)."""
+    policy = policy or Policy()
+    one_day = dt.timedelta(days=1)
+    soon = dt.timedelta(days=policy.due_soon_days)
+    days: set[dt.date] = set()
+    for o in found or obligations(facts, today, policy):
+        days |= {o.due_on - soon, o.due_on + one_day}  # open -> due soon -> overdue (FU11's detail too)
+    if facts.end_date is not None:
+        days |= {facts.end_date, facts.end_date + one_day}  # FU15 begins; the ongoing rules end
+    for a in facts.assignments:  # FU05's current social worker, FU06's change of social worker
+        days.add(a.assigned_from)
+        if a.assigned_to is not None:
+            days.add(a.assigned_to + one_day)
+    talks = [
+        e.occurred_on for e in facts.events if e.kind is EventKind.VISIT and e.details.get("private_talk")
+    ]
+    if talks:  # FU08 says when the last private talk is more than the longest gap ago
+        days.add(add_months(max(talks), policy.max_visit_gap_months) + one_day)
+    days.add(add_months(facts.start_date, 24) - soon)  # FU09's two-year revision appears
+    return min((d for d in days if d > today), default=None)
 
 
 def _sol_care(facts: PlacementFacts) -> bool:

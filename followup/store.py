@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import structlog
 
+import followup.obligations as rules
 from followup.obligations import (
     Assignment,
     DecisionFact,
@@ -23,8 +26,10 @@ from followup.obligations import (
     PlacementFacts,
     Policy,
     State,
+    next_review,
     obligations,
 )
+from placement import clock
 from placement.database.pool import Connection, scope_to
 from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 from suppliers.integrity import policy_value
@@ -33,6 +38,12 @@ log = structlog.get_logger(__name__)
 
 SCAN_LOCK = 7_330_003
 SCAN_ACTOR = "system:obligation-scan"
+
+# The rules' own fingerprint: a new version of them (or of the calendar they count with) makes
+# the next scan recompute every placement.
+RULES_FINGERPRINT = hashlib.sha256(
+    b"".join(Path(module.__file__ or "").read_bytes() for module in (rules, clock))
+).hexdigest()[:16]
 
 
 async def followup_policy(conn: Connection, municipality_id: uuid.UUID) -> Policy:
@@ -47,14 +58,22 @@ _IN_SCOPE = """SELECT s.id FROM placement s
                   AND (s.end_date IS NULL OR s.end_date >= $3::date - 365 OR s.end_reason IS NULL)"""
 
 
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    facts: PlacementFacts
+    version: int  # the placement's follow-up facts version (V017) when they were read
+
+
 async def load_facts(
     conn: Connection, municipality_id: uuid.UUID, placement_ids: list[uuid.UUID] | None, today: dt.date
-) -> dict[uuid.UUID, PlacementFacts]:
+) -> dict[uuid.UUID, Loaded]:
     """The facts of the named placements, or of every placement in scope, in four queries whatever
-    their number."""
+    their number. The version is read first: a change that lands while the rest is read makes the
+    next scan read it all again."""
     placements = await conn.fetch(
         f"""
-        SELECT p.id, p.child_id, p.form, p.legal_basis, p.start_date, p.end_date, p.end_reason, c.birth_date,
+        SELECT p.id, p.child_id, p.followup_version, p.form, p.legal_basis, p.start_date, p.end_date,
+               p.end_reason, c.birth_date,
                (p.home_kommunkod IS NOT NULL AND p.home_kommunkod <> m.kommunkod) AS other_municipality
           FROM placement p
           JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
@@ -113,28 +132,44 @@ async def load_facts(
                 Event(EventKind(r["kind"]), r["occurred_on"], r["details"] or {})
             )
     return {
-        p["id"]: PlacementFacts(
-            form=PlacementForm(p["form"]),
-            legal_basis=LegalBasis(p["legal_basis"]),
-            start_date=p["start_date"],
-            end_date=p["end_date"],
-            end_reason=EndReason(p["end_reason"]) if p["end_reason"] else None,
-            child_birth_date=p["birth_date"],
-            decisions=tuple(decisions[p["id"]]),
-            assignments=tuple(assignments[p["child_id"]]),
-            events=tuple(events[p["id"]]),
-            other_municipality=p["other_municipality"],
+        p["id"]: Loaded(
+            PlacementFacts(
+                form=PlacementForm(p["form"]),
+                legal_basis=LegalBasis(p["legal_basis"]),
+                start_date=p["start_date"],
+                end_date=p["end_date"],
+                end_reason=EndReason(p["end_reason"]) if p["end_reason"] else None,
+                child_birth_date=p["birth_date"],
+                decisions=tuple(decisions[p["id"]]),
+                assignments=tuple(assignments[p["child_id"]]),
+                events=tuple(events[p["id"]]),
+                other_municipality=p["other_municipality"],
+            ),
+            p["followup_version"],
         )
         for p in placements
     }
 
 
-async def compute(
-    conn: Connection, municipality_id: uuid.UUID, today: dt.date, placement_ids: list[uuid.UUID] | None = None
-) -> dict[uuid.UUID, list[Obligation]]:
-    """Obligations per placement, with recorded waivers applied."""
-    policy = await followup_policy(conn, municipality_id)
-    facts = await load_facts(conn, municipality_id, placement_ids, today)
+@dataclass(frozen=True)
+class Reviewed:
+    """A placement's obligations now, and what the scan remembers about how they were found."""
+
+    obligations: list[Obligation]
+    review_on: dt.date | None  # the first day time alone may change them (followup.obligations.next_review)
+    facts_version: int
+
+
+async def review(
+    conn: Connection,
+    municipality_id: uuid.UUID,
+    today: dt.date,
+    placement_ids: list[uuid.UUID] | None = None,
+    policy: Policy | None = None,
+) -> dict[uuid.UUID, Reviewed]:
+    """Obligations per placement, with recorded waivers applied, and when to look again."""
+    policy = policy or await followup_policy(conn, municipality_id)
+    loaded = await load_facts(conn, municipality_id, placement_ids, today)
     waived = {
         (r["placement_id"], r["code"], r["item"], r["due_on"])
         for r in await conn.fetch(
@@ -144,16 +179,30 @@ async def compute(
             placement_ids,
         )
     }
-    result: dict[uuid.UUID, list[Obligation]] = {}
-    for placement_id, placement_facts in facts.items():
-        found = obligations(placement_facts, today, policy)
-        result[placement_id] = [
-            _waive(o)
-            if (placement_id, o.code, o.item, o.due_on) in waived and o.state is not State.MET
-            else o
-            for o in found
-        ]
+    result: dict[uuid.UUID, Reviewed] = {}
+    for placement_id, one in loaded.items():
+        found = obligations(one.facts, today, policy)
+        result[placement_id] = Reviewed(
+            [
+                _waive(o)
+                if (placement_id, o.code, o.item, o.due_on) in waived and o.state is not State.MET
+                else o
+                for o in found
+            ],
+            next_review(one.facts, today, policy, found),
+            one.version,
+        )
     return result
+
+
+async def compute(
+    conn: Connection, municipality_id: uuid.UUID, today: dt.date, placement_ids: list[uuid.UUID] | None = None
+) -> dict[uuid.UUID, list[Obligation]]:
+    """Obligations per placement, with recorded waivers applied."""
+    return {
+        placement_id: reviewed.obligations
+        for placement_id, reviewed in (await review(conn, municipality_id, today, placement_ids)).items()
+    }
 
 
 def _waive(obligation: Obligation) -> Obligation:
@@ -170,15 +219,21 @@ class Stored:
     changed: frozenset[uuid.UUID]
 
 
+def basis_of(policy: Policy) -> str:
+    """What a computation depends on besides the facts: the rules and the municipality's policy."""
+    return f"{RULES_FINGERPRINT} {policy!r}"
+
+
 async def store(
-    conn: Connection, municipality_id: uuid.UUID, computed: dict[uuid.UUID, list[Obligation]], *, whole: bool
+    conn: Connection, municipality_id: uuid.UUID, reviewed: dict[uuid.UUID, Reviewed], basis: str
 ) -> Stored:
-    """Replace the stored states of these placements (of every placement, if ``whole``); a state
-    that did not change keeps the time it began and is not rewritten."""
+    """Replace the stored states of these placements, and remember what they were computed from
+    and when to look again. A state that did not change keeps the time it began and is not
+    rewritten."""
     rows = [
         (placement_id, o.code, o.item, o.title, o.due_on, o.state.value, o.detail)
-        for placement_id, found in computed.items()
-        for o in found
+        for placement_id, one in reviewed.items()
+        for o in one.obligations
         if o.state is not State.MET  # watch lists and digests show what is owed; met needs no row
     ]
     columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
@@ -186,14 +241,13 @@ async def store(
     deleted = await conn.fetch(
         """
         DELETE FROM obligation_state o
-         WHERE o.municipality_id = $1 AND ($2 OR o.placement_id = ANY ($3::uuid[]))
+         WHERE o.municipality_id = $1 AND o.placement_id = ANY ($2::uuid[])
            AND (o.placement_id, o.code, o.item) NOT IN (
-                SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[]))
+                SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[]))
         RETURNING o.placement_id
         """,
         municipality_id,
-        whole,
-        list(computed),
+        list(reviewed),
         placement_ids,
         codes,
         items,
@@ -222,6 +276,20 @@ async def store(
         states,
         details,
     )
+    await conn.execute(
+        """
+        INSERT INTO followup_review AS r (municipality_id, placement_id, facts_version, basis, review_on)
+        SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::date[])
+        ON CONFLICT (municipality_id, placement_id) DO UPDATE
+           SET facts_version = EXCLUDED.facts_version, basis = EXCLUDED.basis,
+               review_on = EXCLUDED.review_on, computed_at = now()
+        """,
+        municipality_id,
+        list(reviewed),
+        [one.facts_version for one in reviewed.values()],
+        [basis] * len(reviewed),
+        [one.review_on for one in reviewed.values()],
+    )
     return Stored(len(rows), frozenset(r["placement_id"] for r in (*deleted, *written)))
 
 
@@ -229,33 +297,70 @@ async def refresh(
     conn: Connection, municipality_id: uuid.UUID, placement_id: uuid.UUID, today: dt.date
 ) -> None:
     """Recompute one placement's obligations after something about it changed."""
-    await store(
-        conn, municipality_id, await compute(conn, municipality_id, today, [placement_id]), whole=False
-    )
+    policy = await followup_policy(conn, municipality_id)
+    reviewed = await review(conn, municipality_id, today, [placement_id], policy)
+    await store(conn, municipality_id, reviewed, basis_of(policy))
 
 
 @dataclass(frozen=True)
 class ScanResult:
     scanned: bool
     municipalities: int = 0
-    placements: int = 0
-    obligations: int = 0
+    placements: int = 0  # in scope: ongoing, or ended within the year or without a reason
+    recomputed: int = 0  # whose facts, rules or policy changed, or whose review day came
+    changed: int = 0  # whose stored states changed
 
 
-async def scan_municipality(conn: Connection, municipality_id: uuid.UUID, today: dt.date) -> tuple[int, int]:
-    """One municipality's obligations, in one transaction under its tenant; (placements, stored)."""
+async def scan_municipality(
+    conn: Connection, municipality_id: uuid.UUID, today: dt.date, *, full: bool = False
+) -> tuple[int, int, int]:
+    """One municipality's obligations, in one transaction under its tenant: recompute the
+    placements that need it (all, if ``full``); forget the states of placements out of scope.
+    Returns (placements in scope, recomputed, changed)."""
     async with conn.transaction():
         await scope_to(conn, municipality_id)
-        computed = await compute(conn, municipality_id, today)
-        stored = await store(conn, municipality_id, computed, whole=True)
-        await _audit_changes(conn, municipality_id, stored.changed)
-        return len(computed), stored.owed
+        policy = await followup_policy(conn, municipality_id)
+        basis = basis_of(policy)
+        [due] = await conn.fetch(
+            f"""
+            SELECT count(*) AS placements,
+                   coalesce(array_agg(p.id) FILTER (
+                       WHERE $4 OR r.placement_id IS NULL OR r.facts_version <> p.followup_version
+                          OR r.basis <> $2 OR r.review_on <= $3), '{{}}') AS stale
+              FROM placement p
+              LEFT JOIN followup_review r ON r.municipality_id = p.municipality_id AND r.placement_id = p.id
+             WHERE p.municipality_id = $1 AND p.id IN ({_IN_SCOPE})
+            """,
+            municipality_id,
+            basis,
+            today,  # $3 in _IN_SCOPE
+            full,
+        )
+        forgotten = await conn.fetch(
+            """
+            DELETE FROM obligation_state o USING placement p
+             WHERE o.municipality_id = $1 AND p.municipality_id = $1 AND p.id = o.placement_id
+               AND p.end_date < $2::date - 365 AND p.end_reason IS NOT NULL
+            RETURNING o.placement_id
+            """,
+            municipality_id,
+            today,
+        )
+        changed: frozenset[uuid.UUID] = frozenset(r["placement_id"] for r in forgotten)
+        stale = list(due["stale"])
+        if stale:
+            reviewed = await review(conn, municipality_id, today, stale, policy)
+            changed |= (await store(conn, municipality_id, reviewed, basis)).changed
+        await _audit_changes(conn, municipality_id, changed)
+        return due["placements"], len(stale), len(changed)
 
 
 async def _audit_changes(conn: Connection, municipality_id: uuid.UUID, changed: frozenset[uuid.UUID]) -> None:
     """The scan writes children's data: one audit row per placement whose stored states changed.
     Unchanged placements are neither rewritten nor logged, so a scan every few minutes logs only
     what moved (a state that became due soon or overdue, or one that was met or waived)."""
+    if not changed:
+        return
     await conn.execute(
         """
         INSERT INTO audit_event (municipality_id, actor, action, object_type, object_id, child_id)
@@ -269,29 +374,38 @@ async def _audit_changes(conn: Connection, municipality_id: uuid.UUID, changed: 
     )
 
 
-async def scan(conn: Connection, today: dt.date, *, pool: asyncpg.Pool | None = None) -> ScanResult:
-    """Every municipality's obligations, each in its own transaction. Skips (scanned=False) when
-    another scanner holds the lock; the lock is ``conn``'s session's, so a scanner that dies frees
-    it. With a ``pool``, two municipalities are worked at a time on its connections, so the
-    database and the rule evaluation overlap."""
+async def scan(
+    conn: Connection, today: dt.date, *, pool: asyncpg.Pool | None = None, full: bool = False
+) -> ScanResult:
+    """Every municipality's obligations, each in its own transaction. Only placements whose facts,
+    rules or policy changed, or whose review day has come, are recomputed; ``full`` recomputes
+    all. Skips (scanned=False) when another scanner holds the lock; the lock is ``conn``'s
+    session's, so a scanner that dies frees it. With a ``pool``, two municipalities are worked at
+    a time on its connections, so the database and the rule evaluation overlap."""
     if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", SCAN_LOCK):
         log.info("scan_skipped_another_running")
         return ScanResult(scanned=False)
     try:
         municipalities = [r["id"] for r in await conn.fetch("SELECT id FROM municipality ORDER BY kommunkod")]
         if pool is None:
-            counts = [await scan_municipality(conn, m, today) for m in municipalities]
+            counts = [await scan_municipality(conn, m, today, full=full) for m in municipalities]
         else:
             gate = asyncio.Semaphore(2)
 
-            async def one(municipality_id: uuid.UUID) -> tuple[int, int]:
+            async def one(municipality_id: uuid.UUID) -> tuple[int, int, int]:
                 async with gate, pool.acquire() as worker:
-                    return await scan_municipality(worker, municipality_id, today)
+                    return await scan_municipality(worker, municipality_id, today, full=full)
 
             counts = await asyncio.gather(*(one(m) for m in municipalities))
-        placements, stored = sum(c[0] for c in counts), sum(c[1] for c in counts)
-        log.info("scan_done", municipalities=len(municipalities), placements=placements, obligations=stored)
-        return ScanResult(True, len(municipalities), placements, stored)
+        result = ScanResult(True, len(municipalities), *(sum(c[i] for c in counts) for i in range(3)))
+        log.info(
+            "scan_done",
+            municipalities=result.municipalities,
+            placements=result.placements,
+            recomputed=result.recomputed,
+            changed=result.changed,
+        )
+        return result
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", SCAN_LOCK)
 
@@ -307,4 +421,4 @@ def details_for(kind: EventKind, details: dict[str, Any]) -> dict[str, Any]:
     return details
 
 
-__all__ = ["ScanResult", "compute", "details_for", "load_facts", "refresh", "scan", "store"]
+__all__ = ["ScanResult", "compute", "details_for", "load_facts", "refresh", "review", "scan", "store"]

@@ -126,7 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     op_revoke = operator_commands.add_parser("revoke", help="revoke an operator token at once")
     op_revoke.add_argument("token_id", type=uuid.UUID)
 
-    commands.add_parser("scan", help="compute every placed child's obligations now (one scanner at a time)")
+    scan_command = commands.add_parser(
+        "scan", help="compute placed children's obligations now (one scanner at a time)"
+    )
+    scan_command.add_argument(
+        "--full", action="store_true", help="recompute every placement, not only those that need it"
+    )
     screen = commands.add_parser("screen", help="screen staff and relatives against provider officers")
     screen.add_argument("kommunkod", nargs="?", help="one municipality (default: all)")
 
@@ -230,13 +235,13 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             elif args.command == "audit":
                 return await _audit(args, conn)
             elif args.command == "scan":
-                scanned = await scan(conn, today_in_sweden())
+                scanned = await scan(conn, today_in_sweden(), full=args.full)
                 if not scanned.scanned:
                     print("En annan instans skannar redan; inget gjort")
                 else:
                     print(
                         f"{scanned.municipalities} kommuner, {scanned.placements} placeringar, "
-                        f"{scanned.obligations} skyldigheter beräknade"
+                        f"{scanned.recomputed} omräknade, {scanned.changed} med ändrade skyldigheter"
                     )
             elif args.command == "screen":
                 return await _screen(conn, args.kommunkod)

@@ -29,6 +29,7 @@ TENANT_TABLES = [
     "placement_event",
     "obligation_waiver",
     "obligation_state",
+    "followup_review",
     "foster_home",
     "delegation_rule",
     "placement_check",

@@ -11,4 +11,6 @@ async def test_scan_benchmark_runs_and_reports(server_url: str, capsys: pytest.C
     await run(server_url, placements=300, municipalities=3)
     report = capsys.readouterr().out
     assert "Obligation scan benchmark: 300 placements in 3 municipalities" in report
-    assert "ratio, first scan to plain scan" in report
+    assert "first scan, every placement computed (300)" in report
+    assert "periodic scan, nothing changed (0 recomputed)" in report
+    assert "after 3 new visits (3 recomputed)" in report

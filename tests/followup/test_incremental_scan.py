@@ -1,0 +1,125 @@
+"""The scan recomputes a placement when its facts, the rules or the policy change, or when its
+review day comes, and otherwise leaves it alone; the database raises the facts' version itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from followup.store import ScanResult, scan
+from placement.audit import Actor
+from placement.database.pool import Database, connect_with_retry
+from placement.models import DecisionIn, SocialWorkerAssignmentIn, StaffIn
+from placement.repositories.municipalities import MunicipalityRepository
+from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
+from placement.repositories.staff import StaffRepository
+from placement.vocabulary import DecisionKind, StaffRole
+from tests.arrange import placed_child
+from tests.conftest import SessionDatabase
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+async def service(test_database: SessionDatabase) -> AsyncIterator[asyncpg.Connection]:
+    conn = await connect_with_retry(test_database.service, patience_s=5)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def scanned(conn: asyncpg.Connection, day: dt.date = TODAY, *, full: bool = False) -> ScanResult:
+    result = await scan(conn, day, full=full)
+    assert result.scanned
+    return result
+
+
+async def states(db: Database, placement_id: uuid.UUID) -> dict[str, str]:
+    async with db.transaction() as conn:
+        rows = await conn.fetch(
+            "SELECT code, item, state FROM obligation_state WHERE placement_id = $1", placement_id
+        )
+    return {f"{r['code']}{'/' + r['item'] if r['item'] else ''}": r["state"] for r in rows}
+
+
+async def test_only_placements_whose_facts_or_policy_changed_are_recomputed(
+    db: Database, service: asyncpg.Connection
+) -> None:
+    async with db.transaction() as conn:
+        municipality = await MunicipalityRepository(conn).create(kommunkod="0101", name="A")
+    actor = Actor(municipality.id, "arrange")
+    async with db.transaction(municipality.id) as conn:
+        staff = await StaffRepository(conn, municipality_id=municipality.id).create(
+            staff=StaffIn(name="Sami", roles=[StaffRole.SOCIALSEKRETERARE])
+        )
+        placed = [
+            await placed_child(conn, actor, name=f"Barn {n}", start_date=TODAY - dt.timedelta(days=100))
+            for n in range(3)
+        ]
+    first = await scanned(service)
+    assert (first.placements, first.recomputed) == (3, 3)
+    again = await scanned(service)
+    assert (again.placements, again.recomputed, again.changed) == (3, 0, 0)
+
+    (_, decided), (child, appointed), _ = placed
+    assert (await states(db, appointed.id))["FU05"] == "overdue"  # no social worker yet
+    async with db.transaction(municipality.id) as conn:
+        await PlacementRepository(conn, actor=actor).add_decision(
+            placement_id=decided.id,
+            decision=DecisionIn(
+                kind=DecisionKind.PLACEMENT_SOL,
+                decided_on=TODAY - dt.timedelta(days=100),
+                decided_by=staff.id,
+                valid_from=TODAY - dt.timedelta(days=100),
+                valid_to=TODAY + dt.timedelta(days=5),
+                urgent=True,
+                urgent_reason="Akut",
+            ),
+        )
+        await SocialWorkerRepository(conn, actor=actor).assign(
+            child_id=child.id,
+            assignment=SocialWorkerAssignmentIn(
+                staff_id=staff.id, assigned_from=TODAY - dt.timedelta(days=1)
+            ),
+        )
+    changed = await scanned(service)
+    assert (changed.recomputed, changed.changed) == (2, 2)
+    assert (await states(db, decided.id))["FU11"] == "due_soon"  # the decision runs out in five days
+    assert "FU05" not in await states(db, appointed.id)  # met: nothing owed
+
+    async with db.transaction(municipality.id) as conn:
+        await conn.execute(
+            """INSERT INTO municipality_policy (municipality_id, key, value)
+               VALUES ($1, 'followup', '{"due_soon_days": 120}')""",
+            municipality.id,
+        )
+    policy = await scanned(service)
+    assert policy.recomputed == 3  # the policy is part of what every state was computed from
+    assert (await states(db, decided.id))["FU01"] == "due_soon"  # six months from start: within 120 days
+    assert (await scanned(service, full=True)).recomputed == 3
+
+
+async def test_a_state_turns_overdue_on_its_day_with_nothing_recorded(
+    db: Database, service: asyncpg.Connection
+) -> None:
+    async with db.transaction() as conn:
+        municipality = await MunicipalityRepository(conn).create(kommunkod="0102", name="B")
+    actor = Actor(municipality.id, "arrange")
+    async with db.transaction(municipality.id) as conn:
+        _, fresh = await placed_child(conn, actor, name="Ny", start_date=TODAY - dt.timedelta(days=14))
+        _, settled = await placed_child(
+            conn, actor, name="Sedan länge", start_date=TODAY - dt.timedelta(days=100)
+        )
+    await scanned(service)
+    assert (await states(db, fresh.id))["FU07"] == "due_soon"  # grounds explained within 14 days: today
+    before = await states(db, settled.id)
+
+    tomorrow = await scanned(service, TODAY + dt.timedelta(days=1))
+    assert tomorrow.recomputed == 1  # only the placement with a date reached
+    assert (await states(db, fresh.id))["FU07"] == "overdue"
+    assert await states(db, settled.id) == before
