@@ -18,8 +18,8 @@ import uuid
 
 import asyncpg
 
-from followup.store import ScanResult, scan
-from placement.benchmarking import run_on_a_server, throwaway_database
+from followup.store import ScanResult, in_scope, scan
+from placement.benchmarking import BenchDatabase, run_on_a_server, throwaway_database
 from placement.database.pool import Connection, connect_with_retry, init_connection, scope_to
 
 TODAY = dt.date(2026, 11, 22)
@@ -134,22 +134,32 @@ async def load(conn: Connection, placements: int, municipalities: int) -> None:
     await conn.execute("ANALYZE")
 
 
-async def plain_full_scan(conn: Connection) -> int:
-    """Fetch the same rows the scan reads, municipality by municipality, and do nothing with them."""
+async def plain_full_scan(conn: Connection, today: dt.date = TODAY) -> int:
+    """Fetch the rows the scan reads (the placements in its scope, their children, decisions,
+    social workers and events), municipality by municipality, and do nothing with them."""
     rows = 0
+    scope = in_scope("$1", "$2")
+    reads = {
+        "placement": f"SELECT * FROM placement WHERE municipality_id = $1 AND id IN ({scope})",
+        "child": f"""SELECT * FROM child WHERE municipality_id = $1
+                      AND id IN (SELECT child_id FROM placement WHERE id IN ({scope}))""",
+        "decision": f"SELECT * FROM decision WHERE municipality_id = $1 AND placement_id IN ({scope})",
+        "social_worker_assignment": f"""SELECT * FROM social_worker_assignment WHERE municipality_id = $1
+                      AND child_id IN (SELECT child_id FROM placement WHERE id IN ({scope}))""",
+        "placement_event": f"""SELECT * FROM placement_event WHERE municipality_id = $1
+                      AND placement_id IN ({scope})""",
+    }
     for municipality in [r["id"] for r in await conn.fetch("SELECT id FROM municipality")]:
         async with conn.transaction():
             await scope_to(conn, municipality)
-            for table in ("placement", "child", "decision", "social_worker_assignment", "placement_event"):
-                rows += len(
-                    await conn.fetch(f"SELECT * FROM {table} WHERE municipality_id = $1", municipality)
-                )
+            for query in reads.values():
+                rows += len(await conn.fetch(query, municipality, today))
     return rows
 
 
 async def record_events(conn: Connection, share: float) -> int:
-    """A day's work: a new visit on a share of the placements, as the owner, as COPY (the database
-    raises those placements' follow-up versions itself)."""
+    """A day's work: a new visit on a share of the ongoing placements, by COPY (the database raises
+    those placements' follow-up versions itself)."""
     rng = random.Random(7)
     recorded = 0
     for municipality in [r["id"] for r in await conn.fetch("SELECT id FROM municipality")]:
@@ -157,7 +167,9 @@ async def record_events(conn: Connection, share: float) -> int:
             await scope_to(conn, municipality)
             ids = [
                 r["id"]
-                for r in await conn.fetch("SELECT id FROM placement WHERE municipality_id = $1", municipality)
+                for r in await conn.fetch(
+                    "SELECT id FROM placement WHERE municipality_id = $1 AND end_date IS NULL", municipality
+                )
             ]
             chosen = rng.sample(ids, max(1, int(len(ids) * share))) if ids else []
             await conn.copy_records_to_table(
@@ -170,33 +182,40 @@ async def record_events(conn: Connection, share: float) -> int:
 
 
 async def run(server_url: str, placements: int, municipalities: int) -> dict[str, float]:
+    """On a throwaway database of its own: ``placements`` active placements with their events."""
     async with throwaway_database(server_url) as bench:
         owner = await connect_with_retry(bench.admin, patience_s=10)
-        conn = await connect_with_retry(bench.urls.service, patience_s=10)
-        pool = None
         try:
             await load(owner, placements, municipalities)
-            pool = await asyncpg.create_pool(bench.urls.service, min_size=2, max_size=2, init=init_connection)
-
-            async def timed(day: dt.date, *, full: bool = False) -> tuple[float, ScanResult]:
-                started = time.perf_counter()
-                result = await scan(conn, day, pool=pool, full=full)
-                return time.perf_counter() - started, result
-
-            started = time.perf_counter()
-            rows = await plain_full_scan(conn)
-            plain_s = time.perf_counter() - started
-            first_s, first = await timed(TODAY)  # nothing computed yet: every placement
-            again_s, again = await timed(TODAY)  # the periodic case: nothing changed since
-            events = await record_events(owner, 0.01)
-            events_s, after_events = await timed(TODAY)  # a visit recorded on one in a hundred
-            next_day_s, next_day = await timed(TODAY + dt.timedelta(days=1))  # the date moved on
-            full_s, _ = await timed(TODAY + dt.timedelta(days=1), full=True)  # scan --full
+            return await measure(bench, owner)
         finally:
-            if pool is not None:
-                await pool.close()
-            await conn.close()
             await owner.close()
+
+
+async def measure(bench: BenchDatabase, owner: Connection) -> dict[str, float]:
+    """The scan on whatever ``bench`` holds, against a plain read of the same rows; ``owner``
+    records the day's new events."""
+    conn = await connect_with_retry(bench.urls.service, patience_s=10)
+    pool = await asyncpg.create_pool(bench.urls.service, min_size=2, max_size=2, init=init_connection)
+    try:
+
+        async def timed(day: dt.date, *, full: bool = False) -> tuple[float, ScanResult]:
+            started = time.perf_counter()
+            result = await scan(conn, day, pool=pool, full=full)
+            return time.perf_counter() - started, result
+
+        started = time.perf_counter()
+        rows = await plain_full_scan(conn)
+        plain_s = time.perf_counter() - started
+        first_s, first = await timed(TODAY)  # nothing computed yet: every placement
+        again_s, again = await timed(TODAY)  # the periodic case: nothing changed since
+        events = await record_events(owner, 0.01)
+        events_s, after_events = await timed(TODAY)  # a visit recorded on one in a hundred
+        next_day_s, next_day = await timed(TODAY + dt.timedelta(days=1))  # the date moved on
+        full_s, _ = await timed(TODAY + dt.timedelta(days=1), full=True)  # scan --full
+    finally:
+        await pool.close()
+        await conn.close()
     n = first.placements
     print(f"Obligation scan benchmark: {n} placements in {first.municipalities} municipalities")
     print(f"  plain full scan of the same rows ({rows} rows): {plain_s:.2f} s")

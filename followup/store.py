@@ -53,9 +53,15 @@ async def followup_policy(conn: Connection, municipality_id: uuid.UUID) -> Polic
 
 # The placements a whole-municipality scan looks at: ongoing, ended within the last year, or ended
 # without a recorded reason (FU14 stays owed until it is recorded). Older endings owe nothing more.
-_IN_SCOPE = """SELECT s.id FROM placement s
-                WHERE s.municipality_id = $1
-                  AND (s.end_date IS NULL OR s.end_date >= $3::date - 365 OR s.end_reason IS NULL)"""
+def in_scope(municipality: str, today: str) -> str:
+    """SQL for the ids of the placements in scope, given the placeholders of the municipality and
+    of today."""
+    return f"""SELECT s.id FROM placement s
+                WHERE s.municipality_id = {municipality}
+                  AND (s.end_date IS NULL OR s.end_date >= {today}::date - 365 OR s.end_reason IS NULL)"""
+
+
+_IN_SCOPE = in_scope("$1", "$3")
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from stdnum import luhn
 from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
 from placement.database.migrator import migrate
-from placement.database.pool import connect_with_retry, scope_to
+from placement.database.pool import Connection, connect_with_retry, scope_to
 from suppliers.fetch import Fetched
 from suppliers.formats import Feed, parse_feed
 from suppliers.importer import apply_feed
@@ -115,6 +115,57 @@ async def run(units: int, server_url: str) -> dict[str, float]:
         "parse_s": parse_s,
         "first_import_s": first_s,
         "second_import_s": second_s,
+        "changes": len(result.changes),
+        "findings": result.findings,
+    }
+
+
+async def next_register(conn: Connection, total: int, *, changed: float = 0.05) -> dict[str, Any]:
+    """The next IVO register for a database that already holds one: every current unit, a share of
+    them changed (places, manager, permit revoked), and new units up to ``total``."""
+    current = [
+        json.loads(r["payload"]) if isinstance(r["payload"], str) else r["payload"]
+        for r in await conn.fetch(
+            "SELECT payload FROM register_entity WHERE kind = 'unit' AND valid_to_snapshot IS NULL "
+            "ORDER BY key"
+        )
+    ]
+    rng = random.Random(3)
+    for unit in current:
+        permit = unit.get("permit")
+        draw = rng.random()
+        if permit is None or draw >= changed:
+            continue
+        if draw < changed / 3:
+            permit["status"] = "revoked"
+        elif draw < 2 * changed / 3:
+            permit["places"] = int(permit["places"]) + 1
+        else:
+            permit["manager_name"] = f"Ny föreståndare {unit['unit_code']} (syntetisk)"
+    added = synthetic_register(max(total - len(current), 0), seed=4)["units"]
+    return {"units": current + added}
+
+
+async def measure_next(conn: Connection, total: int) -> dict[str, float]:
+    """Import the next register of ``total`` units into ``conn``'s database, which holds one."""
+    before = await conn.fetchval(
+        "SELECT count(*) FROM register_entity WHERE kind = 'unit' AND valid_to_snapshot IS NULL"
+    )
+    content = json.dumps(await next_register(conn, total)).encode()
+    started = time.perf_counter()
+    parsed = parse_feed(Feed.IVO, content, name="next.json")
+    parse_s = time.perf_counter() - started
+    result = await apply_feed(conn, parsed, Fetched("bench:next", content), today=TODAY)
+    import_s = time.perf_counter() - started
+    print(f"Register import benchmark: {total} units with permits over a register of {before}")
+    print(f"  parse and validate the whole file           {parse_s:6.2f} s")
+    print(f"  import: parse, diff, merge, findings        {import_s:6.2f} s   (target < 2 s)")
+    print(f"  changes {len(result.changes)}, findings to municipalities {result.findings}")
+    return {
+        "units": total,
+        "units_before": before,
+        "parse_s": parse_s,
+        "second_import_s": import_s,
         "changes": len(result.changes),
         "findings": result.findings,
     }

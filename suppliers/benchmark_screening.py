@@ -14,6 +14,7 @@ import datetime as dt
 import random
 import time
 
+from placement.database.pool import Connection
 from suppliers.screening import Person, naive_screen, screen_people
 
 FIRST = [
@@ -135,10 +136,44 @@ def people(count: int, prefix: str, rng: random.Random) -> list[Person]:
     return out
 
 
-def run(staff_count: int, officer_count: int, sample_size: int) -> dict[str, float]:
-    rng = random.Random(2026)
-    staff, officers = people(staff_count, "s", rng), people(officer_count, "o", rng)
+async def people_in_database(
+    conn: Connection, staff_count: int, officer_count: int
+) -> tuple[list[Person], list[Person]]:
+    """Staff of every municipality and officers of the company register, as the screening sees
+    them (read by a superuser, across municipalities; the synthetic marker left out of names)."""
+    staff = [
+        Person(str(r["id"]), _unmarked(r["name"]), r["birth_date"])
+        for r in await conn.fetch("SELECT id, name, birth_date FROM staff ORDER BY id LIMIT $1", staff_count)
+    ]
+    officers = [
+        Person(f"{r['orgnr']}:{r['n']}", _unmarked(r["name"]), r["birth_date"])
+        for r in await conn.fetch(
+            """SELECT e.key AS orgnr, o.n, o.officer ->> 'name' AS name,
+                      (o.officer ->> 'birth_date')::date AS birth_date
+                 FROM register_entity e,
+                      jsonb_array_elements(e.payload -> 'officers') WITH ORDINALITY AS o (officer, n)
+                WHERE e.kind = 'provider' AND e.valid_to_snapshot IS NULL
+                ORDER BY e.key, o.n LIMIT $1""",
+            officer_count,
+        )
+    ]
+    return staff, officers
 
+
+def _unmarked(name: str) -> str:
+    return name.replace("(syntetisk)", "").strip()
+
+
+def run(staff_count: int, officer_count: int, sample_size: int) -> dict[str, float]:
+    """On generated people of its own."""
+    rng = random.Random(2026)
+    return measure(people(staff_count, "s", rng), people(officer_count, "o", rng), sample_size)
+
+
+def measure(staff: list[Person], officers: list[Person], sample_size: int) -> dict[str, float]:
+    """Screening of ``staff`` against ``officers``, and the naive pairwise loop on a sample of the
+    staff against a tenth of the officers, extrapolated to the whole."""
+    staff_count, officer_count = len(staff), len(officers)
     started = time.perf_counter()
     found = screen_people(staff, officers)
     blocked_s = time.perf_counter() - started

@@ -233,11 +233,14 @@ def test_audit_list_and_sample(tmp_path: Path) -> None:
 
 
 def test_bench_quick_runs_every_workload(tmp_path: Path) -> None:
-    """`placement bench --quick` runs all five workloads and writes their figures; it never fails on time."""
+    """`placement bench --quick` loads the dataset, runs all five workloads on it and writes their
+    figures; it never fails on time."""
     figures = tmp_path / "bench.json"
     result = run("bench", "--quick", "--json", str(figures), env=clean_env(), timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     written = json.loads(figures.read_text())
-    assert set(written) >= {"check_runs", "obligation_scan", "register_import", "screening"}
+    assert set(written) >= {"dataset", "check_runs", "obligation_scan", "register_import", "screening"}
+    assert written["dataset"]["rows"]["placements"] > 10_000  # the national dataset, at a twentieth
     assert written["check_runs"]["errors"] == 0
+    assert written["check_runs"]["server_peak_rss_mb"] > 0  # read from the server's own process
     assert "== 5. peak memory" in result.stdout

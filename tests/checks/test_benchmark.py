@@ -8,8 +8,11 @@ from placement.benchmark_checks import run
 
 
 async def test_check_benchmark_runs_and_reports(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    await run(server_url, seconds=0.5, clients=4)
+    figures = await run(server_url, seconds=0.5, clients=4)
     report = capsys.readouterr().out
     assert "check runs (POST)" in report
     assert "errors 0   (target p99 < 50 ms)" in report
     assert "throughput ratio" in report
+    # The server ran in a process of its own, whose peak memory is read from /proc on Linux.
+    assert "server peak resident memory" in report
+    assert 20 < figures["server_peak_rss_mb"] < 1000
