@@ -5,6 +5,7 @@ reference as data. A code is checked at import to be well formed and unique (pla
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
@@ -63,8 +64,9 @@ def check_rule(
     return add
 
 
+@functools.cache
 def load_rules() -> dict[str, CheckRule]:
-    """Import every module in checks/rules (each registers its rule)."""
+    """Import every module in checks/rules (each registers its rule), once."""
     import checks.rules
 
     for module in pkgutil.iter_modules(checks.rules.__path__):
@@ -72,9 +74,14 @@ def load_rules() -> dict[str, CheckRule]:
     return RULES
 
 
+@functools.cache
+def _in_order() -> tuple[CheckRule, ...]:
+    return tuple(rule for _, rule in sorted(load_rules().items()))
+
+
 def run(facts: CheckFacts) -> tuple[Verdict, list[Finding]]:
     """Every rule over the facts; the verdict is the worst severity found."""
-    findings = [f for code in sorted(load_rules()) for f in RULES[code].function(facts)]
+    findings = [f for rule in _in_order() for f in rule.function(facts)]
     if any(f.severity is Severity.BLOCK for f in findings):
         return Verdict.BLOCK, findings
     if any(f.severity is Severity.WARN for f in findings):
