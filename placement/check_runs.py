@@ -8,8 +8,10 @@ import datetime as dt
 import json
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
+import asyncpg
 from pydantic import BaseModel, Field
 
 from checks.egenkontroll import EK01
@@ -33,8 +35,7 @@ from placement.principal import Principal
 from placement.rulebook import Severity
 from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm
 from suppliers.integrity import policy_value
-from suppliers.records import Intervention
-from suppliers.register import provider_as_of, unit_as_of, unit_signals
+from suppliers.register import unit_view
 from suppliers.vocabulary import Need
 
 NEEDS_CHECK = {
@@ -115,31 +116,20 @@ async def gather(
     unit = provider = None
     contracts: list[ContractFact] = []
     if request.unit_code:
-        found = await unit_as_of(conn, request.unit_code, now)
-        signals = await unit_signals(conn, request.unit_code, today)
-        interventions = [
-            Intervention.model_validate(r["payload"])
-            for r in await conn.fetch(
-                """SELECT payload FROM register_entity
-                    WHERE kind = 'intervention' AND valid_to_snapshot IS NULL
-                     AND (payload ->> 'unit_code' = $1 OR payload ->> 'provider_orgnr' = $2)""",
-                request.unit_code,
-                found.unit.provider_orgnr if found else None,
-            )
-        ]
+        view = await unit_view(conn, request.unit_code, now, today)
+        found = view.unit
         unit = UnitFacts(
             in_register=found is not None,
             unit=found.unit if found else None,
             snapshot_id=found.snapshot_id if found else None,
             manager_known_to_municipality=request.manager_known_to_municipality,
-            active_placements=signals.active_placements,
-            moves_12m=signals.moves_12m,
-            unplanned_endings_12m=signals.unplanned_endings_12m,
-            interventions=tuple(interventions),
+            active_placements=view.active_placements,
+            moves_12m=view.moves_12m,
+            unplanned_endings_12m=view.unplanned_endings_12m,
+            interventions=view.interventions,
         )
         if found and found.unit.provider_orgnr:
-            provider_found = await provider_as_of(conn, found.unit.provider_orgnr, now)
-            provider = provider_found.provider if provider_found else None
+            provider = view.provider.provider if view.provider else None
             contracts = [
                 ContractFact(kind=r["kind"], valid_from=r["valid_from"], valid_to=r["valid_to"])
                 for r in await conn.fetch(
@@ -252,36 +242,33 @@ async def delegation_for(
     if decision_maker is None:
         return None, "Ingen beslutsfattare angiven"
     staff = await conn.fetchrow(
-        "SELECT name, roles, org_unit FROM staff WHERE municipality_id = $1 AND id = $2",
+        """SELECT s.name, EXISTS (
+                   SELECT 1 FROM delegation_rule d
+                    WHERE d.municipality_id = s.municipality_id AND d.decision_kind = $3
+                      AND (d.staff_id = s.id OR d.role = ANY (s.roles))
+                      AND (d.org_unit IS NULL OR d.org_unit = s.org_unit)) AS allowed
+             FROM staff s WHERE s.municipality_id = $1 AND s.id = $2""",
         tenant,
         decision_maker,
+        kind.value,
     )
     if staff is None:
         return False, "Beslutsfattaren finns inte i kommunen"
-    allowed = await conn.fetchval(
-        """SELECT EXISTS (SELECT 1 FROM delegation_rule WHERE municipality_id = $1 AND decision_kind = $2
-                            AND (staff_id = $3 OR role = ANY ($4::text[]))
-                            AND (org_unit IS NULL OR org_unit = $5))""",
-        tenant,
-        kind.value,
-        decision_maker,
-        list(staff["roles"]),
-        staff["org_unit"],
-    )
-    if allowed:
+    if staff["allowed"]:
         return True, f"{staff['name']} har delegation för {kind.value}"
     return False, f"{staff['name']} saknar delegation för {kind.value} enligt delegationsordningen"
 
 
 async def store_run(
     conn: Connection, principal: Principal, request: CheckRequest, facts: CheckFacts
-) -> uuid.UUID:
+) -> CheckRun:
+    """Run the rules over the facts and store the run as it is; a new run has no resolutions."""
     verdict, findings = run(facts)
-    check_id: uuid.UUID = await conn.fetchval(
+    row = await conn.fetchrow(
         """INSERT INTO placement_check
                (municipality_id, child_id, form, unit_code, foster_home_id, request, facts, findings, verdict,
                 run_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *""",
         principal.municipality_id,
         request.child_id,
         request.form,
@@ -303,7 +290,8 @@ async def store_run(
         verdict.value,
         principal.actor.name,
     )
-    return check_id
+    assert row is not None  # INSERT ... RETURNING gives the row
+    return _as_run(row, {})
 
 
 async def read_run(conn: Connection, tenant: uuid.UUID, check_id: uuid.UUID) -> CheckRun:
@@ -318,6 +306,10 @@ async def read_run(conn: Connection, tenant: uuid.UUID, check_id: uuid.UUID) -> 
             "SELECT * FROM check_resolution WHERE municipality_id = $1 AND check_id = $2", tenant, check_id
         )
     }
+    return _as_run(row, resolutions)
+
+
+def _as_run(row: asyncpg.Record, resolutions: Mapping[int, asyncpg.Record]) -> CheckRun:
     findings = []
     for index, f in enumerate(row["findings"]):
         resolution = resolutions.get(index)

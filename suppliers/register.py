@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from placement.database.pool import Connection
-from suppliers.records import Provider, Unit
+from suppliers.records import Intervention, Provider, Unit
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,20 @@ class ProviderAsOf(AsOf):
     provider: Provider
 
 
-_AS_OF = """
+def _as_of(kind: str, key: str, at: str) -> str:
+    """SQL for an entity's version as of a moment, given the SQL of its kind, key and moment."""
+    return f"""
     SELECT e.payload, f.id AS snapshot_id, f.imported_at
       FROM register_entity e
       JOIN register_snapshot f ON f.id = e.valid_from_snapshot
       LEFT JOIN register_snapshot t ON t.id = e.valid_to_snapshot
-     WHERE e.kind = $1 AND e.key = $2
-       AND f.imported_at <= $3
-       AND (t.id IS NULL OR t.imported_at > $3)
+     WHERE e.kind = {kind} AND e.key = {key}
+       AND f.imported_at <= {at}
+       AND (t.id IS NULL OR t.imported_at > {at})
 """
+
+
+_AS_OF = _as_of("$1", "$2", "$3")
 
 
 async def unit_as_of(conn: Connection, unit_code: str, at: dt.datetime) -> UnitAsOf | None:
@@ -83,4 +88,57 @@ async def unit_signals(conn: Connection, unit_code: str, on: dt.date) -> UnitSig
         reported_occupancy=unit.reported_occupancy if unit else None,
         occupancy_reported_on=unit.occupancy_reported_on if unit else None,
         places=unit.permit.places if unit and unit.permit else None,
+    )
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """Everything the register tells about a unit for a check, read in one query: the unit and its
+    provider as of a moment, the interventions in force against either, and the counts across
+    municipalities."""
+
+    unit: UnitAsOf | None
+    provider: ProviderAsOf | None
+    interventions: tuple[Intervention, ...]
+    active_placements: int
+    moves_12m: int
+    unplanned_endings_12m: int
+
+
+async def unit_view(conn: Connection, unit_code: str, at: dt.datetime, on: dt.date) -> UnitView:
+    row = await conn.fetchrow(
+        f"""
+        WITH unit AS ({_as_of("'unit'", "$1", "$2")}),
+             provider AS ({_as_of("'provider'", "(SELECT payload ->> 'provider_orgnr' FROM unit)", "$2")})
+        SELECT unit.payload AS unit, unit.snapshot_id AS unit_snapshot, unit.imported_at AS unit_imported,
+               provider.payload AS provider, provider.snapshot_id AS provider_snapshot,
+               provider.imported_at AS provider_imported,
+               (SELECT coalesce(jsonb_agg(i.payload ORDER BY i.key), '[]') FROM register_entity i
+                 WHERE i.kind = 'intervention' AND i.valid_to_snapshot IS NULL
+                   AND (i.payload ->> 'unit_code' = $1
+                        OR i.payload ->> 'provider_orgnr' = (SELECT payload ->> 'provider_orgnr' FROM unit)))
+                   AS interventions,
+               s.active_placements, s.moves_12m, s.unplanned_endings_12m
+          FROM unit_signals(ARRAY[$1], $3) s
+          LEFT JOIN unit ON true
+          LEFT JOIN provider ON true
+        """,
+        unit_code,
+        at,
+        on,
+    )
+    assert row is not None  # unit_signals gives one row per code asked for
+    return UnitView(
+        unit=UnitAsOf(row["unit_snapshot"], row["unit_imported"], Unit.model_validate(row["unit"]))
+        if row["unit"] is not None
+        else None,
+        provider=ProviderAsOf(
+            row["provider_snapshot"], row["provider_imported"], Provider.model_validate(row["provider"])
+        )
+        if row["provider"] is not None
+        else None,
+        interventions=tuple(Intervention.model_validate(i) for i in row["interventions"]),
+        active_placements=row["active_placements"],
+        moves_12m=row["moves_12m"],
+        unplanned_endings_12m=row["unplanned_endings_12m"],
     )

@@ -49,11 +49,11 @@ async def run_placement_check(ctx: Context, *, body: CheckRequest) -> BaseModel:
     """Runs every rule for the proposed placement and stores the run as it is: the request, the facts
     with the register snapshot ids, the findings and the verdict. It never changes afterwards."""
     facts = await gather(ctx.conn, ctx.principal, body, today_in_sweden(), identity_key=identity_key(ctx))
-    check_id = await store_run(ctx.conn, ctx.principal, body, facts)
+    stored = await store_run(ctx.conn, ctx.principal, body, facts)
     await audit.record(
-        ctx.conn, ctx.actor, AuditAction.CREATE, [Access("placement_check", check_id, body.child_id)]
+        ctx.conn, ctx.actor, AuditAction.CREATE, [Access("placement_check", stored.id, body.child_id)]
     )
-    return await read_run(ctx.conn, ctx.principal.municipality_id, check_id)
+    return stored
 
 
 async def _readable(ctx: Context, check_id: uuid.UUID, *, write: bool) -> CheckRun:

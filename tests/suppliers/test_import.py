@@ -20,7 +20,7 @@ from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository
 from placement.vocabulary import EndReason
 from suppliers.formats import Feed, FileRejected
-from suppliers.register import unit_as_of, unit_signals
+from suppliers.register import unit_as_of, unit_signals, unit_view
 from suppliers.service import run_import
 from tests.arrange import placed_child
 
@@ -199,6 +199,32 @@ async def test_signals_count_across_municipalities_without_naming_them(
         signals = await unit_signals(conn, "U-1001", TODAY)
     assert (signals.active_placements, signals.unplanned_endings_12m, signals.moves_12m) == (2, 1, 0)
     assert (signals.reported_occupancy, signals.places) == (6, 8)
+
+
+async def test_a_units_view_holds_unit_provider_interventions_and_counts_as_of_a_moment(
+    owner: asyncpg.Connection, db: Database, database: Database
+) -> None:
+    await run_import(owner, Feed.IVO, str(SAMPLES / "ivo.json"), today=TODAY)
+    await run_import(owner, Feed.COMPANIES, str(SAMPLES / "companies.json"), today=TODAY)
+    await place(db, "0101", "U-1001")
+    now = dt.datetime.now(dt.UTC)
+    async with database.transaction() as conn:  # the service, with no municipality set
+        view = await unit_view(conn, "U-1001", now, TODAY)
+        before = await unit_view(conn, "U-1001", now - dt.timedelta(days=3650), TODAY)
+        unknown = await unit_view(conn, "U-9999", now, TODAY)
+    assert view.unit is not None
+    assert view.unit.unit.unit_code == "U-1001"
+    assert view.provider is not None
+    assert view.provider.provider.orgnr == "5599000014"
+    assert [i.kind for i in view.interventions] == ["forelaggande"]
+    assert view.active_placements == 1
+    assert (before.unit, before.provider) == (None, None)  # the register did not know it then
+    assert (unknown.unit, unknown.provider, unknown.interventions, unknown.active_placements) == (
+        None,
+        None,
+        (),
+        0,
+    )
 
 
 async def test_the_service_cannot_write_the_register(database: Database) -> None:
