@@ -8,7 +8,6 @@ import asyncio
 import datetime as dt
 import hashlib
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,8 +46,28 @@ RULES_FINGERPRINT = hashlib.sha256(
 
 
 async def followup_policy(conn: Connection, municipality_id: uuid.UUID) -> Policy:
-    values = await policy_value(conn, municipality_id, "followup")
+    return _policy(await policy_value(conn, municipality_id, "followup"))
+
+
+def _policy(values: dict[str, Any]) -> Policy:
     return Policy(**{k: int(v) for k, v in values.items() if k in Policy.__dataclass_fields__})
+
+
+# The municipality's follow-up policy (its own value, or the documented default), and the basis a
+# computation under it is remembered with: the rules' fingerprint and a digest of the policy.
+_POLICY = """
+    SELECT coalesce((SELECT value FROM municipality_policy WHERE municipality_id = $1 AND key = 'followup'),
+                    (SELECT value FROM policy_default WHERE key = 'followup')) AS value"""
+
+
+async def policy_and_basis(conn: Connection, municipality_id: uuid.UUID) -> tuple[Policy, str]:
+    row = await conn.fetchrow(
+        f"SELECT value, $2 || ' ' || md5(value::text) AS basis FROM ({_POLICY}) policy",
+        municipality_id,
+        RULES_FINGERPRINT,
+    )
+    assert row is not None  # an aggregate-free SELECT of one row
+    return _policy(row["value"]), row["basis"]
 
 
 # The placements a whole-municipality scan looks at: ongoing, ended within the last year, or ended
@@ -73,14 +92,28 @@ class Loaded:
 async def load_facts(
     conn: Connection, municipality_id: uuid.UUID, placement_ids: list[uuid.UUID] | None, today: dt.date
 ) -> dict[uuid.UUID, Loaded]:
-    """The facts of the named placements, or of every placement in scope, in four queries whatever
-    their number. The version is read first: a change that lands while the rest is read makes the
-    next scan read it all again."""
-    placements = await conn.fetch(
+    """The facts of the named placements, or of every placement in scope, in one query whatever
+    their number: a row per placement, its decisions, social workers and events as JSON arrays
+    (decoding those is cheaper than a row per event). A corrected event gives way to its correction."""
+    rows = await conn.fetch(
         f"""
-        SELECT p.id, p.child_id, p.followup_version, p.form, p.legal_basis, p.start_date, p.end_date,
-               p.end_reason, c.birth_date,
-               (p.home_kommunkod IS NOT NULL AND p.home_kommunkod <> m.kommunkod) AS other_municipality
+        SELECT p.id, p.followup_version, p.form, p.legal_basis, p.start_date, p.end_date, p.end_reason,
+               c.birth_date, (p.home_kommunkod IS NOT NULL AND p.home_kommunkod <> m.kommunkod) AS elsewhere,
+               (SELECT jsonb_agg(jsonb_build_array(d.kind, d.decided_on, d.valid_from, d.valid_to))
+                  FROM decision d WHERE d.municipality_id = p.municipality_id AND d.placement_id = p.id)
+                   AS decisions,
+               (SELECT jsonb_agg(jsonb_build_array(a.assigned_from, a.assigned_to))
+                  FROM social_worker_assignment a
+                 WHERE a.municipality_id = p.municipality_id AND a.child_id = p.child_id) AS assignments,
+               -- Only visits and complaints carry details the rules read.
+               (SELECT jsonb_agg(jsonb_build_array(e.kind, e.occurred_on,
+                           CASE WHEN e.kind IN ('visit', 'complaint_received', 'complaint_answered')
+                                THEN e.details END))
+                  FROM placement_event e
+                 WHERE e.municipality_id = p.municipality_id AND e.placement_id = p.id
+                   AND NOT EXISTS (SELECT 1 FROM placement_event f
+                                    WHERE f.municipality_id = e.municipality_id AND f.corrects = e.id))
+                   AS events
           FROM placement p
           JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
           JOIN municipality m ON m.id = p.municipality_id
@@ -90,53 +123,7 @@ async def load_facts(
         placement_ids,
         today,
     )
-    # With no placements named, every placement of the municipality: no id list to pass around.
-    ids = None if placement_ids is None else [p["id"] for p in placements]
-    children = None if placement_ids is None else [p["child_id"] for p in placements]
-    decisions: dict[uuid.UUID, list[DecisionFact]] = defaultdict(list)
-    for r in await conn.fetch(
-        f"""SELECT placement_id, kind, decided_on, valid_from, valid_to FROM decision
-             WHERE municipality_id = $1
-               AND (placement_id = ANY ($2) OR ($2::uuid[] IS NULL AND placement_id IN ({_IN_SCOPE})))""",
-        municipality_id,
-        ids,
-        today,
-    ):
-        decisions[r["placement_id"]].append(
-            DecisionFact(DecisionKind(r["kind"]), r["decided_on"], r["valid_from"], r["valid_to"])
-        )
-    assignments: dict[uuid.UUID, list[Assignment]] = defaultdict(list)
-    for r in await conn.fetch(
-        """SELECT child_id, assigned_from, assigned_to FROM social_worker_assignment
-            WHERE municipality_id = $1 AND ($2::uuid[] IS NULL OR child_id = ANY ($2))""",
-        municipality_id,
-        children,
-    ):
-        assignments[r["child_id"]].append(Assignment(r["assigned_from"], r["assigned_to"]))
-    events: dict[uuid.UUID, list[Event]] = defaultdict(list)
-    rows: list[Any] = []
-    for r in await conn.fetch(
-        # Only visits and complaints carry details the rules read; the rest need no JSON decoding.
-        """SELECT e.id, e.placement_id, e.kind, e.occurred_on,
-                  CASE WHEN e.kind IN ('visit', 'complaint_received', 'complaint_answered') THEN e.details END
-                      AS details,
-                  e.corrects
-             FROM placement_event e
-            WHERE e.municipality_id = $1
-              AND (e.placement_id = ANY ($2) OR ($2::uuid[] IS NULL AND e.placement_id IN ("""
-        + _IN_SCOPE
-        + ")))",
-        municipality_id,
-        ids,
-        today,
-    ):
-        rows.append(r)
-    corrected = {r["corrects"] for r in rows if r["corrects"] is not None}
-    for r in rows:
-        if r["id"] not in corrected:  # a corrected event gives way to its correction
-            events[r["placement_id"]].append(
-                Event(EventKind(r["kind"]), r["occurred_on"], r["details"] or {})
-            )
+    day = dt.date.fromisoformat
     return {
         p["id"]: Loaded(
             PlacementFacts(
@@ -146,14 +133,23 @@ async def load_facts(
                 end_date=p["end_date"],
                 end_reason=EndReason(p["end_reason"]) if p["end_reason"] else None,
                 child_birth_date=p["birth_date"],
-                decisions=tuple(decisions[p["id"]]),
-                assignments=tuple(assignments[p["child_id"]]),
-                events=tuple(events[p["id"]]),
-                other_municipality=p["other_municipality"],
+                decisions=tuple(
+                    DecisionFact(DecisionKind(kind), day(decided), day(start), day(until) if until else None)
+                    for kind, decided, start, until in p["decisions"] or ()
+                ),
+                assignments=tuple(
+                    Assignment(day(start), day(until) if until else None)
+                    for start, until in p["assignments"] or ()
+                ),
+                events=tuple(
+                    Event(EventKind(kind), day(occurred), details or {})
+                    for kind, occurred, details in p["events"] or ()
+                ),
+                other_municipality=p["elsewhere"],
             ),
             p["followup_version"],
         )
-        for p in placements
+        for p in rows
     }
 
 
@@ -223,11 +219,6 @@ class Stored:
 
     owed: int
     changed: frozenset[uuid.UUID]
-
-
-def basis_of(policy: Policy) -> str:
-    """What a computation depends on besides the facts: the rules and the municipality's policy."""
-    return f"{RULES_FINGERPRINT} {policy!r}"
 
 
 async def store(
@@ -303,9 +294,9 @@ async def refresh(
     conn: Connection, municipality_id: uuid.UUID, placement_id: uuid.UUID, today: dt.date
 ) -> None:
     """Recompute one placement's obligations after something about it changed."""
-    policy = await followup_policy(conn, municipality_id)
+    policy, basis = await policy_and_basis(conn, municipality_id)
     reviewed = await review(conn, municipality_id, today, [placement_id], policy)
-    await store(conn, municipality_id, reviewed, basis_of(policy))
+    await store(conn, municipality_id, reviewed, basis)
 
 
 @dataclass(frozen=True)
@@ -325,34 +316,34 @@ async def scan_municipality(
     Returns (placements in scope, recomputed, changed)."""
     async with conn.transaction():
         await scope_to(conn, municipality_id)
-        policy = await followup_policy(conn, municipality_id)
-        basis = basis_of(policy)
+        # One statement: the policy and basis, the states of placements that left the scope
+        # forgotten, and the placements in scope that need recomputing.
         [due] = await conn.fetch(
             f"""
-            SELECT count(*) AS placements,
+            WITH policy AS ({_POLICY}),
+                 forgotten AS (
+                     DELETE FROM obligation_state o USING placement p
+                      WHERE o.municipality_id = $1 AND p.municipality_id = $1 AND p.id = o.placement_id
+                        AND p.end_date < $3::date - 365 AND p.end_reason IS NOT NULL
+                     RETURNING o.placement_id),
+                 basis AS (SELECT value, $2 || ' ' || md5(value::text) AS basis FROM policy)
+            SELECT (SELECT value FROM basis) AS policy, (SELECT basis FROM basis) AS basis,
+                   (SELECT coalesce(array_agg(DISTINCT placement_id), '{{}}') FROM forgotten) AS forgotten,
+                   count(*) AS placements,
                    coalesce(array_agg(p.id) FILTER (
                        WHERE $4 OR r.placement_id IS NULL OR r.facts_version <> p.followup_version
-                          OR r.basis <> $2 OR r.review_on <= $3), '{{}}') AS stale
+                          OR r.basis <> (SELECT basis FROM basis) OR r.review_on <= $3), '{{}}') AS stale
               FROM placement p
               LEFT JOIN followup_review r ON r.municipality_id = p.municipality_id AND r.placement_id = p.id
              WHERE p.municipality_id = $1 AND p.id IN ({_IN_SCOPE})
             """,
             municipality_id,
-            basis,
+            RULES_FINGERPRINT,
             today,  # $3 in _IN_SCOPE
             full,
         )
-        forgotten = await conn.fetch(
-            """
-            DELETE FROM obligation_state o USING placement p
-             WHERE o.municipality_id = $1 AND p.municipality_id = $1 AND p.id = o.placement_id
-               AND p.end_date < $2::date - 365 AND p.end_reason IS NOT NULL
-            RETURNING o.placement_id
-            """,
-            municipality_id,
-            today,
-        )
-        changed: frozenset[uuid.UUID] = frozenset(r["placement_id"] for r in forgotten)
+        policy, basis = _policy(due["policy"]), due["basis"]
+        changed: frozenset[uuid.UUID] = frozenset(due["forgotten"])
         stale = list(due["stale"])
         if stale:
             reviewed = await review(conn, municipality_id, today, stale, policy)
@@ -395,14 +386,16 @@ async def scan(
         municipalities = [r["id"] for r in await conn.fetch("SELECT id FROM municipality ORDER BY kommunkod")]
         if pool is None:
             counts = [await scan_municipality(conn, m, today, full=full) for m in municipalities]
-        else:
-            gate = asyncio.Semaphore(2)
+        else:  # two workers, each on one connection for all the municipalities it takes
+            waiting = list(reversed(municipalities))
+            counts = []
 
-            async def one(municipality_id: uuid.UUID) -> tuple[int, int, int]:
-                async with gate, pool.acquire() as worker:
-                    return await scan_municipality(worker, municipality_id, today, full=full)
+            async def worker() -> None:
+                async with pool.acquire() as own:
+                    while waiting:
+                        counts.append(await scan_municipality(own, waiting.pop(), today, full=full))
 
-            counts = await asyncio.gather(*(one(m) for m in municipalities))
+            await asyncio.gather(worker(), worker())
         result = ScanResult(True, len(municipalities), *(sum(c[i] for c in counts) for i in range(3)))
         log.info(
             "scan_done",
