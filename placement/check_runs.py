@@ -103,9 +103,13 @@ async def gather(
     identity_key: bytes | None,
 ) -> CheckFacts:
     tenant = principal.municipality_id
-    child = await conn.fetchrow(
-        """SELECT birth_date, sex FROM child WHERE municipality_id = $1 AND id = $2
-                                              AND child_in_reach($1, id, $3, $4, $5)""",
+    child = await conn.fetchrow(  # and the municipality's policy for checks, in the same query
+        """SELECT c.birth_date, c.sex,
+                  coalesce((SELECT value FROM municipality_policy
+                             WHERE municipality_id = $1 AND key = 'checks'),
+                           (SELECT value FROM policy_default WHERE key = 'checks')) AS policy
+             FROM child c
+            WHERE c.municipality_id = $1 AND c.id = $2 AND child_in_reach($1, c.id, $3, $4, $5)""",
         tenant,
         request.child_id,
         *principal.actor.writes.sql_args(),
@@ -130,15 +134,6 @@ async def gather(
         )
         if found and found.unit.provider_orgnr:
             provider = view.provider.provider if view.provider else None
-            contracts = [
-                ContractFact(kind=r["kind"], valid_from=r["valid_from"], valid_to=r["valid_to"])
-                for r in await conn.fetch(
-                    """SELECT kind, valid_from, valid_to FROM contract
-                        WHERE municipality_id = $1 AND provider_orgnr = $2""",
-                    tenant,
-                    found.unit.provider_orgnr,
-                )
-            ]
     foster_home = None
     if request.foster_home_id:
         home = await conn.fetchrow(
@@ -178,15 +173,26 @@ async def gather(
     ):
         if staff_id is not None:
             roles_of[staff_id].append(person)
-    if roles_of and orgnr is not None:
-        for m in await conn.fetch(
-            """SELECT staff_id, officer_name, officer_role, score, status FROM screening_match
-                WHERE municipality_id = $1 AND staff_id = ANY ($2::uuid[]) AND provider_orgnr = $3
-                  AND status <> 'dismissed'""",
+    if orgnr is not None:
+        # The municipality's contracts with the provider, and the screening's links between the
+        # two people and the provider's officers (dismissed ones left out), in one query.
+        dealings = await conn.fetchrow(
+            """SELECT (SELECT jsonb_agg(jsonb_build_object('kind', kind, 'valid_from', valid_from,
+                                                           'valid_to', valid_to))
+                         FROM contract WHERE municipality_id = $1 AND provider_orgnr = $2) AS contracts,
+                      (SELECT jsonb_agg(jsonb_build_object('staff_id', staff_id, 'officer_name', officer_name,
+                                                           'officer_role', officer_role, 'score', score,
+                                                           'status', status))
+                         FROM screening_match
+                        WHERE municipality_id = $1 AND staff_id = ANY ($3::uuid[]) AND provider_orgnr = $2
+                          AND status <> 'dismissed') AS matches""",
             tenant,
-            list(roles_of),
             orgnr,
-        ):
+            list(roles_of),
+        )
+        assert dealings is not None  # a SELECT of subqueries gives one row
+        contracts = [ContractFact.model_validate(c) for c in dealings["contracts"] or ()]
+        for m in dealings["matches"] or ():
             conflicts.extend(
                 ConflictFact(
                     person=person,
@@ -194,10 +200,10 @@ async def gather(
                     confirmed=m["status"] == "confirmed",
                     score=m["score"],
                 )
-                for person in roles_of[m["staff_id"]]
+                for person in roles_of[uuid.UUID(m["staff_id"])]
             )
     delegated, basis = await delegation_for(conn, tenant, request.decision_maker_id, request.decision_kind)
-    policy = CheckPolicy.model_validate(await policy_value(conn, tenant, "checks"))
+    policy = CheckPolicy.model_validate(child["policy"])
     return CheckFacts(
         today=today,
         child=ChildFacts(
@@ -264,19 +270,14 @@ async def store_run(
 ) -> CheckRun:
     """Run the rules over the facts and store the run as it is; a new run has no resolutions."""
     verdict, findings = run(facts)
-    row = await conn.fetchrow(
-        """INSERT INTO placement_check
-               (municipality_id, child_id, form, unit_code, foster_home_id, request, facts, findings, verdict,
-                run_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *""",
-        principal.municipality_id,
-        request.child_id,
-        request.form,
-        request.unit_code,
-        request.foster_home_id,
-        json.loads(request.model_dump_json()),
-        json.loads(facts.model_dump_json()),
-        [
+    stored: dict[str, Any] = {
+        "child_id": request.child_id,
+        "form": request.form,
+        "unit_code": request.unit_code,
+        "foster_home_id": request.foster_home_id,
+        "request": request.model_dump(mode="json"),
+        "facts": facts.model_dump(mode="json"),
+        "findings": [
             {
                 "code": f.code,
                 "severity": f.severity.value,
@@ -287,11 +288,19 @@ async def store_run(
             }
             for f in findings
         ],
-        verdict.value,
-        principal.actor.name,
+        "verdict": verdict.value,
+        "run_by": principal.actor.name,
+    }
+    row = await conn.fetchrow(
+        """INSERT INTO placement_check
+               (municipality_id, child_id, form, unit_code, foster_home_id, request, facts, findings, verdict,
+                run_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, run_at""",
+        principal.municipality_id,
+        *stored.values(),
     )
     assert row is not None  # INSERT ... RETURNING gives the row
-    return _as_run(row, {})
+    return _as_run({**stored, "id": row["id"], "run_at": row["run_at"]}, {})
 
 
 async def read_run(conn: Connection, tenant: uuid.UUID, check_id: uuid.UUID) -> CheckRun:
@@ -309,7 +318,7 @@ async def read_run(conn: Connection, tenant: uuid.UUID, check_id: uuid.UUID) -> 
     return _as_run(row, resolutions)
 
 
-def _as_run(row: asyncpg.Record, resolutions: Mapping[int, asyncpg.Record]) -> CheckRun:
+def _as_run(row: Mapping[str, Any] | asyncpg.Record, resolutions: Mapping[int, asyncpg.Record]) -> CheckRun:
     findings = []
     for index, f in enumerate(row["findings"]):
         resolution = resolutions.get(index)

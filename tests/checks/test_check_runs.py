@@ -54,6 +54,8 @@ async def test_check_resolve_and_decide(demo: Client, owner: asyncpg.Connection,
     response = await demo.post("/api/v1/placement-checks", json=request, headers=user("petra"))
     assert response.status == 201, await response.text()
     run = await response.json()
+    stored = await demo.get(f"/api/v1/placement-checks/{run['id']}", headers=user("petra"))
+    assert await stored.json() == run  # the answer is what was stored, read back the same
     codes = {f["code"]: f for f in run["findings"]}
     assert run["verdict"] == "block"
     assert codes["PP14"]["severity"] == "block"  # needs assessment not documented
