@@ -5,51 +5,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-import asyncpg
 from pydantic import BaseModel, Field, StringConstraints
 
-from followup.obligations import EventKind, State
-from followup.store import compute, details_for, refresh
-from placement import audit
+from followup.obligations import Obligation, State
 from placement.api.routing import Context, EndpointRegistry
-from placement.audit import Access, AuditAction
-from placement.clock import today_in_sweden
-from placement.errors import ValidationFailed
 from placement.models import Input
 from placement.principal import CHILD_READERS, CHILD_WRITERS
-from placement.repositories.placements import PlacementRepository
+from placement.repositories.followup import EventIn, EventOut, FollowUpRepository, WaiverIn, WatchItem
 from placement.vocabulary import StaffRole
 
 routes = EndpointRegistry()
 API = "/api/v1"
 WAIVERS = frozenset({StaffRole.TEAMLEDARE})
-
-
-class EventIn(Input):
-    kind: EventKind
-    occurred_on: dt.date
-    staff_id: uuid.UUID | None = Field(default=None, description="Who did it (e.g. who visited).")
-    details: dict[str, Any] = Field(
-        default_factory=dict,
-        description="visit: in_home and private_talk (true/false); complaint_received/answered: ref.",
-    )
-    corrects: uuid.UUID | None = Field(
-        default=None, description="The event this one corrects (and replaces)."
-    )
-
-
-class EventOut(BaseModel):
-    id: uuid.UUID
-    placement_id: uuid.UUID
-    kind: EventKind
-    occurred_on: dt.date
-    staff_id: uuid.UUID | None
-    details: dict[str, Any]
-    corrects: uuid.UUID | None
-    recorded_by: str
-    created_at: dt.datetime
 
 
 class EventList(BaseModel):
@@ -69,9 +38,6 @@ class ObligationList(BaseModel):
     items: list[ObligationOut] = Field(description="Most urgent first.")
 
 
-_EVENT = "id, placement_id, kind, occurred_on, staff_id, details, corrects, recorded_by, created_at"
-
-
 @routes.route(
     "POST",
     f"{API}/placements/{{placement_id}}/events",
@@ -86,42 +52,9 @@ _EVENT = "id, placement_id, kind, occurred_on, staff_id, details, corrects, reco
 async def record_event(ctx: Context, *, placement_id: uuid.UUID, body: EventIn) -> BaseModel:
     """Events are append-only; a correction is a new event that names the one it corrects. The
     placement's obligations are recomputed at once."""
-    try:
-        details = details_for(body.kind, body.details)
-    except ValueError as error:
-        message = str(error)
-        raise ValidationFailed(
-            message, [{"field": "body.details", "message": message, "code": "details"}]
-        ) from None
-    placement = await PlacementRepository(ctx.conn, actor=ctx.actor).for_writing(placement_id=placement_id)
-    tenant = ctx.principal.municipality_id
-    try:
-        row = await ctx.conn.fetchrow(
-            f"""INSERT INTO placement_event
-                    (municipality_id, placement_id, kind, occurred_on, staff_id, details, corrects,
-                     recorded_by)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_EVENT}""",
-            tenant,
-            placement_id,
-            body.kind,
-            body.occurred_on,
-            body.staff_id,
-            details,
-            body.corrects,
-            ctx.actor.name,
-        )
-    except asyncpg.ForeignKeyViolationError:  # staff or corrected event not in this municipality
-        message = "Medarbetaren eller den rättade händelsen finns inte för placeringen"
-        raise ValidationFailed(
-            message, [{"field": "body", "message": message, "code": "unknown_reference"}]
-        ) from None
-    assert row is not None
-    event = EventOut.model_validate(dict(row))
-    await audit.record(
-        ctx.conn, ctx.actor, AuditAction.CREATE, [Access("placement_event", event.id, placement.child_id)]
+    return await FollowUpRepository(ctx.conn, actor=ctx.actor).record_event(
+        placement_id=placement_id, event=body
     )
-    await refresh(ctx.conn, tenant, placement_id, today_in_sweden())
-    return event
 
 
 @routes.route(
@@ -134,21 +67,9 @@ async def record_event(ctx: Context, *, placement_id: uuid.UUID, body: EventIn) 
     roles=CHILD_READERS,
 )
 async def list_events(ctx: Context, *, placement_id: uuid.UUID) -> BaseModel:
-    placement = await PlacementRepository(ctx.conn, actor=ctx.actor).get(placement_id=placement_id)
-    rows = await ctx.conn.fetch(
-        f"""SELECT {_EVENT} FROM placement_event WHERE municipality_id = $1 AND placement_id = $2
-             ORDER BY occurred_on, created_at""",
-        ctx.principal.municipality_id,
-        placement_id,
+    return EventList(
+        items=await FollowUpRepository(ctx.conn, actor=ctx.actor).events(placement_id=placement_id)
     )
-    events = [EventOut.model_validate(dict(r)) for r in rows]
-    await audit.record(
-        ctx.conn,
-        ctx.actor,
-        AuditAction.READ,
-        [Access("placement_event", e.id, placement.child_id) for e in events],
-    )
-    return EventList(items=events)
 
 
 @routes.route(
@@ -162,22 +83,11 @@ async def list_events(ctx: Context, *, placement_id: uuid.UUID) -> BaseModel:
 )
 async def placement_obligations(ctx: Context, *, placement_id: uuid.UUID) -> BaseModel:
     """Computed now from the placement's facts and events, waivers applied."""
-    await PlacementRepository(ctx.conn, actor=ctx.actor).get(placement_id=placement_id)
-    return await _obligations_of(ctx, placement_id)
+    return _listed(await FollowUpRepository(ctx.conn, actor=ctx.actor).obligations(placement_id=placement_id))
 
 
-async def _obligations_of(ctx: Context, placement_id: uuid.UUID) -> ObligationList:
-    """The placement's obligations computed now, waivers applied."""
-    computed = await compute(ctx.conn, ctx.principal.municipality_id, today_in_sweden(), [placement_id])
-    found = computed.get(placement_id, [])
-    return ObligationList(items=[ObligationOut(**dataclasses.asdict(o)) for o in found])
-
-
-class WaiverIn(Input):
-    code: Annotated[str, StringConstraints(pattern=r"^FU\d{2}$")]
-    item: str = ""
-    due_on: dt.date
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+def _listed(obligations: list[Obligation]) -> ObligationList:
+    return ObligationList(items=[ObligationOut(**dataclasses.asdict(o)) for o in obligations])
 
 
 @routes.route(
@@ -193,30 +103,8 @@ class WaiverIn(Input):
 )
 async def waive_obligation(ctx: Context, *, placement_id: uuid.UUID, body: WaiverIn) -> BaseModel:
     """A unit lead waives one due obligation (code, item, due date) with a reason; who and why are kept."""
-    placement = await PlacementRepository(ctx.conn, actor=ctx.actor).for_writing(placement_id=placement_id)
-    tenant = ctx.principal.municipality_id
-    today = today_in_sweden()
-    current = (await compute(ctx.conn, tenant, today, [placement_id])).get(placement_id, [])
-    if not any(o.code == body.code and o.item == body.item and o.due_on == body.due_on for o in current):
-        message = "Det finns ingen sådan skyldighet med det förfallodatumet för placeringen"
-        raise ValidationFailed(message, [{"field": "body", "message": message, "code": "no_such_obligation"}])
-    await ctx.conn.execute(
-        """INSERT INTO obligation_waiver
-               (municipality_id, placement_id, code, item, due_on, reason, waived_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
-        tenant,
-        placement_id,
-        body.code,
-        body.item,
-        body.due_on,
-        body.reason,
-        ctx.actor.name,
-    )
-    await audit.record(
-        ctx.conn, ctx.actor, AuditAction.UPDATE, [Access("placement", placement_id, placement.child_id)]
-    )
-    await refresh(ctx.conn, tenant, placement_id, today)
-    return await _obligations_of(ctx, placement_id)
+    waived = await FollowUpRepository(ctx.conn, actor=ctx.actor).waive(placement_id=placement_id, waiver=body)
+    return _listed(waived)
 
 
 class WatchQuery(Input):
@@ -230,77 +118,8 @@ class WatchQuery(Input):
     limit: int = Field(default=200, ge=1, le=1000)
 
 
-class WatchItem(BaseModel):
-    placement_id: uuid.UUID
-    child_id: uuid.UUID
-    code: str
-    item: str
-    title: str
-    due_on: dt.date
-    state: State
-    detail: str
-    state_since: dt.datetime
-    responsible_staff_id: uuid.UUID | None
-    other_municipality: bool = Field(description="The home lies in another municipality (SoL 29 kap. 2 §).")
-
-
 class WatchList(BaseModel):
     items: list[WatchItem] = Field(description="Overdue first, then due soon, then open; by due date.")
-
-
-_URGENCY_SQL = "CASE o.state WHEN 'overdue' THEN 0 WHEN 'due_soon' THEN 1 WHEN 'open' THEN 2 ELSE 3 END"
-
-
-async def _watch(
-    ctx: Context,
-    *,
-    mine: bool,
-    states: list[str] | None,
-    code: str | None,
-    due_before: dt.date | None,
-    since: dt.datetime | None,
-    limit: int,
-) -> list[WatchItem]:
-    mine = mine and ctx.principal.staff_id is not None
-    rows = await ctx.conn.fetch(
-        f"""
-        SELECT o.placement_id, p.child_id, o.code, o.item, o.title, o.due_on, o.state, o.detail,
-               o.state_since,
-               a.staff_id AS responsible_staff_id,
-               (p.home_kommunkod IS NOT NULL AND p.home_kommunkod <> m.kommunkod) AS other_municipality
-          FROM obligation_state o
-          JOIN placement p ON p.municipality_id = o.municipality_id AND p.id = o.placement_id
-          JOIN municipality m ON m.id = o.municipality_id
-          LEFT JOIN social_worker_assignment a
-                 ON a.municipality_id = p.municipality_id AND a.child_id = p.child_id
-                AND a.assigned_to IS NULL
-         WHERE o.municipality_id = $1
-           AND child_in_reach(p.municipality_id, p.child_id, $2, $3, $4)
-           AND (NOT $5 OR a.staff_id = $3)
-           AND ($6::text[] IS NULL OR o.state = ANY ($6))
-           AND ($7::text IS NULL OR o.code = $7)
-           AND ($8::date IS NULL OR o.due_on < $8)
-           AND ($9::timestamptz IS NULL OR o.state_since > $9)
-         ORDER BY {_URGENCY_SQL}, o.due_on, o.code
-         LIMIT $10
-        """,
-        ctx.principal.municipality_id,
-        *ctx.actor.reads.sql_args(),
-        mine,
-        states,
-        code,
-        due_before,
-        since,
-        limit,
-    )
-    items = [WatchItem.model_validate(dict(r)) for r in rows]
-    await audit.record(
-        ctx.conn,
-        ctx.actor,
-        AuditAction.READ,
-        [Access("obligation", i.placement_id, i.child_id) for i in items],
-    )
-    return items
 
 
 @routes.route(
@@ -316,13 +135,11 @@ async def _watch(
 async def watch_list(ctx: Context, *, query: WatchQuery) -> BaseModel:
     """What is due for the children you are responsible for (default), or for all within your reach."""
     states = [query.state] if isinstance(query.state, State) else query.state
-    items = await _watch(
-        ctx,
-        mine=query.responsible == "me",
-        states=[s.value for s in states] if states else None,
+    items = await FollowUpRepository(ctx.conn, actor=ctx.actor).watch(
+        responsible=ctx.principal.staff_id if query.responsible == "me" else None,
+        states=states,
         code=query.code,
         due_before=query.due_before,
-        since=None,
         limit=query.limit,
     )
     return WatchList(items=items)
@@ -345,13 +162,10 @@ class DigestQuery(Input):
 async def obligation_digest(ctx: Context, *, query: DigestQuery) -> BaseModel:
     """For a social worker: their children's obligations that became due soon or overdue since
     ``since``; for a unit lead, the whole unit's."""
-    mine = StaffRole.TEAMLEDARE not in ctx.principal.roles
-    items = await _watch(
-        ctx,
-        mine=mine,
-        states=["due_soon", "overdue"],
-        code=None,
-        due_before=None,
+    unit_lead = StaffRole.TEAMLEDARE in ctx.principal.roles
+    items = await FollowUpRepository(ctx.conn, actor=ctx.actor).watch(
+        responsible=None if unit_lead else ctx.principal.staff_id,
+        states=[State.DUE_SOON, State.OVERDUE],
         since=query.since,
         limit=1000,
     )
