@@ -23,6 +23,7 @@ import asyncpg
 from followup.store import ScanResult, in_scope, scan
 from placement.benchmarking import BenchDatabase, run_on_a_server, throwaway_database
 from placement.database.pool import Connection, connect_with_retry, init_connection, scope_to
+from placement.national_dataset import copy_events
 
 TODAY = dt.date(2026, 11, 22)
 FORMS = ["familjehem", "jourhem", "hvb", "stodboende", "lss_boende"]
@@ -123,16 +124,7 @@ async def load(conn: Connection, placements: int, municipalities: int) -> None:
                     "valid_to",
                 ],
             )
-            await conn.execute(
-                "CREATE TEMP TABLE event_load (municipality_id uuid, id uuid, placement_id uuid, "
-                "kind text, occurred_on date, details text, recorded_by text) ON COMMIT DROP"
-            )
-            await conn.copy_records_to_table("event_load", records=events)
-            await conn.execute(
-                "INSERT INTO placement_event (municipality_id, id, placement_id, kind, occurred_on, "
-                "details, recorded_by) SELECT municipality_id, id, placement_id, kind, occurred_on, "
-                "details::jsonb, recorded_by FROM event_load"
-            )
+            await copy_events(conn, events, with_ids=True)
     await conn.execute("ANALYZE")
 
 

@@ -552,19 +552,27 @@ async def _copy(conn: Connection, rows: Rows) -> None:
         records = getattr(rows, name)
         if not records:
             continue
-        if name == "events":  # details are JSON text; COPY into a staging table, then cast
-            await conn.execute(
-                "CREATE TEMP TABLE event_load (municipality_id uuid, placement_id uuid, kind text, "
-                "occurred_on date, details text, recorded_by text) ON COMMIT DROP"
-            )
-            await conn.copy_records_to_table("event_load", records=records)
-            await conn.execute(
-                "INSERT INTO placement_event (municipality_id, placement_id, kind, occurred_on, details, "
-                "recorded_by) SELECT municipality_id, placement_id, kind, occurred_on, details::jsonb, "
-                "recorded_by FROM event_load"
-            )
+        if name == "events":
+            await copy_events(conn, records, with_ids=False)
             continue
         await conn.copy_records_to_table(table, records=records, columns=COLUMNS[name])
+
+
+async def copy_events(conn: Connection, records: list[tuple[Any, ...]], *, with_ids: bool) -> None:
+    """Events by COPY, within a transaction: (municipality_id, [id,] placement_id, kind, occurred_on,
+    details as JSON text, recorded_by). The details go through a staging table and a cast, since
+    COPY's binary format does not take JSON text for jsonb."""
+    id_column, id_type = ("id, ", "id uuid, ") if with_ids else ("", "")
+    columns = f"municipality_id, {id_column}placement_id, kind, occurred_on, details, recorded_by"
+    await conn.execute(
+        f"CREATE TEMP TABLE event_load (municipality_id uuid, {id_type}placement_id uuid, kind text, "
+        "occurred_on date, details text, recorded_by text) ON COMMIT DROP"
+    )
+    await conn.copy_records_to_table("event_load", records=records)
+    await conn.execute(
+        f"INSERT INTO placement_event ({columns}) "
+        f"SELECT {columns.replace('details', 'details::jsonb')} FROM event_load"
+    )
 
 
 async def load(conn: Connection, size: Size = NATIONAL, *, seed: int = 2026) -> dict[str, int]:

@@ -13,7 +13,14 @@ from followup.obligations import Obligation, State
 from placement.api.routing import Context, EndpointRegistry
 from placement.models import Input
 from placement.principal import CHILD_READERS, CHILD_WRITERS
-from placement.repositories.followup import EventIn, EventOut, FollowUpRepository, WaiverIn, WatchItem
+from placement.repositories.followup import (
+    EventIn,
+    EventOut,
+    FollowUpRepository,
+    ObligationOut,
+    WaiverIn,
+    WatchItem,
+)
 from placement.vocabulary import StaffRole
 
 routes = EndpointRegistry()
@@ -23,15 +30,6 @@ WAIVERS = frozenset({StaffRole.TEAMLEDARE})
 
 class EventList(BaseModel):
     items: list[EventOut]
-
-
-class ObligationOut(BaseModel):
-    code: str
-    item: str
-    title: str
-    due_on: dt.date
-    state: State
-    detail: str
 
 
 class ObligationList(BaseModel):

@@ -54,15 +54,18 @@ class WaiverIn(Input):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 
 
-class WatchItem(BaseModel):
-    placement_id: uuid.UUID
-    child_id: uuid.UUID
+class ObligationOut(BaseModel):
     code: str
     item: str
     title: str
     due_on: dt.date
     state: State
     detail: str
+
+
+class WatchItem(ObligationOut):
+    placement_id: uuid.UUID
+    child_id: uuid.UUID
     state_since: dt.datetime
     responsible_staff_id: uuid.UUID | None
     other_municipality: bool = Field(description="The home lies in another municipality (SoL 29 kap. 2 §).")
