@@ -87,6 +87,7 @@ _IN_SCOPE = in_scope("$1", "$3")
 class Loaded:
     facts: PlacementFacts
     version: int  # the placement's follow-up facts version (V017) when they were read
+    waived: frozenset[tuple[str, str, dt.date]]  # (code, item, due date) of its recorded waivers
 
 
 async def load_facts(
@@ -113,7 +114,9 @@ async def load_facts(
                  WHERE e.municipality_id = p.municipality_id AND e.placement_id = p.id
                    AND NOT EXISTS (SELECT 1 FROM placement_event f
                                     WHERE f.municipality_id = e.municipality_id AND f.corrects = e.id))
-                   AS events
+                   AS events,
+               (SELECT jsonb_agg(jsonb_build_array(w.code, w.item, w.due_on)) FROM obligation_waiver w
+                 WHERE w.municipality_id = p.municipality_id AND w.placement_id = p.id) AS waivers
           FROM placement p
           JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
           JOIN municipality m ON m.id = p.municipality_id
@@ -148,6 +151,7 @@ async def load_facts(
                 other_municipality=p["elsewhere"],
             ),
             p["followup_version"],
+            frozenset((code, item, day(due)) for code, item, due in p["waivers"] or ()),
         )
         for p in rows
     }
@@ -172,23 +176,12 @@ async def review(
     """Obligations per placement, with recorded waivers applied, and when to look again."""
     policy = policy or await followup_policy(conn, municipality_id)
     loaded = await load_facts(conn, municipality_id, placement_ids, today)
-    waived = {
-        (r["placement_id"], r["code"], r["item"], r["due_on"])
-        for r in await conn.fetch(
-            """SELECT placement_id, code, item, due_on FROM obligation_waiver
-                WHERE municipality_id = $1 AND ($2::uuid[] IS NULL OR placement_id = ANY ($2))""",
-            municipality_id,
-            placement_ids,
-        )
-    }
     result: dict[uuid.UUID, Reviewed] = {}
     for placement_id, one in loaded.items():
         found = obligations(one.facts, today, policy)
         result[placement_id] = Reviewed(
             [
-                _waive(o)
-                if (placement_id, o.code, o.item, o.due_on) in waived and o.state is not State.MET
-                else o
+                _waive(o) if (o.code, o.item, o.due_on) in one.waived and o.state is not State.MET else o
                 for o in found
             ],
             next_review(one.facts, today, policy, found),
@@ -235,36 +228,42 @@ async def store(
     ]
     columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
     placement_ids, codes, items, titles, dues, states, details = columns
-    deleted = await conn.fetch(
+    # One statement: the states no longer owed go, the owed ones are written where they changed
+    # (the two touch different rows), and what they were computed from is remembered.
+    changed = await conn.fetch(
         """
-        DELETE FROM obligation_state o
-         WHERE o.municipality_id = $1 AND o.placement_id = ANY ($2::uuid[])
-           AND (o.placement_id, o.code, o.item) NOT IN (
-                SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[]))
-        RETURNING o.placement_id
+        WITH owed AS (
+                 SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::date[],
+                                      $8::text[], $9::text[])
+                                   AS t (placement_id, code, item, title, due_on, state, detail)),
+             deleted AS (
+                 DELETE FROM obligation_state o
+                  WHERE o.municipality_id = $1 AND o.placement_id = ANY ($2::uuid[])
+                    AND (o.placement_id, o.code, o.item) NOT IN (SELECT placement_id, code, item FROM owed)
+                 RETURNING o.placement_id),
+             written AS (
+                 INSERT INTO obligation_state AS o
+                     (municipality_id, placement_id, code, item, title, due_on, state, detail)
+                 SELECT $1, * FROM owed
+                 ON CONFLICT (municipality_id, placement_id, code, item) DO UPDATE
+                    SET title = EXCLUDED.title, detail = EXCLUDED.detail, computed_at = now(),
+                        state_since = CASE WHEN o.state = EXCLUDED.state AND o.due_on = EXCLUDED.due_on
+                                           THEN o.state_since ELSE now() END,
+                        state = EXCLUDED.state, due_on = EXCLUDED.due_on
+                  WHERE (o.state, o.due_on, o.title, o.detail)
+                        IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.due_on, EXCLUDED.title, EXCLUDED.detail)
+                 RETURNING o.placement_id),
+             remembered AS (
+                 INSERT INTO followup_review AS r
+                     (municipality_id, placement_id, facts_version, basis, review_on)
+                 SELECT $1, * FROM unnest($2::uuid[], $10::bigint[], $11::text[], $12::date[])
+                 ON CONFLICT (municipality_id, placement_id) DO UPDATE
+                    SET facts_version = EXCLUDED.facts_version, basis = EXCLUDED.basis,
+                        review_on = EXCLUDED.review_on, computed_at = now())
+        SELECT placement_id FROM deleted UNION SELECT placement_id FROM written
         """,
         municipality_id,
         list(reviewed),
-        placement_ids,
-        codes,
-        items,
-    )
-    written = await conn.fetch(
-        """
-        INSERT INTO obligation_state AS o
-            (municipality_id, placement_id, code, item, title, due_on, state, detail)
-        SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[],
-                                 $8::text[])
-        ON CONFLICT (municipality_id, placement_id, code, item) DO UPDATE
-           SET title = EXCLUDED.title, detail = EXCLUDED.detail, computed_at = now(),
-               state_since = CASE WHEN o.state = EXCLUDED.state AND o.due_on = EXCLUDED.due_on
-                                  THEN o.state_since ELSE now() END,
-               state = EXCLUDED.state, due_on = EXCLUDED.due_on
-         WHERE (o.state, o.due_on, o.title, o.detail)
-               IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.due_on, EXCLUDED.title, EXCLUDED.detail)
-        RETURNING o.placement_id
-        """,
-        municipality_id,
         placement_ids,
         codes,
         items,
@@ -272,22 +271,11 @@ async def store(
         dues,
         states,
         details,
-    )
-    await conn.execute(
-        """
-        INSERT INTO followup_review AS r (municipality_id, placement_id, facts_version, basis, review_on)
-        SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::date[])
-        ON CONFLICT (municipality_id, placement_id) DO UPDATE
-           SET facts_version = EXCLUDED.facts_version, basis = EXCLUDED.basis,
-               review_on = EXCLUDED.review_on, computed_at = now()
-        """,
-        municipality_id,
-        list(reviewed),
         [one.facts_version for one in reviewed.values()],
         [basis] * len(reviewed),
         [one.review_on for one in reviewed.values()],
     )
-    return Stored(len(rows), frozenset(r["placement_id"] for r in (*deleted, *written)))
+    return Stored(len(rows), frozenset(r["placement_id"] for r in changed))
 
 
 async def refresh(
