@@ -184,10 +184,22 @@ async def review(
                 _waive(o) if (o.code, o.item, o.due_on) in one.waived and o.state is not State.MET else o
                 for o in found
             ],
-            next_review(one.facts, today, policy, found),
+            _earliest(next_review(one.facts, today, policy, found), _leaves_scope(one.facts)),
             one.version,
         )
     return result
+
+
+def _leaves_scope(facts: PlacementFacts) -> dt.date | None:
+    """The day an ended placement leaves the scan's scope (a year after its end, its reason
+    recorded), when the scan forgets its states."""
+    if facts.end_date is None or facts.end_reason is None:
+        return None
+    return facts.end_date + dt.timedelta(days=366)
+
+
+def _earliest(*days: dt.date | None) -> dt.date | None:
+    return min((d for d in days if d is not None), default=None)
 
 
 async def compute(
@@ -314,6 +326,10 @@ async def scan_municipality(
                       WHERE o.municipality_id = $1 AND p.municipality_id = $1 AND p.id = o.placement_id
                         AND p.end_date < $3::date - 365 AND p.end_reason IS NOT NULL
                      RETURNING o.placement_id),
+                 settled AS (  -- out of scope: nothing more to look at
+                     UPDATE followup_review r SET review_on = NULL FROM placement p
+                      WHERE r.municipality_id = $1 AND p.municipality_id = $1 AND p.id = r.placement_id
+                        AND r.review_on <= $3 AND p.end_date < $3::date - 365 AND p.end_reason IS NOT NULL),
                  basis AS (SELECT value, $2 || ' ' || md5(value::text) AS basis FROM policy)
             SELECT (SELECT value FROM basis) AS policy, (SELECT basis FROM basis) AS basis,
                    (SELECT coalesce(array_agg(DISTINCT placement_id), '{{}}') FROM forgotten) AS forgotten,
@@ -371,7 +387,16 @@ async def scan(
         log.info("scan_skipped_another_running")
         return ScanResult(scanned=False)
     try:
-        municipalities = [r["id"] for r in await conn.fetch("SELECT id FROM municipality ORDER BY kommunkod")]
+        # Which municipalities have anything to recompute (followup_due: counts across
+        # municipalities, no child named); the others are not opened, unless ``full``.
+        due = await conn.fetch(
+            """SELECT m.id, coalesce(f.placements, 0) AS placements, coalesce(f.due, 0) AS due
+                 FROM municipality m LEFT JOIN followup_due($1, $2) f ON f.municipality_id = m.id
+                ORDER BY m.kommunkod""",
+            RULES_FINGERPRINT,
+            today,
+        )
+        municipalities = [r["id"] for r in due if full or r["due"] > 0]
         if pool is None:
             counts = [await scan_municipality(conn, m, today, full=full) for m in municipalities]
         else:  # two workers, each on one connection for all the municipalities it takes
@@ -384,7 +409,13 @@ async def scan(
                         counts.append(await scan_municipality(own, waiting.pop(), today, full=full))
 
             await asyncio.gather(worker(), worker())
-        result = ScanResult(True, len(municipalities), *(sum(c[i] for c in counts) for i in range(3)))
+        result = ScanResult(
+            True,
+            len(due),
+            sum(r["placements"] for r in due),
+            sum(c[1] for c in counts),
+            sum(c[2] for c in counts),
+        )
         log.info(
             "scan_done",
             municipalities=result.municipalities,

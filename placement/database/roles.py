@@ -6,8 +6,8 @@
   owns nothing. The running service connects as it, so row-level security always applies.
 - ``placement_register`` logs in for register imports only: it writes the national register and
   files findings under each municipality's tenant setting; not a superuser, NOBYPASSRLS.
-- ``placement_crosstenant`` (no login, BYPASSRLS) owns the two SECURITY DEFINER functions that
-  count placements across municipalities; they return ids and counts only.
+- ``placement_crosstenant`` (no login, BYPASSRLS) owns the SECURITY DEFINER functions that count
+  placements across municipalities (at a unit; due for follow-up); they return ids and counts only.
 
 On the embedded server the service creates all three itself. On your own server a DBA creates
 them (see ``deploy/README.md``); :func:`bootstrap` is the same code, for a superuser to run.
@@ -79,7 +79,7 @@ async def bootstrap(
                 CREATE ROLE placement_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE
                     IN ROLE placement_service;
             END IF;
-            -- Owns the two functions that look across municipalities (ids and counts only).
+            -- Owns the functions that look across municipalities (ids and counts only).
             -- Writes the national provider register (imports); nothing else.
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'placement_register') THEN
                 CREATE ROLE placement_register LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;

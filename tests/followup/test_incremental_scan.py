@@ -13,11 +13,11 @@ import pytest
 from followup.store import ScanResult, scan
 from placement.audit import Actor
 from placement.database.pool import Database, connect_with_retry
-from placement.models import DecisionIn, SocialWorkerAssignmentIn, StaffIn
+from placement.models import DecisionIn, PlacementEndIn, SocialWorkerAssignmentIn, StaffIn
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
 from placement.repositories.staff import StaffRepository
-from placement.vocabulary import DecisionKind, StaffRole
+from placement.vocabulary import DecisionKind, EndReason, StaffRole
 from tests.arrange import placed_child
 from tests.conftest import SessionDatabase
 
@@ -123,3 +123,29 @@ async def test_a_state_turns_overdue_on_its_day_with_nothing_recorded(
     assert tomorrow.recomputed == 1  # only the placement with a date reached
     assert (await states(db, fresh.id))["FU07"] == "overdue"
     assert await states(db, settled.id) == before
+
+
+async def test_an_ended_placement_is_forgotten_the_day_it_leaves_the_scope(
+    db: Database, service: asyncpg.Connection
+) -> None:
+    async with db.transaction() as conn:
+        municipality = await MunicipalityRepository(conn).create(kommunkod="0103", name="C")
+    actor = Actor(municipality.id, "arrange")
+    ended_on = TODAY - dt.timedelta(days=360)
+    async with db.transaction(municipality.id) as conn:
+        _, placement = await placed_child(conn, actor, start_date=TODAY - dt.timedelta(days=800))
+        await PlacementRepository(conn, actor=actor).end(
+            placement_id=placement.id,
+            ending=PlacementEndIn(end_date=ended_on, end_reason=EndReason.UNPLANNED),
+        )
+        await conn.execute("UPDATE placement SET legal_basis = 'lvu_3' WHERE id = $1", placement.id)
+    await scanned(service)
+    assert (await states(db, placement.id))["FU15"] == "overdue"  # no follow-up after LVU care
+
+    still = await scanned(service, ended_on + dt.timedelta(days=365))  # the last day in scope
+    assert (still.recomputed, await states(db, placement.id)) == (0, {"FU15": "overdue"})
+    left = await scanned(service, ended_on + dt.timedelta(days=366))
+    assert left.changed == 1
+    assert await states(db, placement.id) == {}
+    after = await scanned(service, ended_on + dt.timedelta(days=367))
+    assert (after.recomputed, after.changed) == (0, 0)

@@ -1,0 +1,45 @@
+-- V018: which municipalities the scan needs to open at all.
+--
+-- Why: the periodic scan works one municipality per transaction (row-level security scopes each
+-- to one), and most municipalities have nothing to recompute on most runs. This function tells,
+-- across municipalities, how many placements each has that need their obligations recomputed (the
+-- same conditions as followup/store.py's scan: no review yet, facts changed, rules or policy
+-- changed, review day come, which for an ended placement includes the day it leaves the scope).
+-- Like the register's signals it is owned by placement_crosstenant and returns municipality ids and
+-- counts only: no child, no placement.
+
+GRANT SELECT ON followup_review, municipality_policy, policy_default, municipality TO placement_crosstenant;
+GRANT CREATE ON SCHEMA public TO placement_crosstenant;
+
+CREATE FUNCTION followup_due(p_rules text, p_today date)
+RETURNS TABLE (municipality_id uuid, placements bigint, due bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    WITH basis AS (
+        SELECT m.id AS municipality_id,
+               p_rules || ' ' || md5(coalesce(
+                   (SELECT value FROM municipality_policy WHERE municipality_id = m.id AND key = 'followup'),
+                   (SELECT value FROM policy_default WHERE key = 'followup'))::text) AS basis
+          FROM municipality m
+    ),
+    looked_at AS (
+        SELECT p.municipality_id,
+               (p.end_date IS NULL OR p.end_date >= p_today - 365 OR p.end_reason IS NULL) AS in_scope,
+               r.placement_id IS NULL OR r.facts_version <> p.followup_version OR r.basis <> b.basis AS changed,
+               r.review_on <= p_today AS review_day
+          FROM placement p
+          JOIN basis b ON b.municipality_id = p.municipality_id
+          LEFT JOIN followup_review r ON r.municipality_id = p.municipality_id AND r.placement_id = p.id
+    )
+    -- In scope: due when changed or on its review day. Out of scope: due on its review day, the day
+    -- it left the scope, when the scan forgets its states.
+    SELECT municipality_id,
+           count(*) FILTER (WHERE in_scope),
+           count(*) FILTER (WHERE (in_scope AND changed) OR review_day)
+      FROM looked_at
+     GROUP BY municipality_id
+$$;
+ALTER FUNCTION followup_due(text, date) OWNER TO placement_crosstenant;
+REVOKE ALL ON FUNCTION followup_due(text, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION followup_due(text, date) TO placement_service, placement_owner;
+
+REVOKE CREATE ON SCHEMA public FROM placement_crosstenant;
