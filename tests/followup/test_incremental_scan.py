@@ -47,14 +47,18 @@ async def states(db: Database, placement_id: uuid.UUID) -> dict[str, str]:
     return {f"{r['code']}{'/' + r['item'] if r['item'] else ''}": r["state"] for r in rows}
 
 
+async def a_municipality(db: Database, kommunkod: str) -> tuple[uuid.UUID, Actor]:
+    async with db.transaction() as conn:
+        created = await MunicipalityRepository(conn).create(kommunkod=kommunkod, name=kommunkod)
+    return created.id, Actor(created.id, "arrange")
+
+
 async def test_only_placements_whose_facts_or_policy_changed_are_recomputed(
     db: Database, service: asyncpg.Connection
 ) -> None:
-    async with db.transaction() as conn:
-        municipality = await MunicipalityRepository(conn).create(kommunkod="0101", name="A")
-    actor = Actor(municipality.id, "arrange")
-    async with db.transaction(municipality.id) as conn:
-        staff = await StaffRepository(conn, municipality_id=municipality.id).create(
+    municipality, actor = await a_municipality(db, "0101")
+    async with db.transaction(municipality) as conn:
+        staff = await StaffRepository(conn, municipality_id=municipality).create(
             staff=StaffIn(name="Sami", roles=[StaffRole.SOCIALSEKRETERARE])
         )
         placed = [
@@ -68,7 +72,7 @@ async def test_only_placements_whose_facts_or_policy_changed_are_recomputed(
 
     (_, decided), (child, appointed), _ = placed
     assert (await states(db, appointed.id))["FU05"] == "overdue"  # no social worker yet
-    async with db.transaction(municipality.id) as conn:
+    async with db.transaction(municipality) as conn:
         await PlacementRepository(conn, actor=actor).add_decision(
             placement_id=decided.id,
             decision=DecisionIn(
@@ -92,11 +96,11 @@ async def test_only_placements_whose_facts_or_policy_changed_are_recomputed(
     assert (await states(db, decided.id))["FU11"] == "due_soon"  # the decision runs out in five days
     assert "FU05" not in await states(db, appointed.id)  # met: nothing owed
 
-    async with db.transaction(municipality.id) as conn:
+    async with db.transaction(municipality) as conn:
         await conn.execute(
             """INSERT INTO municipality_policy (municipality_id, key, value)
                VALUES ($1, 'followup', '{"due_soon_days": 120}')""",
-            municipality.id,
+            municipality,
         )
     policy = await scanned(service)
     assert policy.recomputed == 3  # the policy is part of what every state was computed from
@@ -107,10 +111,8 @@ async def test_only_placements_whose_facts_or_policy_changed_are_recomputed(
 async def test_a_state_turns_overdue_on_its_day_with_nothing_recorded(
     db: Database, service: asyncpg.Connection
 ) -> None:
-    async with db.transaction() as conn:
-        municipality = await MunicipalityRepository(conn).create(kommunkod="0102", name="B")
-    actor = Actor(municipality.id, "arrange")
-    async with db.transaction(municipality.id) as conn:
+    municipality, actor = await a_municipality(db, "0102")
+    async with db.transaction(municipality) as conn:
         _, fresh = await placed_child(conn, actor, name="Ny", start_date=TODAY - dt.timedelta(days=14))
         _, settled = await placed_child(
             conn, actor, name="Sedan länge", start_date=TODAY - dt.timedelta(days=100)
@@ -128,11 +130,9 @@ async def test_a_state_turns_overdue_on_its_day_with_nothing_recorded(
 async def test_an_ended_placement_is_forgotten_the_day_it_leaves_the_scope(
     db: Database, service: asyncpg.Connection
 ) -> None:
-    async with db.transaction() as conn:
-        municipality = await MunicipalityRepository(conn).create(kommunkod="0103", name="C")
-    actor = Actor(municipality.id, "arrange")
+    municipality, actor = await a_municipality(db, "0103")
     ended_on = TODAY - dt.timedelta(days=360)
-    async with db.transaction(municipality.id) as conn:
+    async with db.transaction(municipality) as conn:
         _, placement = await placed_child(conn, actor, start_date=TODAY - dt.timedelta(days=800))
         await PlacementRepository(conn, actor=actor).end(
             placement_id=placement.id,
