@@ -27,11 +27,13 @@ from checks.facts import (
 )
 from checks.registry import Verdict, run
 from placement import foster_identity
+from placement.audit import Actor
 from placement.clock import SWEDEN
 from placement.database.pool import Connection
 from placement.errors import NotFound, ValidationFailed
 from placement.models import Input
 from placement.principal import Principal
+from placement.reach import EVERY_CHILD, Reach
 from placement.rulebook import Severity
 from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm
 from suppliers.integrity import policy_value
@@ -303,9 +305,16 @@ async def store_run(
     return _as_run({**stored, "id": row["id"], "run_at": row["run_at"]}, {})
 
 
-async def read_run(conn: Connection, tenant: uuid.UUID, check_id: uuid.UUID) -> CheckRun:
+async def read_run(
+    conn: Connection, tenant: uuid.UUID, check_id: uuid.UUID, *, within: Reach = EVERY_CHILD
+) -> CheckRun:
+    """A stored run with its resolutions; not found unless its child is ``within`` reach."""
     row = await conn.fetchrow(
-        "SELECT * FROM placement_check WHERE municipality_id = $1 AND id = $2", tenant, check_id
+        """SELECT * FROM placement_check
+            WHERE municipality_id = $1 AND id = $2 AND child_in_reach($1, child_id, $3, $4, $5)""",
+        tenant,
+        check_id,
+        *within.sql_args(),
     )
     if row is None:
         raise NotFound("Kontrollen finns inte")
@@ -316,6 +325,31 @@ async def read_run(conn: Connection, tenant: uuid.UUID, check_id: uuid.UUID) -> 
         )
     }
     return _as_run(row, resolutions)
+
+
+async def add_resolution(
+    conn: Connection,
+    tenant: uuid.UUID,
+    check_id: uuid.UUID,
+    finding_index: int,
+    *,
+    action: str,
+    reason: str,
+    by: Actor,
+) -> None:
+    """A warning acknowledged or a block overridden, with the reason and who; never changed after."""
+    await conn.execute(
+        """INSERT INTO check_resolution
+               (municipality_id, check_id, finding_index, action, reason, by_name, by_role)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+        tenant,
+        check_id,
+        finding_index,
+        action,
+        reason,
+        by.name,
+        by.role,
+    )
 
 
 def _as_run(row: Mapping[str, Any] | asyncpg.Record, resolutions: Mapping[int, asyncpg.Record]) -> CheckRun:

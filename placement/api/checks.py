@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
@@ -16,6 +15,7 @@ from placement.check_runs import (
     CheckRequest,
     CheckRun,
     MissingCheck,
+    add_resolution,
     delegation_for,
     gather,
     missing_checks,
@@ -23,12 +23,13 @@ from placement.check_runs import (
     store_run,
 )
 from placement.clock import today_in_sweden
-from placement.errors import Forbidden, NotFound, ValidationFailed
-from placement.identifiers import Personnummer
-from placement.models import Input, Text
+from placement.errors import Forbidden, ValidationFailed
+from placement.models import Input
 from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS
+from placement.repositories.delegation import Delegation, DelegationIn, DelegationRepository
+from placement.repositories.foster_homes import FosterHome, FosterHomeIn, FosterHomeRepository
 from placement.rulebook import Severity
-from placement.vocabulary import DecisionKind, StaffRole
+from placement.vocabulary import StaffRole
 
 routes = EndpointRegistry()
 API = "/api/v1"
@@ -57,16 +58,8 @@ async def run_placement_check(ctx: Context, *, body: CheckRequest) -> BaseModel:
 
 
 async def _readable(ctx: Context, check_id: uuid.UUID, *, write: bool) -> CheckRun:
-    found = await read_run(ctx.conn, ctx.principal.municipality_id, check_id)
     reach = ctx.actor.writes if write else ctx.actor.reads
-    if not await ctx.conn.fetchval(
-        "SELECT child_in_reach($1, $2, $3, $4, $5)",
-        ctx.principal.municipality_id,
-        found.child_id,
-        *reach.sql_args(),
-    ):
-        raise NotFound("Kontrollen finns inte")
-    return found
+    return await read_run(ctx.conn, ctx.principal.municipality_id, check_id, within=reach)
 
 
 class MissingCheckList(BaseModel):
@@ -151,17 +144,14 @@ async def resolve_check_finding(ctx: Context, *, check_id: uuid.UUID, body: Reso
         )
         if not delegated:
             raise Forbidden("Bara den som har delegation för beslutet får åsidosätta en spärr")
-    await ctx.conn.execute(
-        """INSERT INTO check_resolution
-               (municipality_id, check_id, finding_index, action, reason, by_name, by_role)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+    await add_resolution(
+        ctx.conn,
         ctx.principal.municipality_id,
         check_id,
         body.finding_index,
-        body.action,
-        body.reason,
-        ctx.actor.name,
-        ctx.actor.role,
+        action=body.action,
+        reason=body.reason,
+        by=ctx.actor,
     )
     await audit.record(
         ctx.conn, ctx.actor, AuditAction.UPDATE, [Access("placement_check", check_id, found.child_id)]
@@ -172,39 +162,6 @@ async def resolve_check_finding(ctx: Context, *, check_id: uuid.UUID, body: Reso
 def identity_key(ctx: Context) -> bytes | None:
     secret = ctx.request.app[SETTINGS].identity_key
     return secret.get_secret_value().encode() if secret is not None else None
-
-
-class FosterParentIn(Input):
-    name: Text
-    birth_date: dt.date | None = None
-    personnummer: Personnummer | None = None
-
-
-class FosterHomeIn(Input):
-    name: Text
-    kind: Literal["familjehem", "jourhem"]
-    investigated_on: dt.date | None = None
-    approved_on: dt.date | None = None
-    approved_by: Text | None = None
-    belastningsregister_on: dt.date | None = None
-    misstankeregister_on: dt.date | None = None
-    socialregister_on: dt.date | None = None
-    company_orgnr: Annotated[str, StringConstraints(pattern=r"^\d{10}$")] | None = None
-    parents: list[FosterParentIn] = Field(default_factory=list, description="The foster parents.")
-
-
-class FosterHome(BaseModel):
-    id: uuid.UUID
-    name: str
-    kind: str
-    investigated_on: dt.date | None
-    approved_on: dt.date | None
-    approved_by: str | None
-    belastningsregister_on: dt.date | None
-    misstankeregister_on: dt.date | None
-    socialregister_on: dt.date | None
-    company_orgnr: str | None
-    parents: int = Field(description="How many foster parents are recorded (their details are not returned).")
 
 
 @routes.route(
@@ -219,33 +176,9 @@ class FosterHome(BaseModel):
     roles=frozenset({StaffRole.PLACERINGSSTOD, StaffRole.TEAMLEDARE}),
 )
 async def create_foster_home(ctx: Context, *, body: FosterHomeIn) -> BaseModel:
-    fields = body.model_dump(exclude={"parents"})
-    tenant = ctx.principal.municipality_id
-    home_id = await ctx.conn.fetchval(
-        f"""INSERT INTO foster_home (municipality_id, {", ".join(fields)})
-            VALUES ($1, {", ".join(f"${n}" for n in range(2, len(fields) + 2))}) RETURNING id""",  # noqa: S608
-        tenant,
-        *fields.values(),
+    return await FosterHomeRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).create(
+        home=body
     )
-    await ctx.conn.executemany(
-        """INSERT INTO foster_parent (municipality_id, foster_home_id, name, birth_date, personnummer)
-           VALUES ($1, $2, $3, $4, $5)""",
-        [(tenant, home_id, p.name, p.birth_date, p.personnummer) for p in body.parents],
-    )
-    return await _foster_home(ctx, home_id)
-
-
-async def _foster_home(ctx: Context, home_id: uuid.UUID) -> FosterHome:
-    row = await ctx.conn.fetchrow(
-        """SELECT h.*, (SELECT count(*) FROM foster_parent p
-                         WHERE p.municipality_id = h.municipality_id AND p.foster_home_id = h.id) AS parents
-             FROM foster_home h WHERE h.municipality_id = $1 AND h.id = $2""",
-        ctx.principal.municipality_id,
-        home_id,
-    )
-    if row is None:
-        raise NotFound("Familjehemmet finns inte")
-    return FosterHome.model_validate({k: row[k] for k in FosterHome.model_fields})
 
 
 @routes.route(
@@ -258,25 +191,9 @@ async def _foster_home(ctx: Context, home_id: uuid.UUID) -> FosterHome:
     roles=CHILD_READERS,
 )
 async def get_foster_home(ctx: Context, *, foster_home_id: uuid.UUID) -> BaseModel:
-    return await _foster_home(ctx, foster_home_id)
-
-
-class DelegationIn(Input):
-    decision_kind: DecisionKind
-    role: StaffRole | None = None
-    staff_id: uuid.UUID | None = None
-    org_unit: Text | None = Field(default=None, description="Only holders of the role in this unit.")
-    reported_to_namnd: bool = False
-
-
-class Delegation(BaseModel):
-    id: uuid.UUID
-    decision_kind: DecisionKind
-    role: StaffRole | None
-    staff_id: uuid.UUID | None
-    granted_by: str
-    reported_to_namnd: bool
-    org_unit: str | None = None
+    return await FosterHomeRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).get(
+        foster_home_id=foster_home_id
+    )
 
 
 class DelegationList(BaseModel):
@@ -296,23 +213,8 @@ class DelegationList(BaseModel):
 )
 async def create_delegation_rule(ctx: Context, *, body: DelegationIn) -> BaseModel:
     """Who may take a kind of decision: a role, or a named person."""
-    if (body.role is None) == (body.staff_id is None):
-        message = "Ange antingen en roll eller en namngiven person"
-        raise ValidationFailed(message, [{"field": "body", "message": message, "code": "role_or_person"}])
-    row = await ctx.conn.fetchrow(
-        """INSERT INTO delegation_rule
-               (municipality_id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           RETURNING id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit""",
-        ctx.principal.municipality_id,
-        body.decision_kind,
-        body.role,
-        body.staff_id,
-        ctx.actor.name,
-        body.reported_to_namnd,
-        body.org_unit,
-    )
-    return Delegation.model_validate(dict(row) if row else {})
+    rules = DelegationRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    return await rules.add(rule=body, granted_by=ctx.actor.name)
 
 
 @routes.route(
@@ -325,10 +227,5 @@ async def create_delegation_rule(ctx: Context, *, body: DelegationIn) -> BaseMod
     roles=STAFF_READERS,
 )
 async def list_delegation_rules(ctx: Context) -> BaseModel:
-    rows = await ctx.conn.fetch(
-        """SELECT id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit
-             FROM delegation_rule
-            WHERE municipality_id = $1 ORDER BY decision_kind, created_at""",
-        ctx.principal.municipality_id,
-    )
-    return DelegationList(items=[Delegation.model_validate(dict(r)) for r in rows])
+    rules = DelegationRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    return DelegationList(items=await rules.all())
