@@ -7,18 +7,22 @@ import csv
 import datetime as dt
 import io
 import uuid
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, Field, StringConstraints, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field, StringConstraints
 
 from placement.api.routing import Context, EndpointRegistry
 from placement.clock import today_in_sweden
-from placement.errors import Forbidden, NotFound
-from placement.identifiers import Personnummer
-from placement.models import Input, LongText, Text
+from placement.errors import Forbidden
+from placement.models import Input
 from placement.principal import STAFF_READERS
+from placement.repositories.declarations import (
+    Declaration,
+    DeclarationIn,
+    DeclarationRepository,
+    Declarations,
+)
 from placement.vocabulary import StaffRole
 from suppliers.contracts import next_follow_up_due
 from suppliers.integrity import (
@@ -31,7 +35,6 @@ from suppliers.integrity import (
     review,
     run_screening,
 )
-from suppliers.records import Orgnr
 
 routes = EndpointRegistry()
 API = "/api/v1"
@@ -42,69 +45,6 @@ INTEGRITY_READERS = frozenset(
 SCREENERS = frozenset({StaffRole.UPPHANDLARE, StaffRole.ADMINISTRATOR})
 REVIEWERS = frozenset({StaffRole.UPPHANDLARE})
 DECLARATION_READERS = frozenset({StaffRole.ADMINISTRATOR, StaffRole.UPPHANDLARE, StaffRole.GRANSKARE})
-
-InterestKind = Literal["ownership", "board_seat", "employment", "assignment", "relative_engagement"]
-
-
-class InterestIn(Input):
-    kind: InterestKind = Field(
-        description="ownership, board_seat, employment, assignment (bisyssla), "
-        "relative_engagement (a närstående's engagement)"
-    )
-    orgnr: Orgnr | None = None
-    organisation_name: Text | None = None
-    person_name: Text | None = Field(default=None, description="For a relative: their name.")
-    person_birth_date: dt.date | None = None
-    person_personnummer: Personnummer | None = None
-    relation: Text | None = Field(default=None, description="For a relative: how they are related.")
-    description: LongText | None = None
-
-    @model_validator(mode="after")
-    def _complete(self) -> Self:
-        if self.orgnr is None and self.organisation_name is None:
-            raise PydanticCustomError(
-                "organisation_missing", "Ange organisationsnummer eller organisationens namn"
-            )
-        if self.kind == "relative_engagement" and self.person_name is None:
-            raise PydanticCustomError("relative_missing", "Ange den närståendes namn")
-        return self
-
-
-class DeclarationIn(Input):
-    declared_on: dt.date
-    nothing_to_declare: bool = False
-    interests: list[InterestIn] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _something_or_nothing(self) -> Self:
-        if self.nothing_to_declare == bool(self.interests):
-            raise PydanticCustomError(
-                "declaration_content", "Ange antingen intressen eller att det inte finns något att deklarera"
-            )
-        return self
-
-
-class Interest(BaseModel):
-    kind: str
-    orgnr: str | None
-    organisation_name: str | None
-    person_name: str | None
-    person_birth_date: dt.date | None
-    relation: str | None
-    description: str | None
-
-
-class Declaration(BaseModel):
-    id: uuid.UUID
-    staff_id: uuid.UUID
-    declared_on: dt.date
-    nothing_to_declare: bool
-    interests: list[Interest]
-
-
-class Declarations(BaseModel):
-    current: Declaration | None = Field(description="The latest declaration.")
-    history: list[Declaration] = Field(description="Every declaration, newest first.")
 
 
 def _self_or(ctx: Context, staff_id: uuid.UUID, allowed: frozenset[StaffRole]) -> None:
@@ -127,42 +67,11 @@ async def create_declaration(ctx: Context, *, staff_id: uuid.UUID, body: Declara
     """By the staff member themself, or an administrator. A new declaration never replaces an old one."""
     _self_or(ctx, staff_id, frozenset({StaffRole.ADMINISTRATOR}))
     tenant = ctx.principal.municipality_id
-    if not await ctx.conn.fetchval(
-        "SELECT true FROM staff WHERE municipality_id = $1 AND id = $2", tenant, staff_id
-    ):
-        raise NotFound("Medarbetaren finns inte")
-    declaration_id = await ctx.conn.fetchval(
-        """INSERT INTO declaration (municipality_id, staff_id, declared_on, nothing_to_declare)
-           VALUES ($1, $2, $3, $4) RETURNING id""",
-        tenant,
-        staff_id,
-        body.declared_on,
-        body.nothing_to_declare,
+    created = await DeclarationRepository(ctx.conn, municipality_id=tenant).add(
+        staff_id=staff_id, declaration=body
     )
-    await ctx.conn.executemany(
-        """INSERT INTO declared_interest
-               (municipality_id, declaration_id, kind, orgnr, organisation_name, person_name,
-                person_birth_date, person_personnummer, relation, description)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
-        [
-            (
-                tenant,
-                declaration_id,
-                i.kind,
-                i.orgnr,
-                i.organisation_name,
-                i.person_name,
-                i.person_birth_date,
-                i.person_personnummer,
-                i.relation,
-                i.description,
-            )
-            for i in body.interests
-        ],
-    )
-    # A changed declaration is screened at once, in the same transaction.
-    await run_screening(ctx.conn, tenant)
-    return (await _declarations(ctx, staff_id)).history[0]
+    await run_screening(ctx.conn, tenant)  # a changed declaration is screened at once, in this transaction
+    return created
 
 
 @routes.route(
@@ -176,34 +85,9 @@ async def create_declaration(ctx: Context, *, staff_id: uuid.UUID, body: Declara
 )
 async def list_declarations(ctx: Context, *, staff_id: uuid.UUID) -> BaseModel:
     _self_or(ctx, staff_id, DECLARATION_READERS)
-    if not await ctx.conn.fetchval(
-        "SELECT true FROM staff WHERE municipality_id = $1 AND id = $2",
-        ctx.principal.municipality_id,
-        staff_id,
-    ):
-        raise NotFound("Medarbetaren finns inte")
-    return await _declarations(ctx, staff_id)
-
-
-async def _declarations(ctx: Context, staff_id: uuid.UUID) -> Declarations:
-    rows = await ctx.conn.fetch(
-        """
-        SELECT d.id, d.staff_id, d.declared_on, d.nothing_to_declare,
-               coalesce(jsonb_agg(jsonb_build_object(
-                   'kind', i.kind, 'orgnr', i.orgnr, 'organisation_name', i.organisation_name,
-                   'person_name', i.person_name, 'person_birth_date', i.person_birth_date,
-                   'relation', i.relation, 'description', i.description) ORDER BY i.kind)
-                   FILTER (WHERE i.id IS NOT NULL), '[]') AS interests
-          FROM declaration d
-          LEFT JOIN declared_interest i ON i.municipality_id = d.municipality_id AND i.declaration_id = d.id
-         WHERE d.municipality_id = $1 AND d.staff_id = $2
-         GROUP BY d.municipality_id, d.id ORDER BY d.declared_on DESC, d.created_at DESC
-        """,
-        ctx.principal.municipality_id,
-        staff_id,
+    return await DeclarationRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).of(
+        staff_id=staff_id
     )
-    history = [Declaration.model_validate(dict(r)) for r in rows]
-    return Declarations(current=history[0] if history else None, history=history)
 
 
 @routes.route(

@@ -360,3 +360,23 @@ async def test_a_foster_parent_is_screened_and_a_decision_raises_it(
     ).status == 201
     [raised] = await flags(client, procurement, "SV06")
     assert (raised["severity"], raised["involvement"]) == ("block", ["beslut om placering i familjehemmet"])
+
+
+async def test_every_declaration_is_kept_and_the_latest_dated_is_current(
+    client: Client, as_admin: dict[str, str]
+) -> None:
+    """Declaring again never replaces an earlier declaration; a late-registered older one is
+    answered as itself and does not become current."""
+    vera = await staff(client, as_admin, "Vera V", ["socialsekreterare"])
+    path = f"/api/v1/staff/{vera['id']}/declarations"
+    newer = {"declared_on": "2026-10-01", "nothing_to_declare": True}
+    older = {"declared_on": "2026-03-01", "interests": [{"kind": "assignment", "organisation_name": "Kören"}]}
+    assert (await client.post(path, json=newer, headers=as_admin)).status == 201
+    created = await client.post(path, json=older, headers=as_admin)
+    assert created.status == 201
+    answered = await created.json()
+    assert (answered["declared_on"], answered["nothing_to_declare"]) == ("2026-03-01", False)
+    listed = await (await client.get(path, headers=as_admin)).json()
+    assert listed["current"]["declared_on"] == "2026-10-01"
+    assert [d["declared_on"] for d in listed["history"]] == ["2026-10-01", "2026-03-01"]
+    assert listed["history"][1]["interests"][0]["organisation_name"] == "Kören"
