@@ -496,3 +496,71 @@ async def all_flags(conn: Connection, municipality_id: uuid.UUID, today: dt.date
     ):
         grouped[flag.code].append(flag)
     return [flag for code in sorted(grouped) for flag in grouped[code]]
+
+
+class ProviderOverview(BaseModel):
+    provider_orgnr: str
+    provider_name: str | None
+    active_contracts: int
+    next_follow_up_due: dt.date | None
+    days_without_contract_this_year: int
+    cost_without_contract_this_year: float
+    current_placements: int = Field(description="A count; no child data.")
+    open_flags: int
+
+
+async def provider_overview(conn: Connection, tenant: uuid.UUID, today: dt.date) -> list[ProviderOverview]:
+    """Per provider the municipality has contracts with or places at: contracts in force, the next
+    follow-up, purchases without contract this year, current placements (a count) and open flags."""
+    rows = await conn.fetch(
+        """
+        WITH provider_units AS (
+            SELECT key AS unit_code, payload ->> 'provider_orgnr' AS orgnr FROM register_entity
+             WHERE kind = 'unit' AND valid_to_snapshot IS NULL AND payload ->> 'provider_orgnr' IS NOT NULL
+        ), providers AS (
+            SELECT provider_orgnr AS orgnr FROM contract WHERE municipality_id = $1
+            UNION
+            SELECT u.orgnr FROM placement p JOIN provider_units u ON u.unit_code = p.unit_code
+             WHERE p.municipality_id = $1
+        )
+        SELECT pr.orgnr,
+               (SELECT payload ->> 'name' FROM register_entity
+                 WHERE kind = 'provider' AND key = pr.orgnr AND valid_to_snapshot IS NULL) AS name,
+               (SELECT count(*) FROM contract c WHERE c.municipality_id = $1 AND c.provider_orgnr = pr.orgnr
+                   AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to >= $2)) AS active_contracts,
+               (SELECT count(*) FROM placement p JOIN provider_units u ON u.unit_code = p.unit_code
+                 WHERE p.municipality_id = $1 AND u.orgnr = pr.orgnr
+                   AND p.start_date <= $2 AND (p.end_date IS NULL OR p.end_date >= $2)) AS current_placements
+          FROM providers pr ORDER BY pr.orgnr
+        """,
+        tenant,
+        today,
+    )
+    purchases = await purchases_without_contract(conn, tenant, today.year, today)
+    flags = await all_flags(conn, tenant, today)
+    contracts = await conn.fetch(
+        """SELECT c.provider_orgnr, c.valid_from, c.follow_up_interval_months,
+                  (SELECT max(f.followed_up_on) FROM contract_follow_up f
+                    WHERE f.municipality_id = c.municipality_id AND f.contract_id = c.id) AS last
+             FROM contract c WHERE c.municipality_id = $1 AND (c.valid_to IS NULL OR c.valid_to >= $2)""",
+        tenant,
+        today,
+    )
+    due: dict[str, dt.date] = {}
+    for c in contracts:
+        when = next_follow_up_due(c["valid_from"], c["last"], c["follow_up_interval_months"])
+        due[c["provider_orgnr"]] = min(when, due.get(c["provider_orgnr"], when))
+    items = [
+        ProviderOverview(
+            provider_orgnr=r["orgnr"],
+            provider_name=r["name"],
+            active_contracts=r["active_contracts"],
+            next_follow_up_due=due.get(r["orgnr"]),
+            days_without_contract_this_year=purchases.get(r["orgnr"], (0, 0.0))[0],
+            cost_without_contract_this_year=purchases.get(r["orgnr"], (0, 0.0))[1],
+            current_placements=r["current_placements"],
+            open_flags=sum(1 for f in flags if f.provider_orgnr == r["orgnr"]),
+        )
+        for r in rows
+    ]
+    return items

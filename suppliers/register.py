@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from placement.database.pool import Connection
 from suppliers.records import Intervention, Provider, Unit
@@ -64,6 +64,7 @@ class UnitSignals(BaseModel):
     """Counts over every municipality; no municipality is named and no child is."""
 
     unit_code: str
+    in_register: bool = Field(description="Whether the register holds the unit now.")
     active_placements: int
     moves_12m: int
     unplanned_endings_12m: int
@@ -82,6 +83,7 @@ async def unit_signals(conn: Connection, unit_code: str, on: dt.date) -> UnitSig
     assert counts is not None
     return UnitSignals(
         unit_code=unit_code,
+        in_register=unit is not None,
         active_placements=counts["active_placements"],
         moves_12m=counts["moves_12m"],
         unplanned_endings_12m=counts["unplanned_endings_12m"],

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import uuid
 from typing import Annotated, Literal
@@ -24,14 +23,14 @@ from placement.repositories.declarations import (
     Declarations,
 )
 from placement.vocabulary import StaffRole
-from suppliers.contracts import next_follow_up_due
 from suppliers.integrity import (
     Flag,
+    ProviderOverview,
     ScreeningMatch,
     ScreeningSummary,
     all_flags,
     matches,
-    purchases_without_contract,
+    provider_overview,
     review,
     run_screening,
 )
@@ -170,17 +169,6 @@ async def list_integrity_flags(ctx: Context) -> BaseModel:
     return FlagList(items=await all_flags(ctx.conn, ctx.principal.municipality_id, today_in_sweden()))
 
 
-class ProviderOverview(BaseModel):
-    provider_orgnr: str
-    provider_name: str | None
-    active_contracts: int
-    next_follow_up_due: dt.date | None
-    days_without_contract_this_year: int
-    cost_without_contract_this_year: float
-    current_placements: int = Field(description="A count; no child data.")
-    open_flags: int
-
-
 class Overview(BaseModel):
     year: int
     items: list[ProviderOverview]
@@ -204,58 +192,7 @@ async def procurement_overview(ctx: Context, *, query: OverviewQuery) -> BaseMod
     """Per provider: contracts, follow-up, purchases without contract this year, current placements
     (a count) and open flags. ``format=csv`` for a spreadsheet."""
     today = today_in_sweden()
-    tenant = ctx.principal.municipality_id
-    rows = await ctx.conn.fetch(
-        """
-        WITH provider_units AS (
-            SELECT key AS unit_code, payload ->> 'provider_orgnr' AS orgnr FROM register_entity
-             WHERE kind = 'unit' AND valid_to_snapshot IS NULL AND payload ->> 'provider_orgnr' IS NOT NULL
-        ), providers AS (
-            SELECT provider_orgnr AS orgnr FROM contract WHERE municipality_id = $1
-            UNION
-            SELECT u.orgnr FROM placement p JOIN provider_units u ON u.unit_code = p.unit_code
-             WHERE p.municipality_id = $1
-        )
-        SELECT pr.orgnr,
-               (SELECT payload ->> 'name' FROM register_entity
-                 WHERE kind = 'provider' AND key = pr.orgnr AND valid_to_snapshot IS NULL) AS name,
-               (SELECT count(*) FROM contract c WHERE c.municipality_id = $1 AND c.provider_orgnr = pr.orgnr
-                   AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to >= $2)) AS active_contracts,
-               (SELECT count(*) FROM placement p JOIN provider_units u ON u.unit_code = p.unit_code
-                 WHERE p.municipality_id = $1 AND u.orgnr = pr.orgnr
-                   AND p.start_date <= $2 AND (p.end_date IS NULL OR p.end_date >= $2)) AS current_placements
-          FROM providers pr ORDER BY pr.orgnr
-        """,
-        tenant,
-        today,
-    )
-    purchases = await purchases_without_contract(ctx.conn, tenant, today.year, today)
-    flags = await all_flags(ctx.conn, tenant, today)
-    contracts = await ctx.conn.fetch(
-        """SELECT c.provider_orgnr, c.valid_from, c.follow_up_interval_months,
-                  (SELECT max(f.followed_up_on) FROM contract_follow_up f
-                    WHERE f.municipality_id = c.municipality_id AND f.contract_id = c.id) AS last
-             FROM contract c WHERE c.municipality_id = $1 AND (c.valid_to IS NULL OR c.valid_to >= $2)""",
-        tenant,
-        today,
-    )
-    due: dict[str, dt.date] = {}
-    for c in contracts:
-        when = next_follow_up_due(c["valid_from"], c["last"], c["follow_up_interval_months"])
-        due[c["provider_orgnr"]] = min(when, due.get(c["provider_orgnr"], when))
-    items = [
-        ProviderOverview(
-            provider_orgnr=r["orgnr"],
-            provider_name=r["name"],
-            active_contracts=r["active_contracts"],
-            next_follow_up_due=due.get(r["orgnr"]),
-            days_without_contract_this_year=purchases.get(r["orgnr"], (0, 0.0))[0],
-            cost_without_contract_this_year=purchases.get(r["orgnr"], (0, 0.0))[1],
-            current_placements=r["current_placements"],
-            open_flags=sum(1 for f in flags if f.provider_orgnr == r["orgnr"]),
-        )
-        for r in rows
-    ]
+    items = await provider_overview(ctx.conn, ctx.principal.municipality_id, today)
     overview = Overview(year=today.year, items=items)
     if query.format == "json":
         return overview

@@ -4,22 +4,18 @@ municipalities (counts only), and findings from register changes."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from placement import audit
 from placement.api.routing import Context, EndpointRegistry
 from placement.api.state import REGISTER_DATABASE
-from placement.audit import Access, AuditAction
 from placement.clock import SWEDEN, today_in_sweden
 from placement.errors import NotFound, ServiceUnavailable, UnsupportedMediaType, ValidationFailed
 from placement.models import Input, PageQuery
-from placement.pagination import decode_cursor, next_cursor
 from placement.principal import CHILD_READERS, STAFF_READERS
 from placement.repositories.operator_tokens import REGISTER_IMPORT, OperatorToken
-from placement.rulebook import all_rules
+from placement.repositories.register_findings import RegisterFindingPage, RegisterFindingRepository
 from suppliers.fetch import Fetched
 from suppliers.formats import Feed, FileRejected, parse_feed
 from suppliers.importer import apply_feed
@@ -28,8 +24,6 @@ from suppliers.register import UnitSignals, unit_as_of, unit_signals
 
 routes = EndpointRegistry()
 API = "/api/v1"
-
-FINDING_TITLES = {rule.code: rule.title for rule in all_rules() if rule.family == "SV"}
 
 
 class AsOfQuery(Input):
@@ -40,22 +34,6 @@ class UnitView(BaseModel):
     unit: Unit
     snapshot_id: int = Field(description="The register snapshot this comes from; a check run cites it.")
     imported_at: dt.datetime
-
-
-class RegisterFinding(BaseModel):
-    id: uuid.UUID
-    code: str
-    title: str
-    summary: str
-    unit_code: str
-    snapshot_id: int
-    placement_ids: list[uuid.UUID] = Field(description="Affected placements within your reach.")
-    created_at: dt.datetime
-
-
-class RegisterFindingPage(BaseModel):
-    items: list[RegisterFinding]
-    next_cursor: str | None
 
 
 @routes.route(
@@ -91,13 +69,8 @@ async def get_unit_signals(ctx: Context, *, unit_code: str) -> BaseModel:
     """Active placements, moves and unplanned endings in the last 12 months, over all municipalities,
     beside the occupancy the provider reported: counts only."""
     signals = await unit_signals(ctx.conn, unit_code, today_in_sweden())
-    if signals.places is None and signals.active_placements == 0 and signals.reported_occupancy is None:
-        current = await ctx.conn.fetchval(
-            "SELECT true FROM register_entity WHERE kind = 'unit' AND key = $1 AND valid_to_snapshot IS NULL",
-            unit_code,
-        )
-        if not current:
-            raise NotFound(f"Enheten {unit_code} finns inte i registret")
+    if not signals.in_register and signals.active_placements == 0:  # a unit gone with children there is shown
+        raise NotFound(f"Enheten {unit_code} finns inte i registret")
     return signals
 
 
@@ -113,42 +86,7 @@ async def get_unit_signals(ctx: Context, *, unit_code: str) -> BaseModel:
 )
 async def list_register_findings(ctx: Context, *, query: PageQuery) -> BaseModel:
     """Findings (SV01–SV03, SV08, SV09) for placements within your reach, oldest first."""
-    after = decode_cursor(query.cursor) if query.cursor else None
-    reach = ctx.actor.reads.sql_args()
-    rows = await ctx.conn.fetch(
-        """
-        SELECT f.id, f.code, c.summary, f.unit_code, c.snapshot_id, f.created_at,
-               ARRAY(SELECT p.id FROM placement p
-                      WHERE p.municipality_id = f.municipality_id AND p.id = ANY (f.placement_ids)
-                        AND child_in_reach(p.municipality_id, p.child_id, $4, $5, $6)
-                      ORDER BY p.id) AS placement_ids
-          FROM register_finding f JOIN register_change c ON c.id = f.change_id
-         WHERE f.municipality_id = $1
-           AND ($2::timestamptz IS NULL OR (f.created_at, f.id) > ($2, $3::uuid))
-         ORDER BY f.created_at, f.id
-         LIMIT $7
-        """,
-        ctx.principal.municipality_id,
-        after[0] if after else None,
-        after[1] if after else None,
-        *reach,
-        query.limit + 1,
-    )
-    visible = [r for r in rows[: query.limit] if r["placement_ids"]]
-    shown = [pid for r in visible for pid in r["placement_ids"]]
-    children = await ctx.conn.fetch(
-        "SELECT id, child_id FROM placement WHERE municipality_id = $1 AND id = ANY ($2::uuid[])",
-        ctx.principal.municipality_id,
-        shown,
-    )
-    await audit.record(
-        ctx.conn, ctx.actor, AuditAction.READ, [Access("placement", r["id"], r["child_id"]) for r in children]
-    )
-    items = [
-        RegisterFinding(title=FINDING_TITLES[r["code"]], **{k: r[k] for k in r.keys()})  # noqa: SIM118
-        for r in visible
-    ]
-    return RegisterFindingPage(items=items, next_cursor=next_cursor(rows, query.limit))
+    return await RegisterFindingRepository(ctx.conn, actor=ctx.actor).page(query=query)
 
 
 class ImportedChange(BaseModel):

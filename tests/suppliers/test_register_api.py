@@ -45,6 +45,7 @@ async def test_signals_are_counts_only(
     signals = await (await client.get("/api/v1/units/U-1001/signals", headers=token)).json()
     assert signals == {
         "unit_code": "U-1001",
+        "in_register": True,
         "active_placements": 1,
         "moves_12m": 0,
         "unplanned_endings_12m": 1,
