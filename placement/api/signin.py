@@ -14,12 +14,14 @@ the endpoint (403 if not).
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from aiohttp import web
 
 from placement.api.middleware import REQUEST_ID
 from placement.api.state import DATABASE, SETTINGS, TOKEN_VERIFIER
-from placement.database.pool import Database
+from placement.database.pool import Connection, Database, scope_to
 from placement.errors import Forbidden, Unauthorized
 from placement.principal import Principal, SignInMethod
 from placement.repositories.api_tokens import ApiTokenRepository, parse_token
@@ -71,19 +73,22 @@ async def authenticate_operator(request: web.Request, scope: str) -> OperatorTok
     return token
 
 
-async def _municipality_id(database: Database, kommunkod: str) -> uuid.UUID:
+@asynccontextmanager
+async def _signing_in(database: Database, kommunkod: str) -> AsyncIterator[tuple[Connection, uuid.UUID]]:
+    """One transaction for the whole sign-in: the municipality looked up by its kommunkod, then
+    scoped to it for the lookups of the token or the staff member."""
     async with database.transaction() as conn:
         municipality = await MunicipalityRepository(conn).by_kommunkod(kommunkod=kommunkod)
-    if municipality is None:
-        raise Unauthorized(f"Kommunen {kommunkod} är inte ansluten till tjänsten")
-    return municipality.id
+        if municipality is None:
+            raise Unauthorized(f"Kommunen {kommunkod} är inte ansluten till tjänsten")
+        await scope_to(conn, municipality.id)
+        yield conn, municipality.id
 
 
 async def _api_token(database: Database, kommunkod: str, raw: str, request_id: str) -> Principal:
     parsed = parse_token(raw)
     assert parsed is not None
-    municipality_id = await _municipality_id(database, kommunkod)
-    async with database.transaction(municipality_id) as conn:
+    async with _signing_in(database, kommunkod) as (conn, municipality_id):
         token = await ApiTokenRepository(conn, municipality_id=municipality_id).verify(parsed=parsed)
     if token is None:
         raise Unauthorized("Token är ogiltig, har gått ut eller är återkallad")
@@ -104,11 +109,10 @@ async def _oidc(
     email: str | None,
     request_id: str,
 ) -> Principal:
-    municipality_id = await _municipality_id(database, kommunkod)
     known = frozenset(StaffRole(r) for r in roles if r in _ROLE_VALUES)
     staff = None
-    if email is not None:
-        async with database.transaction(municipality_id) as conn:
+    async with _signing_in(database, kommunkod) as (conn, municipality_id):
+        if email is not None:
             staff = await conn.fetchrow(
                 """SELECT id, org_unit FROM staff
                     WHERE municipality_id = $1 AND lower(email) = lower($2) AND active""",
@@ -129,9 +133,9 @@ async def _oidc(
 async def _demo(database: Database, email: str, request_id: str) -> Principal:
     async with database.transaction() as conn:
         municipality_id = await conn.fetchval("SELECT id FROM municipality WHERE is_demo")
-    if municipality_id is None:
-        raise Unauthorized("Det finns ingen demokommun; starta med placement serve --demo")
-    async with database.transaction(municipality_id) as conn:
+        if municipality_id is None:
+            raise Unauthorized("Det finns ingen demokommun; starta med placement serve --demo")
+        await scope_to(conn, municipality_id)
         staff = await conn.fetchrow(
             "SELECT id, org_unit, roles FROM staff WHERE municipality_id = $1 AND lower(email) = lower($2)",
             municipality_id,
