@@ -20,7 +20,7 @@ import uuid
 
 import asyncpg
 
-from followup.store import ScanResult, in_scope, scan
+from followup.store import SCAN_WORKERS, ScanResult, in_scope, scan
 from placement.benchmarking import BenchDatabase, run_on_a_server, throwaway_database
 from placement.database.pool import Connection, connect_with_retry, init_connection, scope_to
 from placement.national_dataset import copy_events
@@ -190,12 +190,14 @@ async def measure(bench: BenchDatabase, owner: Connection) -> dict[str, float]:
     """The scan on whatever ``bench`` holds, against a plain read of the same rows; ``owner``
     records the day's new events."""
     conn = await connect_with_retry(bench.urls.service, patience_s=10)
-    pool = await asyncpg.create_pool(bench.urls.service, min_size=2, max_size=2, init=init_connection)
+    pool = await asyncpg.create_pool(
+        bench.urls.service, min_size=SCAN_WORKERS, max_size=SCAN_WORKERS, init=init_connection
+    )
     try:
 
         async def timed(day: dt.date, *, full: bool = False) -> tuple[float, ScanResult]:
             started = time.perf_counter()
-            result = await scan(conn, day, pool=pool, full=full)
+            result = await scan(conn, day, pool=pool, workers=SCAN_WORKERS, full=full)
             return time.perf_counter() - started, result
 
         started = time.perf_counter()

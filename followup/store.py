@@ -37,6 +37,10 @@ log = structlog.get_logger(__name__)
 
 SCAN_LOCK = 7_330_003
 SCAN_ACTOR = "system:obligation-scan"
+# Municipalities worked at once, at most: most of a municipality's time is waiting for the
+# database, so more workers than cores keep the cores busy (measured: 2 → 4 → 8 workers on two cores
+# took a scan after a day's visits on 40,000 placements from 0.8 to 0.5 to 0.4 s).
+SCAN_WORKERS = 8
 
 # The rules' own fingerprint: a new version of them (or of the calendar they count with) makes
 # the next scan recompute every placement.
@@ -376,13 +380,19 @@ async def _audit_changes(conn: Connection, municipality_id: uuid.UUID, changed: 
 
 
 async def scan(
-    conn: Connection, today: dt.date, *, pool: asyncpg.Pool | None = None, full: bool = False
+    conn: Connection,
+    today: dt.date,
+    *,
+    pool: asyncpg.Pool | None = None,
+    workers: int | None = None,
+    full: bool = False,
 ) -> ScanResult:
     """Every municipality's obligations, each in its own transaction. Only placements whose facts,
     rules or policy changed, or whose review day has come, are recomputed; ``full`` recomputes
     all. Skips (scanned=False) when another scanner holds the lock; the lock is ``conn``'s
-    session's, so a scanner that dies frees it. With a ``pool``, two municipalities are worked at
-    a time on its connections, so the database and the rule evaluation overlap."""
+    session's, so a scanner that dies frees it. With a ``pool``, ``workers`` municipalities are
+    worked at a time on its connections (by default half the pool, at most SCAN_WORKERS, so the
+    service keeps connections for its requests), so the database and the rules overlap."""
     if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", SCAN_LOCK):
         log.info("scan_skipped_another_running")
         return ScanResult(scanned=False)
@@ -399,16 +409,17 @@ async def scan(
         municipalities = [r["id"] for r in due if full or r["due"] > 0]
         if pool is None:
             counts = [await scan_municipality(conn, m, today, full=full) for m in municipalities]
-        else:  # two workers, each on one connection for all the municipalities it takes
+        else:  # workers, each on one connection for all the municipalities it takes
             waiting = list(reversed(municipalities))
             counts = []
+            workers = workers or max(1, min(SCAN_WORKERS, pool.get_max_size() // 2))
 
             async def worker() -> None:
                 async with pool.acquire() as own:
                     while waiting:
                         counts.append(await scan_municipality(own, waiting.pop(), today, full=full))
 
-            await asyncio.gather(worker(), worker())
+            await asyncio.gather(*(worker() for _ in range(workers)))
         result = ScanResult(
             True,
             len(due),

@@ -25,12 +25,12 @@ import structlog
 from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
-from followup.store import scan
+from followup.store import SCAN_WORKERS, scan
 from placement import __version__
 from placement.clock import today_in_sweden
 from placement.database import roles
 from placement.database.migrator import migrate, pending
-from placement.database.pool import Connection, connect_with_retry, scope_to
+from placement.database.pool import Connection, connect_with_retry, init_connection, scope_to
 from placement.demo import load_demo
 from placement.errors import BadRequest, DatabaseUnavailable, NotFound, PlacementError
 from placement.foster_identity import load_or_create_key
@@ -235,7 +235,12 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             elif args.command == "audit":
                 return await _audit(args, conn)
             elif args.command == "scan":
-                scanned = await scan(conn, today_in_sweden(), full=args.full)
+                async with asyncpg.create_pool(
+                    urls.owner, min_size=SCAN_WORKERS, max_size=SCAN_WORKERS, init=init_connection
+                ) as workers:
+                    scanned = await scan(
+                        conn, today_in_sweden(), pool=workers, workers=SCAN_WORKERS, full=args.full
+                    )
                 if not scanned.scanned:
                     print("En annan instans skannar redan; inget gjort")
                 else:

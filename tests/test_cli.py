@@ -232,6 +232,20 @@ def test_audit_list_and_sample(tmp_path: Path) -> None:
     assert bad.stderr.startswith("placement: ")
 
 
+def test_scan_recomputes_what_needs_it_and_everything_with_full(tmp_path: Path) -> None:
+    """`placement scan` on the demo municipality: the first computes every placement, the next
+    nothing (nothing changed), `--full` all of them again."""
+    env = clean_env(PLACEMENT_DATA_DIR=str(tmp_path))
+    assert run("demo", env=env).returncode == 0
+    outputs = [run("scan", *extra, env=env) for extra in ((), (), ("--full",))]
+    assert all(o.returncode == 0 for o in outputs), [o.stderr for o in outputs]
+    counts = [o.stdout.strip().split(", ") for o in outputs]
+    placements = counts[0][1]
+    assert counts[0][2] == f"{placements.split()[0]} omräknade"
+    assert counts[1][2] == "0 omräknade"
+    assert counts[2][2] == counts[0][2]
+
+
 def test_bench_quick_runs_every_workload(tmp_path: Path) -> None:
     """`placement bench --quick` loads the dataset, runs all five workloads on it and writes their
     figures; it never fails on time."""
