@@ -169,7 +169,8 @@ def next_review(
     for o in found or obligations(facts, today, policy):
         days |= {o.due_on - soon, o.due_on + one_day}  # open -> due soon -> overdue (FU11's detail too)
     if facts.end_date is not None:
-        days |= {facts.end_date, facts.end_date + one_day}  # FU15 begins; the ongoing rules end
+        # FU15 begins; the ongoing rules end (the day after the end is also FU14's: kept, not relied on)
+        days |= {facts.end_date, facts.end_date + one_day}
     for a in facts.assignments:  # FU05's current social worker, FU06's change of social worker
         days.add(a.assigned_from)
         if a.assigned_to is not None:
