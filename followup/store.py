@@ -31,7 +31,6 @@ from followup.obligations import (
 from placement import clock
 from placement.database.pool import Connection, scope_to
 from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
-from suppliers.integrity import policy_value
 
 log = structlog.get_logger(__name__)
 
@@ -49,28 +48,23 @@ RULES_FINGERPRINT = hashlib.sha256(
 ).hexdigest()[:16]
 
 
-async def followup_policy(conn: Connection, municipality_id: uuid.UUID) -> Policy:
-    return _policy(await policy_value(conn, municipality_id, "followup"))
-
-
 def _policy(values: dict[str, Any]) -> Policy:
     return Policy(**{k: int(v) for k, v in values.items() if k in Policy.__dataclass_fields__})
 
 
-# The municipality's follow-up policy (its own value, or the documented default), and the basis a
-# computation under it is remembered with: the rules' fingerprint and a digest of the policy.
-_POLICY = """
-    SELECT coalesce((SELECT value FROM municipality_policy WHERE municipality_id = $1 AND key = 'followup'),
-                    (SELECT value FROM policy_default WHERE key = 'followup')) AS value"""
+# The municipality ($1) follow-up policy (its own value, or the documented default), and the basis
+# a computation under it is remembered with: the rules' fingerprint ($2) and a digest of the
+# policy. V018's followup_due computes the same basis across municipalities.
+_POLICY_AND_BASIS = """
+    SELECT value, $2 || ' ' || md5(value::text) AS basis
+      FROM (SELECT coalesce(
+                (SELECT value FROM municipality_policy WHERE municipality_id = $1 AND key = 'followup'),
+                (SELECT value FROM policy_default WHERE key = 'followup')) AS value) policy"""
 
 
 async def policy_and_basis(conn: Connection, municipality_id: uuid.UUID) -> tuple[Policy, str]:
-    row = await conn.fetchrow(
-        f"SELECT value, $2 || ' ' || md5(value::text) AS basis FROM ({_POLICY}) policy",
-        municipality_id,
-        RULES_FINGERPRINT,
-    )
-    assert row is not None  # an aggregate-free SELECT of one row
+    row = await conn.fetchrow(_POLICY_AND_BASIS, municipality_id, RULES_FINGERPRINT)
+    assert row is not None  # a SELECT of one row
     return _policy(row["value"]), row["basis"]
 
 
@@ -178,7 +172,7 @@ async def review(
     policy: Policy | None = None,
 ) -> dict[uuid.UUID, Reviewed]:
     """Obligations per placement, with recorded waivers applied, and when to look again."""
-    policy = policy or await followup_policy(conn, municipality_id)
+    policy = policy or (await policy_and_basis(conn, municipality_id))[0]
     loaded = await load_facts(conn, municipality_id, placement_ids, today)
     result: dict[uuid.UUID, Reviewed] = {}
     for placement_id, one in loaded.items():
@@ -222,20 +216,12 @@ def _waive(obligation: Obligation) -> Obligation:
     )
 
 
-@dataclass(frozen=True)
-class Stored:
-    """What ``store`` did: how many states are owed, and the placements whose stored states changed."""
-
-    owed: int
-    changed: frozenset[uuid.UUID]
-
-
 async def store(
     conn: Connection, municipality_id: uuid.UUID, reviewed: dict[uuid.UUID, Reviewed], basis: str
-) -> Stored:
+) -> frozenset[uuid.UUID]:
     """Replace the stored states of these placements, and remember what they were computed from
-    and when to look again. A state that did not change keeps the time it began and is not
-    rewritten."""
+    and when to look again; returns the placements whose stored states changed. A state that did
+    not change keeps the time it began and is not rewritten."""
     rows = [
         (placement_id, o.code, o.item, o.title, o.due_on, o.state.value, o.detail)
         for placement_id, one in reviewed.items()
@@ -291,7 +277,7 @@ async def store(
         [basis] * len(reviewed),
         [one.review_on for one in reviewed.values()],
     )
-    return Stored(len(rows), frozenset(r["placement_id"] for r in changed))
+    return frozenset(r["placement_id"] for r in changed)
 
 
 async def refresh(
@@ -314,17 +300,18 @@ class ScanResult:
 
 async def scan_municipality(
     conn: Connection, municipality_id: uuid.UUID, today: dt.date, *, full: bool = False
-) -> tuple[int, int, int]:
+) -> tuple[int, int]:
     """One municipality's obligations, in one transaction under its tenant: recompute the
     placements that need it (all, if ``full``); forget the states of placements out of scope.
-    Returns (placements in scope, recomputed, changed)."""
+    Returns how many placements were recomputed and how many had their stored states changed."""
     async with conn.transaction():
         await scope_to(conn, municipality_id)
         # One statement: the policy and basis, the states of placements that left the scope
-        # forgotten, and the placements in scope that need recomputing.
+        # forgotten, and the placements in scope that need recomputing (the conditions V018's
+        # followup_due counts across municipalities; change both together).
         [due] = await conn.fetch(
             f"""
-            WITH policy AS ({_POLICY}),
+            WITH basis AS ({_POLICY_AND_BASIS}),
                  forgotten AS (
                      DELETE FROM obligation_state o USING placement p
                       WHERE o.municipality_id = $1 AND p.municipality_id = $1 AND p.id = o.placement_id
@@ -333,11 +320,9 @@ async def scan_municipality(
                  settled AS (  -- out of scope: nothing more to look at
                      UPDATE followup_review r SET review_on = NULL FROM placement p
                       WHERE r.municipality_id = $1 AND p.municipality_id = $1 AND p.id = r.placement_id
-                        AND r.review_on <= $3 AND p.end_date < $3::date - 365 AND p.end_reason IS NOT NULL),
-                 basis AS (SELECT value, $2 || ' ' || md5(value::text) AS basis FROM policy)
+                        AND r.review_on <= $3 AND p.end_date < $3::date - 365 AND p.end_reason IS NOT NULL)
             SELECT (SELECT value FROM basis) AS policy, (SELECT basis FROM basis) AS basis,
                    (SELECT coalesce(array_agg(DISTINCT placement_id), '{{}}') FROM forgotten) AS forgotten,
-                   count(*) AS placements,
                    coalesce(array_agg(p.id) FILTER (
                        WHERE $4 OR r.placement_id IS NULL OR r.facts_version <> p.followup_version
                           OR r.basis <> (SELECT basis FROM basis) OR r.review_on <= $3), '{{}}') AS stale
@@ -355,9 +340,9 @@ async def scan_municipality(
         stale = list(due["stale"])
         if stale:
             reviewed = await review(conn, municipality_id, today, stale, policy)
-            changed |= (await store(conn, municipality_id, reviewed, basis)).changed
+            changed |= await store(conn, municipality_id, reviewed, basis)
         await _audit_changes(conn, municipality_id, changed)
-        return due["placements"], len(stale), len(changed)
+        return len(stale), len(changed)
 
 
 async def _audit_changes(conn: Connection, municipality_id: uuid.UUID, changed: frozenset[uuid.UUID]) -> None:
@@ -424,8 +409,8 @@ async def scan(
             True,
             len(due),
             sum(r["placements"] for r in due),
+            sum(c[0] for c in counts),
             sum(c[1] for c in counts),
-            sum(c[2] for c in counts),
         )
         log.info(
             "scan_done",
