@@ -23,9 +23,8 @@ import asyncpg
 from followup.store import SCAN_WORKERS, ScanResult, in_scope, scan
 from placement.benchmarking import BenchDatabase, run_on_a_server, throwaway_database
 from placement.database.pool import Connection, connect_with_retry, init_connection, scope_to
-from placement.national_dataset import copy_events
+from placement.national_dataset import TODAY, copy_events
 
-TODAY = dt.date(2026, 11, 22)
 FORMS = ["familjehem", "jourhem", "hvb", "stodboende", "lss_boende"]
 BASES = {"familjehem": "sol", "jourhem": "sol", "hvb": "lvu_3", "stodboende": "sol", "lss_boende": "lss"}
 KINDS = [

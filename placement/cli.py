@@ -391,16 +391,17 @@ async def _operator_token(args: argparse.Namespace, conn: Connection) -> int:
         print(f"(id {created.id}, giltig till {created.expires_at:%Y-%m-%d}; visas bara nu)", file=sys.stderr)
     elif args.action == "list":
         for t in await tokens.all():
-            state = (
-                f"återkallad {t.revoked_at:%Y-%m-%d}"
-                if t.revoked_at
-                else f"giltig till {t.expires_at:%Y-%m-%d}"
+            print(
+                f"{t.id}  {t.name}  {','.join(sorted(t.scopes))}  {_token_state(t.expires_at, t.revoked_at)}"
             )
-            print(f"{t.id}  {t.name}  {','.join(sorted(t.scopes))}  {state}")
     else:
         await tokens.revoke(token_id=args.token_id)
         print(f"Operatörstoken {args.token_id} är återkallad")
     return 0
+
+
+def _token_state(expires_at: dt.datetime, revoked_at: dt.datetime | None) -> str:
+    return f"återkallad {revoked_at:%Y-%m-%d}" if revoked_at else f"giltig till {expires_at:%Y-%m-%d}"
 
 
 async def _audit(args: argparse.Namespace, conn: Connection) -> int:
@@ -460,11 +461,7 @@ async def _token(args: argparse.Namespace, conn: Connection) -> int:
             )
         elif args.action == "list":
             for t in await tokens.all():
-                state = (
-                    f"återkallad {t.revoked_at:%Y-%m-%d}"
-                    if t.revoked_at
-                    else f"giltig till {t.expires_at:%Y-%m-%d}"
-                )
+                state = _token_state(t.expires_at, t.revoked_at)
                 print(f"{t.id}  {t.name}  {','.join(sorted(t.roles))}  {state}")
         else:
             await tokens.revoke(token_id=args.token_id)

@@ -35,6 +35,7 @@ from suppliers.importer import apply_feed
 
 log = structlog.get_logger(__name__)
 
+# The day the dataset stands on; the benchmarks that run on it count from it too.
 TODAY = dt.date(2026, 11, 22)
 MARK = "(syntetisk)"
 
@@ -320,12 +321,10 @@ def municipality_rows(
     """One municipality's data. ``officers`` are the company register's (orgnr, name, birth date):
     about one staff member in 200 is one of them, undeclared, for the screening to find."""
     rows = Rows(*([] for _ in fields(Rows)))
-    staff_ids: list[uuid.UUID] = []
     social_workers: list[uuid.UUID] = []
     for n in range(max(staff_count, 3)):
         role = "socialsekreterare" if n == 0 else "teamledare" if n == 1 else _pick(rng, ROLES)
         staff_id = _id(rng)
-        staff_ids.append(staff_id)
         if role == "socialsekreterare":
             social_workers.append(staff_id)
         name, born = person_name(rng), dt.date(1960, 1, 1) + _days(rng.randrange(14_000))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
 import os
 import random
@@ -29,11 +28,10 @@ from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
 from placement.database.migrator import migrate
 from placement.database.pool import Connection, connect_with_retry, scope_to
+from placement.national_dataset import TODAY
 from suppliers.fetch import Fetched
 from suppliers.formats import Feed, parse_feed
 from suppliers.importer import apply_feed
-
-TODAY = dt.date(2026, 11, 22)
 
 
 def synthetic_register(units: int, *, seed: int, changed: float = 0.0) -> dict[str, Any]:

@@ -53,13 +53,6 @@ async def unit_as_of(conn: Connection, unit_code: str, at: dt.datetime) -> UnitA
     return UnitAsOf(row["snapshot_id"], row["imported_at"], Unit.model_validate(row["payload"]))
 
 
-async def provider_as_of(conn: Connection, orgnr: str, at: dt.datetime) -> ProviderAsOf | None:
-    row = await conn.fetchrow(_AS_OF, "provider", orgnr, at)
-    if row is None:
-        return None
-    return ProviderAsOf(row["snapshot_id"], row["imported_at"], Provider.model_validate(row["payload"]))
-
-
 class UnitSignals(BaseModel):
     """Counts over every municipality; no municipality is named and no child is."""
 

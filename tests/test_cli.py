@@ -210,6 +210,21 @@ def test_token_create_list_revoke(tmp_path: Path) -> None:
     assert (unknown.returncode, unknown.stderr.strip()) == (1, "placement: Kommunen 9999 finns inte")
 
 
+def test_operator_token_create_list_revoke(tmp_path: Path) -> None:
+    """Operator tokens for register imports: shown once, listed with their scope and validity,
+    revoked."""
+    env = clean_env(PLACEMENT_DATA_DIR=str(tmp_path))
+    assert run("migrate", env=env).returncode == 0
+    created = run("operator-token", "create", "Registerhämtning", "--days", "30", env=env)
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.startswith("po_")
+    [listed] = run("operator-token", "list", env=env).stdout.splitlines()
+    token_id = listed.split()[0]
+    assert "Registerhämtning  register_import  giltig till " in listed
+    assert run("operator-token", "revoke", token_id, env=env).returncode == 0
+    assert "återkallad " in run("operator-token", "list", env=env).stdout
+
+
 def test_audit_list_and_sample(tmp_path: Path) -> None:
     """The granskare's log review from the command line: the same seed draws the same sample."""
     from placement.clock import today_in_sweden

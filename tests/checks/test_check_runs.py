@@ -26,18 +26,38 @@ async def staff_ids(demo: Client) -> dict[str, str]:
     return {s["email"].split("@")[0]: s["id"] for s in page["items"]}
 
 
+async def new_child(demo: Client, name: str, **more: str) -> dict[str, Any]:
+    """A child registered by placement support (petra)."""
+    created = await demo.post(
+        "/api/v1/children", json={"name": name, "birth_date": "2011-03-03", **more}, headers=user("petra")
+    )
+    assert created.status == 201, await created.text()
+    return dict(await created.json())
+
+
+async def new_placement(
+    demo: Client, child: dict[str, Any], form: str, home: str, **more: str
+) -> dict[str, Any]:
+    """The child placed today under SoL, registered by placement support (petra)."""
+    body = {
+        "child_id": child["id"],
+        "form": form,
+        "legal_basis": "sol",
+        "home_name": home,
+        "start_date": today_in_sweden().isoformat(),
+        **more,
+    }
+    created = await demo.post("/api/v1/placements", json=body, headers=user("petra"))
+    assert created.status == 201, await created.text()
+    return dict(await created.json())
+
+
 async def test_check_resolve_and_decide(demo: Client, owner: asyncpg.Connection, tmp_path: Path) -> None:
     await run_import(owner, Feed.IVO, str(SAMPLES / "ivo.json"))
     staff = await staff_ids(demo)
     rule = {"decision_kind": "placement_sol", "role": "teamledare"}
     assert (await demo.post("/api/v1/delegation-rules", json=rule, headers=user("adam"))).status == 201
-    child = await (
-        await demo.post(
-            "/api/v1/children",
-            json={"name": "Ny (demo)", "birth_date": "2011-03-03", "sex": "female"},
-            headers=user("petra"),
-        )
-    ).json()
+    child = await new_child(demo, "Ny (demo)", sex="female")
     start = today_in_sweden().isoformat()
     request = {
         "child_id": child["id"],
@@ -63,20 +83,7 @@ async def test_check_resolve_and_decide(demo: Client, owner: asyncpg.Connection,
     assert codes["PP10"]["severity"] == "warn"  # IVO's föreläggande in May
     assert run["facts"]["unit"]["snapshot_id"] is not None
 
-    placement = await (
-        await demo.post(
-            "/api/v1/placements",
-            json={
-                "child_id": child["id"],
-                "form": "hvb",
-                "legal_basis": "sol",
-                "home_name": "HVB Solgläntan",
-                "unit_code": "U-1001",
-                "start_date": start,
-            },
-            headers=user("petra"),
-        )
-    ).json()
+    placement = await new_placement(demo, child, "hvb", "HVB Solgläntan", unit_code="U-1001")
     decision = {
         "kind": "placement_sol",
         "decided_on": start,
@@ -121,27 +128,9 @@ async def test_check_resolve_and_decide(demo: Client, owner: asyncpg.Connection,
 
 async def test_a_decision_without_a_check_is_refused_unless_urgent(demo: Client) -> None:
     staff = await staff_ids(demo)
-    child = await (
-        await demo.post(
-            "/api/v1/children",
-            json={"name": "Brådskande (demo)", "birth_date": "2012-01-01"},
-            headers=user("petra"),
-        )
-    ).json()
+    child = await new_child(demo, "Brådskande (demo)", birth_date="2012-01-01")
     start = today_in_sweden().isoformat()
-    placement = await (
-        await demo.post(
-            "/api/v1/placements",
-            json={
-                "child_id": child["id"],
-                "form": "jourhem",
-                "legal_basis": "sol",
-                "home_name": "Jourhemmet",
-                "start_date": start,
-            },
-            headers=user("petra"),
-        )
-    ).json()
+    placement = await new_placement(demo, child, "jourhem", "Jourhemmet")
     decision = {
         "kind": "placement_sol",
         "decided_on": start,
@@ -172,13 +161,7 @@ async def test_delegation_can_be_limited_to_a_unit(demo: Client, db: Database) -
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM delegation_rule")  # start from an empty delegation order
     staff = await staff_ids(demo)
-    child = await (
-        await demo.post(
-            "/api/v1/children",
-            json={"name": "Delegation (demo)", "birth_date": "2012-01-01"},
-            headers=user("petra"),
-        )
-    ).json()
+    child = await new_child(demo, "Delegation (demo)", birth_date="2012-01-01")
     request = {
         "child_id": child["id"],
         "form": "jourhem",
@@ -234,13 +217,7 @@ async def test_screening_matches_of_both_people_reach_the_check(
                 score,
                 status,
             )
-    child = await (
-        await demo.post(
-            "/api/v1/children",
-            json={"name": "Jäv (demo)", "birth_date": "2011-03-03", "sex": "female"},
-            headers=user("petra"),
-        )
-    ).json()
+    child = await new_child(demo, "Jäv (demo)", sex="female")
     request = {
         "child_id": child["id"],
         "form": "hvb",
