@@ -143,9 +143,7 @@ async def gather(
         )
         if home is None:
             message = "Familjehemmet finns inte i kommunen"
-            raise ValidationFailed(
-                message, [{"field": "body.foster_home_id", "message": message, "code": "unknown"}]
-            )
+            raise ValidationFailed.on("body.foster_home_id", message, "unknown")
         concurrent = await conn.fetchval(
             """SELECT count(*) FROM placement WHERE municipality_id = $1 AND foster_home_id = $2
                  AND start_date <= $3 AND (end_date IS NULL OR end_date >= $3)""",

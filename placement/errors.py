@@ -75,6 +75,12 @@ class ValidationFailed(PlacementError):
         super().__init__(detail, extra={"errors": errors})
         self.errors = errors
 
+    @classmethod
+    def on(cls, field: str, message: str, code: str, *, detail: str | None = None) -> ValidationFailed:
+        """One bad field: where (``body.x``, ``query.x``, ``header.X``), why, and a code a client
+        can act on; ``detail`` (the problem's summary) is the message unless given."""
+        return cls(detail or message, [{"field": field, "message": message, "code": code}])
+
 
 class ServiceUnavailable(PlacementError):
     status = 503

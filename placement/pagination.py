@@ -23,15 +23,11 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
         created_at, row_id = raw.split("|", 1)
         return dt.datetime.fromisoformat(created_at), uuid.UUID(row_id)
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
-        raise ValidationFailed(
-            "Ogiltig sidmarkör",
-            [
-                {
-                    "field": "query.cursor",
-                    "message": "Ogiltig sidmarkör; använd next_cursor från förra sidan",
-                    "code": "cursor",
-                }
-            ],
+        raise ValidationFailed.on(
+            "query.cursor",
+            "Ogiltig sidmarkör; använd next_cursor från förra sidan",
+            "cursor",
+            detail="Ogiltig sidmarkör",
         ) from error
 
 

@@ -126,18 +126,14 @@ async def resolve_check_finding(ctx: Context, *, check_id: uuid.UUID, body: Reso
     found = await _readable(ctx, check_id, write=True)
     if body.finding_index >= len(found.findings):
         message = "Kontrollen har inget sådant fynd"
-        raise ValidationFailed(
-            message, [{"field": "body.finding_index", "message": message, "code": "unknown"}]
-        )
+        raise ValidationFailed.on("body.finding_index", message, "unknown")
     target = found.findings[body.finding_index]
     if target.resolution is not None:
         message = "Fyndet är redan hanterat"
-        raise ValidationFailed(
-            message, [{"field": "body.finding_index", "message": message, "code": "resolved"}]
-        )
+        raise ValidationFailed.on("body.finding_index", message, "resolved")
     if body.action == "acknowledge" and target.severity is Severity.BLOCK:
         message = "En spärr kan inte kvitteras; den ska åtgärdas och kontrollen köras om, eller åsidosättas"
-        raise ValidationFailed(message, [{"field": "body.action", "message": message, "code": "block"}])
+        raise ValidationFailed.on("body.action", message, "block")
     if body.action == "override":
         delegated, _ = await delegation_for(
             ctx.conn, ctx.principal.municipality_id, ctx.principal.staff_id, found.decision_kind

@@ -216,15 +216,11 @@ def _idempotency_key(request: web.Request, endpoint: Endpoint) -> str | None:
     if key is None or endpoint.method != "POST":
         return None
     if not 1 <= len(key) <= 200 or not key.isprintable():
-        raise ValidationFailed(
-            "Ogiltig Idempotency-Key",
-            [
-                {
-                    "field": "header.Idempotency-Key",
-                    "message": "Ska vara 1–200 skrivbara tecken",
-                    "code": "idempotency",
-                }
-            ],
+        raise ValidationFailed.on(
+            "header.Idempotency-Key",
+            "Ska vara 1–200 skrivbara tecken",
+            "idempotency",
+            detail="Ogiltig Idempotency-Key",
         )
     return key
 
@@ -267,15 +263,11 @@ async def _accesses_in(conn: Connection, body: Any) -> list[Access]:
 
 def _replay(remembered: Remembered, fingerprint: bytes) -> web.StreamResponse:
     if remembered.request_sha256 != fingerprint:
-        raise ValidationFailed(
-            "Idempotency-Key har redan använts för en annan begäran",
-            [
-                {
-                    "field": "header.Idempotency-Key",
-                    "message": "Nyckeln hör till en annan begäran; använd en ny nyckel",
-                    "code": "idempotency_mismatch",
-                }
-            ],
+        raise ValidationFailed.on(
+            "header.Idempotency-Key",
+            "Nyckeln hör till en annan begäran; använd en ny nyckel",
+            "idempotency_mismatch",
+            detail="Idempotency-Key har redan använts för en annan begäran",
         )
     status = remembered.status or 200
     response = (

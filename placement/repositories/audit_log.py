@@ -27,10 +27,7 @@ def _after(cursor: str | None) -> int:
     try:
         return int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
-        raise ValidationFailed(
-            "Ogiltig sidmarkör",
-            [{"field": "query.cursor", "message": "Ogiltig sidmarkör", "code": "cursor"}],
-        ) from error
+        raise ValidationFailed.on("query.cursor", "Ogiltig sidmarkör", "cursor") from error
 
 
 def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:

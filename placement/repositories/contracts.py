@@ -158,9 +158,7 @@ class ContractRepository:
         contract = await self.get(contract_id=contract_id)
         if follow_up.followed_up_on < contract.valid_from:
             message = "Uppföljningen ligger före avtalets startdatum"
-            raise ValidationFailed(
-                message, [{"field": "body.followed_up_on", "message": message, "code": "date_order"}]
-            )
+            raise ValidationFailed.on("body.followed_up_on", message, "date_order")
         try:
             row = await self.conn.fetchrow(
                 """
@@ -178,9 +176,7 @@ class ContractRepository:
             )
         except asyncpg.ForeignKeyViolationError as error:
             message = "Medarbetaren finns inte i kommunen"
-            raise ValidationFailed(
-                message, [{"field": "body.by_staff", "message": message, "code": "unknown_staff"}]
-            ) from error
+            raise ValidationFailed.on("body.by_staff", message, "unknown_staff") from error
         return FollowUp.model_validate(one(row))
 
     async def follow_ups(self, *, contract_id: uuid.UUID) -> list[FollowUp]:

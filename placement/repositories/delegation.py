@@ -41,7 +41,7 @@ class DelegationRepository:
     async def add(self, *, rule: DelegationIn, granted_by: str) -> Delegation:
         if (rule.role is None) == (rule.staff_id is None):
             message = "Ange antingen en roll eller en namngiven person"
-            raise ValidationFailed(message, [{"field": "body", "message": message, "code": "role_or_person"}])
+            raise ValidationFailed.on("body", message, "role_or_person")
         row = await self.conn.fetchrow(
             f"""INSERT INTO delegation_rule
                     (municipality_id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit)

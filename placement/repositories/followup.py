@@ -71,10 +71,6 @@ class WatchItem(ObligationOut):
     other_municipality: bool = Field(description="The home lies in another municipality (SoL 29 kap. 2 §).")
 
 
-def _invalid(field: str, message: str, code: str) -> ValidationFailed:
-    return ValidationFailed(message, [{"field": field, "message": message, "code": code}])
-
-
 _EVENT = "id, placement_id, kind, occurred_on, staff_id, details, corrects, recorded_by, created_at"
 _URGENCY = "CASE o.state WHEN 'overdue' THEN 0 WHEN 'due_soon' THEN 1 WHEN 'open' THEN 2 ELSE 3 END"
 
@@ -94,7 +90,7 @@ class FollowUpRepository:
         try:
             details = details_for(event.kind, event.details)
         except ValueError as error:
-            raise _invalid("body.details", str(error), "details") from None
+            raise ValidationFailed.on("body.details", str(error), "details") from None
         placement = await self.placements.for_writing(placement_id=placement_id)
         try:
             row = await self.conn.fetchrow(
@@ -112,7 +108,7 @@ class FollowUpRepository:
                 self.actor.name,
             )
         except asyncpg.ForeignKeyViolationError:  # staff or corrected event not in this municipality
-            raise _invalid(
+            raise ValidationFailed.on(
                 "body",
                 "Medarbetaren eller den rättade händelsen finns inte för placeringen",
                 "unknown_reference",
@@ -161,7 +157,7 @@ class FollowUpRepository:
         if not any(
             o.code == waiver.code and o.item == waiver.item and o.due_on == waiver.due_on for o in current
         ):
-            raise _invalid(
+            raise ValidationFailed.on(
                 "body",
                 "Det finns ingen sådan skyldighet med det förfallodatumet för placeringen",
                 "no_such_obligation",

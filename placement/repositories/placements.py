@@ -37,10 +37,6 @@ _DECISION = """id, placement_id, kind, decided_on, decided_by, valid_from, valid
     note, created_at"""
 
 
-def _field_error(field: str, message: str, code: str) -> ValidationFailed:
-    return ValidationFailed(message, [{"field": field, "message": message, "code": code}])
-
-
 _OVERLAP = "Barnet har redan en placering som överlappar den perioden"
 
 
@@ -66,7 +62,7 @@ class PlacementRepository:
 
     async def create(self, *, placement: PlacementIn) -> Placement:
         if not await self._child_exists(placement.child_id):
-            raise _field_error("body.child_id", "Barnet finns inte i kommunen", "unknown_child")
+            raise ValidationFailed.on("body.child_id", "Barnet finns inte i kommunen", "unknown_child")
         try:
             row = await self.conn.fetchrow(
                 f"""
@@ -151,7 +147,9 @@ class PlacementRepository:
         if current["end_date"] is not None:
             raise Conflict(f"Placeringen avslutades redan {current['end_date'].isoformat()}")
         if ending.end_date < current["start_date"]:
-            raise _field_error("body.end_date", "Slutdatum ligger före placeringens startdatum", "date_order")
+            raise ValidationFailed.on(
+                "body.end_date", "Slutdatum ligger före placeringens startdatum", "date_order"
+            )
         row = await self.conn.fetchrow(
             f"""
             UPDATE placement SET end_date = $3, end_reason = $4, end_reason_note = $5
@@ -188,7 +186,7 @@ class PlacementRepository:
                 decision.note,
             )
         except asyncpg.ForeignKeyViolationError as error:
-            raise _field_error(
+            raise ValidationFailed.on(
                 "body.decided_by", "Beslutsfattaren finns inte i kommunen", "unknown_staff"
             ) from error
         created = Decision.model_validate(one(row))
@@ -250,7 +248,7 @@ class SocialWorkerRepository:
             "SELECT active FROM staff WHERE municipality_id = $1 AND id = $2", tenant, assignment.staff_id
         )
         if not staff_ok:
-            raise _field_error(
+            raise ValidationFailed.on(
                 "body.staff_id", "Medarbetaren finns inte eller är inte aktiv", "unknown_staff"
             )
         current = await self.conn.fetchrow(
@@ -263,7 +261,7 @@ class SocialWorkerRepository:
             if current["staff_id"] == assignment.staff_id:
                 raise Conflict("Medarbetaren är redan ansvarig socialsekreterare för barnet")
             if assignment.assigned_from <= current["assigned_from"]:
-                raise _field_error(
+                raise ValidationFailed.on(
                     "body.assigned_from",
                     "Datumet måste ligga efter den nuvarande socialsekreterarens startdatum",
                     "date_order",
