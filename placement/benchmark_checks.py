@@ -26,7 +26,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
 
 import aiohttp
 
@@ -167,17 +166,6 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _socket_as_host(url: str) -> str:
-    """The embedded server's URL names its socket folder as ``?host=``, which the settings do not
-    take as a URL; the same URL with the folder, percent-encoded, as the host (asyncpg takes both)."""
-    parts = urlsplit(url)
-    folder = parse_qs(parts.query).get("host")
-    if parts.hostname or not folder:
-        return url
-    credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
-    return urlunsplit(parts._replace(netloc=credentials + quote(folder[0], safe=""), query=""))
-
-
 def _peak_rss_mb(pid: int) -> float:
     """A process's peak resident memory (VmHWM), in MB; 0 where /proc does not tell."""
     try:
@@ -202,8 +190,8 @@ async def served(bench: BenchDatabase) -> AsyncIterator[Server]:
     port = _free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": _socket_as_host(bench.urls.service),
-        "PLACEMENT_MIGRATION_DATABASE_URL": _socket_as_host(bench.urls.owner),
+        "DATABASE_URL": bench.urls.service,
+        "PLACEMENT_MIGRATION_DATABASE_URL": bench.urls.owner,
         "PLACEMENT_MIGRATE_ON_START": "false",
         "PLACEMENT_SCAN_INTERVAL_S": "0",
         "PLACEMENT_LOG_LEVEL": "warning",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import Annotated, Self
+from urllib.parse import parse_qs, urlsplit
 
 import platformdirs
-from pydantic import AliasChoices, AnyHttpUrl, Field, PostgresDsn, SecretStr, model_validator
+from pydantic import AfterValidator, AliasChoices, AnyHttpUrl, Field, SecretStr, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,6 +18,22 @@ class LogFormat(StrEnum):
 
     JSON = "json"
     CONSOLE = "console"
+
+
+def _postgres_url(value: str) -> str:
+    """A libpq connection URL: a host in the address, or a socket folder as ``?host=/path`` (as
+    for a server reached over a Unix socket, e.g. ``postgresql:///placement?host=/run/postgresql``)."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise PydanticCustomError("postgres_url", "ska börja med postgresql://")
+    if not parts.hostname and not parse_qs(parts.query).get("host"):
+        raise PydanticCustomError(
+            "postgres_url", "anger ingen server: en värd, eller ?host=/mapp för en Unix-socket"
+        )
+    return value
+
+
+PostgresUrl = Annotated[str, AfterValidator(_postgres_url)]
 
 
 def _default_data_dir() -> Path:
@@ -27,16 +45,16 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="PLACEMENT_", extra="ignore", frozen=True)
 
-    database_url: PostgresDsn | None = Field(
+    database_url: PostgresUrl | None = Field(
         default=None,
         validation_alias=AliasChoices("DATABASE_URL", "PLACEMENT_DATABASE_URL"),
         description="PostgreSQL server to use. Unset: an embedded server in data_dir.",
     )
-    migration_database_url: PostgresDsn | None = Field(
+    migration_database_url: PostgresUrl | None = Field(
         default=None,
         description="Where migrations run, as the role that owns the tables. Unset: DATABASE_URL.",
     )
-    register_database_url: PostgresDsn | None = Field(
+    register_database_url: PostgresUrl | None = Field(
         default=None,
         description="Where register imports over the API run, as placement_register. Unset: API imports off.",
     )

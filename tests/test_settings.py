@@ -43,6 +43,12 @@ def test_read_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert settings.demo
 
 
+def test_a_unix_socket_server_is_a_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libpq's form for a server on a Unix socket has no host in the address, only ?host=."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql://svc@/placement?host=/run/postgresql")
+    assert Settings().database_url == "postgresql://svc@/placement?host=/run/postgresql"
+
+
 def test_prefixed_database_url_also_works(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLACEMENT_DATABASE_URL", "postgresql://svc@localhost/placement")
     assert str(Settings().database_url) == "postgresql://svc@localhost/placement"
@@ -50,7 +56,12 @@ def test_prefixed_database_url_also_works(monkeypatch: pytest.MonkeyPatch) -> No
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("PLACEMENT_PORT", "70000"), ("PLACEMENT_LOG_FORMAT", "xml"), ("DATABASE_URL", "mysql://x@y/z")],
+    [
+        ("PLACEMENT_PORT", "70000"),
+        ("PLACEMENT_LOG_FORMAT", "xml"),
+        ("DATABASE_URL", "mysql://x@y/z"),
+        ("DATABASE_URL", "postgresql:///placement"),  # no server at all
+    ],
 )
 def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
