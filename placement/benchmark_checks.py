@@ -82,13 +82,15 @@ async def arrange(owner_url: str, children: int) -> Target:
                 municipality,
             )
             child_ids = [
-                await owner.fetchval(
+                r["id"]
+                for r in await owner.fetch(
                     "INSERT INTO child (municipality_id, name, birth_date, sex) "
-                    "VALUES ($1, 'Barn (syntetisk)', $2, 'female') RETURNING id",
+                    "SELECT $1, 'Barn (syntetisk)', $2::date + n, 'female' FROM generate_series(0, $3 - 1) n "
+                    "RETURNING id",
                     municipality,
-                    dt.date(2011, 1, 1) + dt.timedelta(days=n),
+                    dt.date(2011, 1, 1),
+                    children,
                 )
-                for n in range(children)
             ]
             token = await _token(owner, municipality, "0001")
     finally:

@@ -122,7 +122,7 @@ async def next_register(conn: Connection, total: int, *, changed: float = 0.05) 
     """The next IVO register for a database that already holds one: every current unit, a share of
     them changed (places, manager, permit revoked), and new units up to ``total``."""
     current = [
-        json.loads(r["payload"]) if isinstance(r["payload"], str) else r["payload"]
+        dict(r["payload"])  # jsonb decoded by the connection (placement.database.pool.init_connection)
         for r in await conn.fetch(
             "SELECT payload FROM register_entity WHERE kind = 'unit' AND valid_to_snapshot IS NULL "
             "ORDER BY key"
