@@ -57,9 +57,7 @@ def _policy(values: dict[str, Any]) -> Policy:
 # policy. V018's followup_due computes the same basis across municipalities.
 _POLICY_AND_BASIS = """
     SELECT value, $2 || ' ' || md5(value::text) AS basis
-      FROM (SELECT coalesce(
-                (SELECT value FROM municipality_policy WHERE municipality_id = $1 AND key = 'followup'),
-                (SELECT value FROM policy_default WHERE key = 'followup')) AS value) policy"""
+      FROM (SELECT policy_value($1, 'followup') AS value) policy"""
 
 
 async def policy_and_basis(conn: Connection, municipality_id: uuid.UUID) -> tuple[Policy, str]:

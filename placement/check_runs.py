@@ -106,10 +106,7 @@ async def gather(
 ) -> CheckFacts:
     tenant = principal.municipality_id
     child = await conn.fetchrow(  # and the municipality's policy for checks, in the same query
-        """SELECT c.birth_date, c.sex,
-                  coalesce((SELECT value FROM municipality_policy
-                             WHERE municipality_id = $1 AND key = 'checks'),
-                           (SELECT value FROM policy_default WHERE key = 'checks')) AS policy
+        """SELECT c.birth_date, c.sex, policy_value($1, 'checks') AS policy
              FROM child c
             WHERE c.municipality_id = $1 AND c.id = $2 AND child_in_reach($1, c.id, $3, $4, $5)""",
         tenant,

@@ -26,12 +26,7 @@ from suppliers.screening import Person, screen_organisations, screen_people
 
 async def policy_value(conn: Connection, municipality_id: uuid.UUID, key: str) -> Any:
     """The municipality's value for a policy key, or the documented default."""
-    value = await conn.fetchval(
-        """SELECT coalesce((SELECT value FROM municipality_policy WHERE municipality_id = $1 AND key = $2),
-                           (SELECT value FROM policy_default WHERE key = $2))""",
-        municipality_id,
-        key,
-    )
+    value = await conn.fetchval("SELECT policy_value($1, $2)", municipality_id, key)
     if value is None:
         raise KeyError(key)
     return value

@@ -1,4 +1,5 @@
--- V018: which municipalities the scan needs to open at all.
+-- V018: which municipalities the scan needs to open at all; and policy_value, one definition of
+-- a municipality's policy value with its documented default.
 --
 -- Why: the periodic scan works one municipality per transaction (row-level security scopes each
 -- to one), and most municipalities have nothing to recompute on most runs. This function tells,
@@ -8,6 +9,15 @@
 -- Like the register's signals it is owned by placement_crosstenant and returns municipality ids and
 -- counts only: no child, no placement.
 
+-- A municipality's value for a policy key, or the documented default: one definition for the
+-- service (under row-level security, as the caller) and for the function below.
+CREATE FUNCTION policy_value(p_municipality uuid, p_key text) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
+    SELECT coalesce(
+        (SELECT value FROM municipality_policy WHERE municipality_id = p_municipality AND key = p_key),
+        (SELECT value FROM policy_default WHERE key = p_key))
+$$;
+
 GRANT SELECT ON followup_review, municipality_policy, policy_default, municipality TO placement_crosstenant;
 GRANT CREATE ON SCHEMA public TO placement_crosstenant;
 
@@ -16,9 +26,7 @@ RETURNS TABLE (municipality_id uuid, placements bigint, due bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     WITH basis AS (
         SELECT m.id AS municipality_id,
-               p_rules || ' ' || md5(coalesce(
-                   (SELECT value FROM municipality_policy WHERE municipality_id = m.id AND key = 'followup'),
-                   (SELECT value FROM policy_default WHERE key = 'followup'))::text) AS basis
+               p_rules || ' ' || md5(policy_value(m.id, 'followup')::text) AS basis
           FROM municipality m
     ),
     looked_at AS (
