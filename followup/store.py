@@ -66,14 +66,12 @@ async def policy_and_basis(conn: Connection, municipality_id: uuid.UUID) -> tupl
     return _policy(row["value"]), row["basis"]
 
 
-# The placements a whole-municipality scan looks at: ongoing, ended within the last year, or ended
-# without a recorded reason (FU14 stays owed until it is recorded). Older endings owe nothing more.
 def in_scope(municipality: str, today: str) -> str:
-    """SQL for the ids of the placements in scope, given the placeholders of the municipality and
-    of today."""
+    """SQL for the ids of the placements the scan looks at (followup_in_scope, V018), given the
+    placeholders of the municipality and of today."""
     return f"""SELECT s.id FROM placement s
                 WHERE s.municipality_id = {municipality}
-                  AND (s.end_date IS NULL OR s.end_date >= {today}::date - 365 OR s.end_reason IS NULL)"""
+                  AND followup_in_scope(s.end_date, s.end_reason, {today}::date)"""
 
 
 _IN_SCOPE = in_scope("$1", "$3")
@@ -187,8 +185,8 @@ async def review(
 
 
 def _leaves_scope(facts: PlacementFacts) -> dt.date | None:
-    """The day an ended placement leaves the scan's scope (a year after its end, its reason
-    recorded), when the scan forgets its states."""
+    """The day an ended placement leaves the scan's scope (followup_in_scope, V018: a year after
+    its end, its reason recorded), when the scan forgets its states."""
     if facts.end_date is None or facts.end_reason is None:
         return None
     return facts.end_date + dt.timedelta(days=366)
@@ -313,12 +311,12 @@ async def scan_municipality(
                  forgotten AS (
                      DELETE FROM obligation_state o USING placement p
                       WHERE o.municipality_id = $1 AND p.municipality_id = $1 AND p.id = o.placement_id
-                        AND p.end_date < $3::date - 365 AND p.end_reason IS NOT NULL
+                        AND NOT followup_in_scope(p.end_date, p.end_reason, $3)
                      RETURNING o.placement_id),
                  settled AS (  -- out of scope: nothing more to look at
                      UPDATE followup_review r SET review_on = NULL FROM placement p
                       WHERE r.municipality_id = $1 AND p.municipality_id = $1 AND p.id = r.placement_id
-                        AND r.review_on <= $3 AND p.end_date < $3::date - 365 AND p.end_reason IS NOT NULL)
+                        AND r.review_on <= $3 AND NOT followup_in_scope(p.end_date, p.end_reason, $3))
             SELECT (SELECT value FROM basis) AS policy, (SELECT basis FROM basis) AS basis,
                    (SELECT coalesce(array_agg(DISTINCT placement_id), '{{}}') FROM forgotten) AS forgotten,
                    coalesce(array_agg(p.id) FILTER (

@@ -12,10 +12,18 @@
 -- A municipality's value for a policy key, or the documented default: one definition for the
 -- service (under row-level security, as the caller) and for the function below.
 CREATE FUNCTION policy_value(p_municipality uuid, p_key text) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
     SELECT coalesce(
         (SELECT value FROM municipality_policy WHERE municipality_id = p_municipality AND key = p_key),
         (SELECT value FROM policy_default WHERE key = p_key))
+$$;
+
+-- The placements the scan looks at: ongoing, ended within the last year, or ended without a
+-- recorded reason (FU14 stays owed until it is recorded). Older endings owe nothing more. (Plain
+-- SQL, so the planner inlines it.)
+CREATE FUNCTION followup_in_scope(p_end date, p_reason text, p_today date) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT p_end IS NULL OR p_end >= p_today - 365 OR p_reason IS NULL
 $$;
 
 GRANT SELECT ON followup_review, municipality_policy, policy_default, municipality TO placement_crosstenant;
@@ -24,14 +32,14 @@ GRANT CREATE ON SCHEMA public TO placement_crosstenant;
 CREATE FUNCTION followup_due(p_rules text, p_today date)
 RETURNS TABLE (municipality_id uuid, placements bigint, due bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    WITH basis AS (
+    WITH basis AS MATERIALIZED (  -- once per municipality, not per placement
         SELECT m.id AS municipality_id,
                p_rules || ' ' || md5(policy_value(m.id, 'followup')::text) AS basis
           FROM municipality m
     ),
     looked_at AS (
         SELECT p.municipality_id,
-               (p.end_date IS NULL OR p.end_date >= p_today - 365 OR p.end_reason IS NULL) AS in_scope,
+               followup_in_scope(p.end_date, p.end_reason, p_today) AS in_scope,
                r.placement_id IS NULL OR r.facts_version <> p.followup_version OR r.basis <> b.basis AS changed,
                r.review_on <= p_today AS review_day
           FROM placement p
