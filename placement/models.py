@@ -159,6 +159,10 @@ class DecisionIn(Input):
     decided_by: uuid.UUID = Field(description="The staff member who took the decision (the delegat).")
     valid_from: dt.date
     valid_to: dt.date | None = None
+    check_id: uuid.UUID | None = Field(
+        default=None,
+        description="The check run the decision relies on: required for a placement decision unless urgent.",
+    )
     urgent: bool = False
     urgent_reason: LongText | None = None
     note: LongText | None = None
@@ -184,6 +188,7 @@ class Decision(Output):
     decided_by: uuid.UUID
     valid_from: dt.date
     valid_to: dt.date | None
+    check_id: uuid.UUID | None
     urgent: bool
     urgent_reason: str | None
     note: str | None

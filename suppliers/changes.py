@@ -33,7 +33,8 @@ class ChangeKind(StrEnum):
     PROVIDER_CHANGED = "provider_changed"
 
 
-# The finding each change raises for municipalities with children placed at the unit now.
+# The finding each change raises for municipalities with children placed at the unit now, or
+# planned to be placed there (decided, not yet started): a revoked permit matters before the start.
 FINDING_FOR: dict[ChangeKind, str] = {
     ChangeKind.PERMIT_REVOKED: "SV01",
     ChangeKind.PERMIT_CEASED: "SV01",

@@ -208,7 +208,8 @@ async def _record_changes(conn: Connection, snapshot_id: int, changes: list[Chan
 
 
 async def _findings(conn: Connection, changes: list[tuple[int, Change]], today: dt.date) -> int:
-    """Findings for exactly the municipalities with children placed at an affected unit today."""
+    """Findings for exactly the municipalities with children placed at an affected unit today, or
+    planned to be (a placement not yet started, not ended: V020)."""
     relevant = [(cid, c) for cid, c in changes if c.finding_code and c.unit_codes]
     if not relevant:
         return 0

@@ -8,27 +8,24 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from placement import audit
+from placement.api.core import identity_key
 from placement.api.routing import Context, EndpointRegistry
-from placement.api.state import SETTINGS
 from placement.audit import Access, AuditAction
 from placement.check_runs import (
     CheckRequest,
     CheckRun,
     MissingCheck,
-    add_resolution,
-    delegation_for,
     gather,
     missing_checks,
     read_run,
+    resolve,
     store_run,
 )
 from placement.clock import today_in_sweden
-from placement.errors import Forbidden, ValidationFailed
 from placement.models import Input
 from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS
 from placement.repositories.delegation import Delegation, DelegationIn, DelegationRepository
 from placement.repositories.foster_homes import FosterHome, FosterHomeIn, FosterHomeRepository
-from placement.rulebook import Severity
 from placement.vocabulary import StaffRole
 
 routes = EndpointRegistry()
@@ -123,41 +120,16 @@ class ResolutionIn(Input):
     roles=CHILD_WRITERS,
 )
 async def resolve_check_finding(ctx: Context, *, check_id: uuid.UUID, body: ResolutionIn) -> BaseModel:
+    """Nobody resolves a finding about themselves: the person a PP15 finding names can neither
+    acknowledge nor override it. A block is overridden only by a signed-in person with delegation
+    for the run's decision who is not linked to the provider; the override records both that person
+    and the one the finding concerns. An integration's token cannot override."""
     found = await _readable(ctx, check_id, write=True)
-    if body.finding_index >= len(found.findings):
-        message = "Kontrollen har inget sådant fynd"
-        raise ValidationFailed.on("body.finding_index", message, "unknown")
-    target = found.findings[body.finding_index]
-    if target.resolution is not None:
-        message = "Fyndet är redan hanterat"
-        raise ValidationFailed.on("body.finding_index", message, "resolved")
-    if body.action == "acknowledge" and target.severity is Severity.BLOCK:
-        message = "En spärr kan inte kvitteras; den ska åtgärdas och kontrollen köras om, eller åsidosättas"
-        raise ValidationFailed.on("body.action", message, "block")
-    if body.action == "override":
-        delegated, _ = await delegation_for(
-            ctx.conn, ctx.principal.municipality_id, ctx.principal.staff_id, found.decision_kind
-        )
-        if not delegated:
-            raise Forbidden("Bara den som har delegation för beslutet får åsidosätta en spärr")
-    await add_resolution(
-        ctx.conn,
-        ctx.principal.municipality_id,
-        check_id,
-        body.finding_index,
-        action=body.action,
-        reason=body.reason,
-        by=ctx.actor,
-    )
+    await resolve(ctx.conn, ctx.principal, found, body.finding_index, action=body.action, reason=body.reason)
     await audit.record(
         ctx.conn, ctx.actor, AuditAction.UPDATE, [Access("placement_check", check_id, found.child_id)]
     )
     return await read_run(ctx.conn, ctx.principal.municipality_id, check_id)
-
-
-def identity_key(ctx: Context) -> bytes | None:
-    secret = ctx.request.app[SETTINGS].identity_key
-    return secret.get_secret_value().encode() if secret is not None else None
 
 
 @routes.route(

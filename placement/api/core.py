@@ -9,9 +9,8 @@ from pydantic import BaseModel, Field
 from placement import foster_identity
 from placement.api.routing import Context, EndpointRegistry
 from placement.api.state import SETTINGS
-from placement.check_runs import NEEDS_CHECK, open_findings_for_decision
+from placement.check_runs import NEEDS_CHECK, verify_for_decision
 from placement.clock import today_in_sweden
-from placement.errors import Conflict
 from placement.models import (
     Child,
     ChildIn,
@@ -188,6 +187,12 @@ async def create_placement(ctx: Context, *, body: PlacementIn) -> BaseModel:
     return created
 
 
+def identity_key(ctx: Context) -> bytes | None:
+    """The service's key for the keyed hashes of foster parents shared across municipalities."""
+    secret = ctx.request.app[SETTINGS].identity_key
+    return secret.get_secret_value().encode() if secret is not None else None
+
+
 async def _share_foster_home_use(ctx: Context, placement: Placement) -> None:
     """Keep the keyed, anonymous count of placements with the foster parents current (PP12)."""
     secret = ctx.request.app[SETTINGS].identity_key
@@ -256,36 +261,19 @@ async def end_placement(ctx: Context, *, placement_id: uuid.UUID, body: Placemen
     roles=CHILD_WRITERS,
 )
 async def create_decision(ctx: Context, *, placement_id: uuid.UUID, body: DecisionIn) -> BaseModel:
-    """A placement decision (SoL, LVU, LSS) needs a check run for the same child, form and home in
-    the last 30 days with no block left unresolved and no warning unacknowledged; otherwise 409 with
-    the open findings. An urgent decision, with its reason, may be recorded first: the check then
-    runs afterwards."""
+    """A placement decision (SoL, LVU, LSS) names the check run it relies on (`check_id`). The run
+    must be for the same child, form and home, the same kind of decision and decision-maker, made on
+    or before the decision's date and within the policy's days (30) before it, with no block left
+    unresolved and no warning unacknowledged, and still true: what it relied on (register records,
+    foster home, child, links, delegation, contracts, policy) is gathered again in this transaction
+    and must be unchanged and give no new finding. Otherwise 409 naming what differs. An urgent
+    decision, with its reason, may be recorded first: the check then runs afterwards."""
     repository = PlacementRepository(ctx.conn, actor=ctx.actor)
     if body.kind in NEEDS_CHECK and not body.urgent:
         placement = await repository.for_writing(placement_id=placement_id)
-        run, still_open = await open_findings_for_decision(
-            ctx.conn,
-            ctx.principal.municipality_id,
-            placement.child_id,
-            placement.form,
-            placement.unit_code,
-            placement.foster_home_id,
-            today_in_sweden(),
+        await verify_for_decision(
+            ctx.conn, ctx.principal, placement, body, today_in_sweden(), identity_key=identity_key(ctx)
         )
-        if run is None:
-            raise Conflict(
-                "Ingen kontroll före placering är gjord för barnet, formen och hemmet de senaste 30 dagarna; "
-                "kör kontrollen först (eller registrera beslutet som brådskande med skäl)",
-                extra={"open_findings": []},
-            )
-        if still_open:
-            raise Conflict(
-                f"Kontrollen {run.id} har {len(still_open)} fynd som inte är hanterade",
-                extra={
-                    "check_id": str(run.id),
-                    "open_findings": [f.model_dump(mode="json") for f in still_open],
-                },
-            )
     return await repository.add_decision(placement_id=placement_id, decision=body)
 
 

@@ -33,8 +33,8 @@ _PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, unit
     daily_cost, start_date,
     planned_end_date,
     end_date, end_reason, end_reason_note, created_at"""
-_DECISION = """id, placement_id, kind, decided_on, decided_by, valid_from, valid_to, urgent, urgent_reason,
-    note, created_at"""
+_DECISION = """id, placement_id, kind, decided_on, decided_by, valid_from, valid_to, check_id, urgent,
+    urgent_reason, note, created_at"""
 
 
 _OVERLAP = "Barnet har redan en placering som överlappar den perioden"
@@ -171,8 +171,8 @@ class PlacementRepository:
             row = await self.conn.fetchrow(
                 f"""
                 INSERT INTO decision (municipality_id, placement_id, kind, decided_on, decided_by, valid_from,
-                                      valid_to, urgent, urgent_reason, note)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {_DECISION}
+                                      valid_to, urgent, urgent_reason, note, check_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {_DECISION}
                 """,
                 self._tenant,
                 placement_id,
@@ -184,6 +184,7 @@ class PlacementRepository:
                 decision.urgent,
                 decision.urgent_reason,
                 decision.note,
+                decision.check_id,
             )
         except asyncpg.ForeignKeyViolationError as error:
             raise ValidationFailed.on(
