@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from placement.clock import add_months
+from placement.clock import add_days, add_months
 from placement.rulebook import Severity, register
 from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 
@@ -163,24 +163,24 @@ def next_review(
     caller has them. Erring early costs a recomputation; erring late would leave a state stale, so
     every date a rule compares ``today`` with is here (and a test walks the days between)."""
     policy = policy or Policy()
-    one_day = dt.timedelta(days=1)
-    soon = dt.timedelta(days=policy.due_soon_days)
+    soon = policy.due_soon_days
     days: set[dt.date] = set()
     for o in found or obligations(facts, today, policy):
-        days |= {o.due_on - soon, o.due_on + one_day}  # open -> due soon -> overdue (FU11's detail too)
+        # open -> due soon -> overdue (FU11's detail too)
+        days |= {add_days(o.due_on, -soon), add_days(o.due_on, 1)}
     if facts.end_date is not None:
         # FU15 begins; the ongoing rules end (the day after the end is also FU14's: kept, not relied on)
-        days |= {facts.end_date, facts.end_date + one_day}
+        days |= {facts.end_date, add_days(facts.end_date, 1)}
     for a in facts.assignments:  # FU05's current social worker, FU06's change of social worker
         days.add(a.assigned_from)
         if a.assigned_to is not None:
-            days.add(a.assigned_to + one_day)
+            days.add(add_days(a.assigned_to, 1))
     talks = [
         e.occurred_on for e in facts.events if e.kind is EventKind.VISIT and e.details.get("private_talk")
     ]
     if talks:  # FU08 says when the last private talk is more than the longest gap ago
-        days.add(add_months(max(talks), policy.max_visit_gap_months) + one_day)
-    days.add(add_months(facts.start_date, 24) - soon)  # FU09's two-year revision appears
+        days.add(add_days(add_months(max(talks), policy.max_visit_gap_months), 1))
+    days.add(add_days(add_months(facts.start_date, 24), -soon))  # FU09's two-year revision appears
     return min((d for d in days if d > today), default=None)
 
 
@@ -227,7 +227,7 @@ def fu04(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obli
     if facts.form is not PlacementForm.FAMILJEHEM or not _ongoing(facts, today):
         return
     two_years = add_months(facts.start_date, 24)
-    last = facts.last(EventKind.CUSTODY_TRANSFER_CONSIDERED, since=two_years - dt.timedelta(days=60))
+    last = facts.last(EventKind.CUSTODY_TRANSFER_CONSIDERED, since=add_days(two_years, -60))
     due = add_months(last, 12) if last else two_years
     yield Obligation(
         "FU04",
@@ -253,7 +253,7 @@ def fu05(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obli
         yield Obligation("FU05", "", "Ansvarig socialsekreterare", current[0].assigned_from, State.MET)
         return
     ended = [a.assigned_to for a in facts.assignments if a.assigned_to is not None and a.assigned_to < day]
-    vacant_since = max([facts.start_date, *(d + dt.timedelta(days=1) for d in ended)])
+    vacant_since = max([facts.start_date, *(add_days(d, 1) for d in ended)])
     yield Obligation(
         "FU05",
         "",
@@ -271,7 +271,7 @@ def fu06(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obli
         return
     changes = [a.assigned_from for a in facts.assignments if a.assigned_from <= today]
     trigger = max([facts.start_date, *changes])
-    due = trigger + dt.timedelta(days=policy.contact_details_days)
+    due = add_days(trigger, policy.contact_details_days)
     given = facts.last(EventKind.CONTACT_DETAILS_GIVEN, since=trigger)
     why = "sedan bytet av socialsekreterare" if trigger > facts.start_date else "sedan placeringen började"
     yield Obligation(
@@ -292,7 +292,7 @@ def fu07(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obli
     trigger = max(
         [facts.start_date, *(e.occurred_on for e in facts.events if e.kind is EventKind.LEGAL_BASIS_CHANGED)]
     )
-    due = trigger + dt.timedelta(days=policy.grounds_days)
+    due = add_days(trigger, policy.grounds_days)
     told = facts.last(EventKind.GROUNDS_EXPLAINED, since=trigger)
     yield Obligation(
         "FU07",
@@ -335,7 +335,7 @@ def fu09(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obli
         facts.start_date,
         _state(facts.start_date, today, policy, met=plan is not None),
     )
-    due = facts.start_date + dt.timedelta(days=policy.implementation_plan_days)
+    due = add_days(facts.start_date, policy.implementation_plan_days)
     done = facts.last(EventKind.IMPLEMENTATION_PLAN)
     yield Obligation(
         "FU09",
@@ -345,8 +345,8 @@ def fu09(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obli
         _state(due, today, policy, met=done is not None),
     )
     revision = add_months(facts.start_date, 24)
-    if today >= revision - dt.timedelta(days=policy.due_soon_days):
-        revised = facts.last(EventKind.CARE_PLAN_REVISED, since=revision - dt.timedelta(days=90))
+    if today >= add_days(revision, -policy.due_soon_days):
+        revised = facts.last(EventKind.CARE_PLAN_REVISED, since=add_days(revision, -90))
         yield Obligation(
             "FU09",
             "care_plan_revised",
@@ -360,7 +360,7 @@ def fu09(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obli
 def fu10(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obligation]:
     if not _ongoing(facts, today):
         return
-    due = facts.start_date + dt.timedelta(days=policy.health_notification_days)
+    due = add_days(facts.start_date, policy.health_notification_days)
     done = facts.last(EventKind.HEALTH_NOTIFICATION)
     yield Obligation(
         "FU10", "", "Hälsoundersökning erbjuden", due, _state(due, today, policy, met=done is not None)
@@ -414,7 +414,7 @@ def fu13(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obli
         if event.kind is not EventKind.COMPLAINT_RECEIVED:
             continue
         ref = str(event.details.get("ref", event.occurred_on.isoformat()))
-        due = event.occurred_on + dt.timedelta(days=policy.complaint_answer_days)
+        due = add_days(event.occurred_on, policy.complaint_answer_days)
         yield Obligation(
             "FU13",
             ref,
@@ -447,7 +447,7 @@ def fu15(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obli
         return
     if add_months(facts.child_birth_date, 18 * 12) <= facts.end_date:
         return
-    due = facts.end_date + dt.timedelta(days=policy.aftercare_days)
+    due = add_days(facts.end_date, policy.aftercare_days)
     done = facts.last(EventKind.AFTERCARE_FOLLOW_UP, since=facts.end_date)
     yield Obligation(
         "FU15", "", "Uppföljning efter LVU-vård", due, _state(due, today, policy, met=done is not None)

@@ -548,6 +548,7 @@ async def verify_for_decision(
             },
         )
     request = CheckRequest.model_validate(await _stored_request(conn, tenant, found.id))
+    await sql.hold_register_still(conn)
     facts = await gather(conn, principal, request, today, identity_key=identity_key, leaving_out=placement)
     now = fingerprint(facts.model_dump(mode="json"))
     changed = [name for name, digest in found.fingerprint.items() if now.get(name) != digest]

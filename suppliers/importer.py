@@ -29,6 +29,9 @@ log = structlog.get_logger(__name__)
 
 Progress = Callable[[str], Awaitable[None]]
 _IMPORT_LOCK = 7_330_002
+# Held shared by a transaction that must see the register unchanged until it commits (a decision
+# verifying its check run): an import waits for it, and it waits for an import under way.
+IMPORT_LOCK = _IMPORT_LOCK
 # Kinds whose file is a full snapshot (missing = gone); interventions only accumulate.
 _FULL: dict[Feed, tuple[str, ...]] = {Feed.IVO: ("unit",), Feed.COMPANIES: ("provider",)}
 

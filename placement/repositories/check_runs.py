@@ -12,6 +12,13 @@ import asyncpg
 
 from placement.database.pool import Connection
 from placement.reach import EVERY_CHILD, Reach
+from suppliers.importer import IMPORT_LOCK
+
+
+async def hold_register_still(conn: Connection) -> None:
+    """Until the transaction ends, no register import can commit (one under way is waited for),
+    so what the transaction reads of the register stays true when it commits."""
+    await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", IMPORT_LOCK)
 
 
 async def child_and_policy(

@@ -18,13 +18,19 @@ from placement.audit import Access, Actor, AuditAction
 from placement.clock import today_in_sweden
 from placement.database.pool import Connection
 from placement.errors import ValidationFailed
-from placement.models import Input
+from placement.models import DoneDate, Input
 from placement.repositories.placements import PlacementRepository
+
+# Events that by nature come before the placement starts.
+COMES_BEFORE_START = frozenset({EventKind.CARE_PLAN, EventKind.INVESTIGATION_ENDED})
 
 
 class EventIn(Input):
     kind: EventKind
-    occurred_on: dt.date
+    occurred_on: DoneDate = Field(
+        description="Today at the latest; not before the placement's start (except a vårdplan or the end "
+        "of the investigation, which come first)."
+    )
     staff_id: uuid.UUID | None = Field(default=None, description="Who did it (e.g. who visited).")
     details: dict[str, Any] = Field(
         default_factory=dict,
@@ -92,6 +98,13 @@ class FollowUpRepository:
         except ValueError as error:
             raise ValidationFailed.on("body.details", str(error), "details") from None
         placement = await self.placements.for_writing(placement_id=placement_id)
+        if event.occurred_on < placement.start_date and event.kind not in COMES_BEFORE_START:
+            raise ValidationFailed.on(
+                "body.occurred_on",
+                f"Datumet ligger före placeringens start {placement.start_date.isoformat()}; "
+                "bara en vårdplan och en avslutad utredning kan komma före",
+                "before_start",
+            )
         try:
             row = await self.conn.fetchrow(
                 f"""INSERT INTO placement_event

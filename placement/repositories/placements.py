@@ -28,6 +28,7 @@ from placement.models import (
 from placement.pagination import decode_cursor, next_cursor
 from placement.reach import Reach
 from placement.repositories import one
+from placement.vocabulary import DecisionKind
 
 _PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, unit_code, foster_home_id,
     daily_cost, start_date,
@@ -36,6 +37,10 @@ _PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, unit
 _DECISION = """id, placement_id, kind, decided_on, decided_by, valid_from, valid_to, check_id, urgent,
     urgent_reason, note, created_at"""
 
+
+# Decisions that review a placement going on, and so cannot precede its start (the others, the
+# placement decision, an extension or a termination of a planned placement, may be taken before).
+REVIEWS_OF_ONGOING = frozenset({DecisionKind.OVERVAGANDE, DecisionKind.OMPROVNING})
 
 _OVERLAP = "Barnet har redan en placering som överlappar den perioden"
 
@@ -167,6 +172,13 @@ class PlacementRepository:
 
     async def add_decision(self, *, placement_id: uuid.UUID, decision: DecisionIn) -> Decision:
         placement = await self._find(placement_id, self.actor.writes)
+        if decision.decided_on < placement.start_date and decision.kind in REVIEWS_OF_ONGOING:
+            raise ValidationFailed.on(
+                "body.decided_on",
+                f"Ett övervägande eller en omprövning gäller en pågående placering och kan inte dateras före "
+                f"placeringens start {placement.start_date.isoformat()}",
+                "before_start",
+            )
         try:
             row = await self.conn.fetchrow(
                 f"""
