@@ -254,6 +254,12 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                         f"{scanned.municipalities} kommuner, {scanned.placements} placeringar, "
                         f"{scanned.recomputed} omräknade, {scanned.changed} med ändrade skyldigheter"
                     )
+                    if scanned.failed:
+                        print(
+                            f"{scanned.failed} kommun(er) kunde inte skannas; orsaken står i loggen",
+                            file=sys.stderr,
+                        )
+                        return EXIT_ERROR
             elif args.command == "screen":
                 return await _screen(conn, args.kommunkod)
             elif args.command == "check-dates":

@@ -321,6 +321,9 @@ class AuditSample(BaseModel):
 class Health(BaseModel):
     status: str
     version: str
+    scan_succeeded_at: dt.datetime | None = Field(
+        default=None, description="/ready: when the obligation scan last went through every municipality."
+    )
 
 
 class Problem(BaseModel):

@@ -45,4 +45,4 @@ CREATE TABLE scan_status (
     failed_municipalities integer NOT NULL DEFAULT 0
 );
 INSERT INTO scan_status DEFAULT VALUES;
-GRANT SELECT, UPDATE ON scan_status TO placement_service;
+GRANT SELECT, INSERT, UPDATE ON scan_status TO placement_service;
