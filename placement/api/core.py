@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+from aiohttp import web
 from pydantic import BaseModel, Field
 
+from followup.store import refresh
 from placement import foster_identity
 from placement.api.routing import Context, EndpointRegistry
 from placement.api.state import SETTINGS
 from placement.check_runs import NEEDS_CHECK, verify_for_decision
 from placement.clock import today_in_sweden
+from placement.corrections import patch_of, with_etag
 from placement.models import (
     Child,
     ChildIn,
     Decision,
     DecisionIn,
+    LongText,
     Page,
     PageQuery,
     Placement,
@@ -30,6 +35,7 @@ from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS, STA
 from placement.repositories.children import ChildRepository
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
 from placement.repositories.staff import StaffRepository
+from placement.vocabulary import EndReason
 
 routes = EndpointRegistry()
 API = "/api/v1"
@@ -134,8 +140,36 @@ async def list_children(ctx: Context, *, query: PageQuery) -> BaseModel:
     response=Child,
     roles=CHILD_READERS,
 )
-async def get_child(ctx: Context, *, child_id: uuid.UUID) -> BaseModel:
-    return await ChildRepository(ctx.conn, actor=ctx.actor).get(child_id=child_id)
+async def get_child(ctx: Context, *, child_id: uuid.UUID) -> web.StreamResponse:
+    """With its ETag, for a correction's If-Match."""
+    return with_etag(await ChildRepository(ctx.conn, actor=ctx.actor).get(child_id=child_id))
+
+
+ChildPatch = patch_of(ChildIn, "ChildPatch")
+
+
+@routes.route(
+    "PATCH",
+    f"{API}/children/{{child_id}}",
+    name="correct_child",
+    summary="Rätta barnets uppgifter",
+    tag="barn",
+    body=ChildPatch,
+    response=Child,
+    roles=CHILD_WRITERS,
+)
+async def correct_child(ctx: Context, *, child_id: uuid.UUID, body: BaseModel) -> web.StreamResponse:
+    """Send only the fields to correct, and the ETag you read in `If-Match` (428 without it, 412 if
+    someone changed the child since). What it said before is kept in the history; the child's
+    obligations are recomputed at once (a birth date counts for FU15)."""
+    corrected = await ChildRepository(ctx.conn, actor=ctx.actor).correct(
+        child_id=child_id, patch=body, if_match=ctx.request.headers.get("If-Match")
+    )
+    children = ChildRepository(ctx.conn, actor=ctx.actor)
+    placements = await children.placement_ids(child_id=child_id)
+    for placement in placements:
+        await refresh(ctx.conn, ctx.principal.municipality_id, placement, today_in_sweden())
+    return with_etag(corrected)
 
 
 @routes.route(
@@ -229,8 +263,44 @@ async def list_placements(ctx: Context, *, query: PlacementQuery) -> BaseModel:
     response=Placement,
     roles=CHILD_READERS,
 )
-async def get_placement(ctx: Context, *, placement_id: uuid.UUID) -> BaseModel:
-    return await PlacementRepository(ctx.conn, actor=ctx.actor).get(placement_id=placement_id)
+async def get_placement(ctx: Context, *, placement_id: uuid.UUID) -> web.StreamResponse:
+    """With its ETag, for a correction's If-Match."""
+    return with_etag(await PlacementRepository(ctx.conn, actor=ctx.actor).get(placement_id=placement_id))
+
+
+PlacementPatch = patch_of(
+    PlacementIn,
+    "PlacementPatch",
+    leave_out=("child_id",),
+    more={
+        "end_date": (dt.date | None, Field(default=None, description="Only for an ended placement.")),
+        "end_reason": (EndReason | None, Field(default=None, description="Only for an ended placement.")),
+        "end_reason_note": (LongText | None, Field(default=None, description="Only for an ended placement.")),
+    },
+)
+
+
+@routes.route(
+    "PATCH",
+    f"{API}/placements/{{placement_id}}",
+    name="correct_placement",
+    summary="Rätta placeringen",
+    tag="placeringar",
+    body=PlacementPatch,
+    response=Placement,
+    roles=CHILD_WRITERS,
+)
+async def correct_placement(ctx: Context, *, placement_id: uuid.UUID, body: BaseModel) -> web.StreamResponse:
+    """Send only the fields to correct (an ended placement's date and reason too: a reason may come
+    later), and the ETag you read in `If-Match` (428 without it, 412 if someone changed the
+    placement since). The corrected placement obeys every rule of a new one. What it said before
+    is kept in the history; its obligations are recomputed in the same transaction."""
+    corrected = await PlacementRepository(ctx.conn, actor=ctx.actor).correct(
+        placement_id=placement_id, patch=body, if_match=ctx.request.headers.get("If-Match")
+    )
+    await refresh(ctx.conn, ctx.principal.municipality_id, placement_id, today_in_sweden())
+    await _share_foster_home_use(ctx, corrected)
+    return with_etag(corrected)
 
 
 @routes.route(

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import asyncpg
+from pydantic import BaseModel, ValidationError
 
-from placement import audit
+from placement import audit, corrections
 from placement.audit import Access, Actor, AuditAction
 from placement.database.pool import Connection
 from placement.errors import Conflict, NotFound, ValidationFailed
@@ -28,6 +30,7 @@ from placement.models import (
 from placement.pagination import decode_cursor, next_cursor
 from placement.reach import Reach
 from placement.repositories import one
+from placement.validation_messages import field_errors
 from placement.vocabulary import DecisionKind
 
 _PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, unit_code, foster_home_id,
@@ -137,6 +140,76 @@ class PlacementRepository:
         items = [Placement.model_validate(dict(r)) for r in rows[: page.limit]]
         await audit.record(self.conn, self.actor, AuditAction.READ, [_placement_access(p) for p in items])
         return Page[Placement](items=items, next_cursor=next_cursor(rows, page.limit))
+
+    async def correct(self, *, placement_id: uuid.UUID, patch: BaseModel, if_match: str | None) -> Placement:
+        """The placement corrected in place (not its child): If-Match must name its current ETag; the
+        corrected placement is validated as a new one; an ending's date and reason only on an ended
+        placement. The changed fields before and after go in the history; the caller recomputes
+        what derives from it."""
+        row = await self.conn.fetchrow(
+            f"""SELECT {_PLACEMENT} FROM placement
+                 WHERE municipality_id = $1 AND id = $2 AND child_in_reach($1, child_id, $3, $4, $5)
+                   FOR UPDATE""",
+            self._tenant,
+            placement_id,
+            *self.actor.writes.sql_args(),
+        )
+        if row is None:
+            raise NotFound("Placeringen finns inte")
+        current = Placement.model_validate(dict(row))
+        corrections.require_current(if_match, current)
+        before = current.model_dump()
+        corrected = corrections.merged(PlacementIn, before, patch).model_dump(exclude={"child_id"})
+        sent = patch.model_dump(exclude_unset=True)
+        ending: dict[str, Any] = {
+            k: sent[k] for k in ("end_date", "end_reason", "end_reason_note") if k in sent
+        }
+        if ending and current.end_date is None:
+            field = next(iter(ending))
+            raise ValidationFailed.on(
+                f"body.{field}", "Placeringen är inte avslutad; avsluta den först", "not_ended"
+            )
+        if "end_date" in ending:
+            ended = ending["end_date"]
+            if ended is None:
+                raise ValidationFailed.on(
+                    "body.end_date", "Ett avslut tas inte bort; rätta datumet", "required"
+                )
+            try:
+                ended = PlacementEndIn(end_date=ended).end_date
+            except ValidationError as error:
+                errors = field_errors(error, "body")
+                raise ValidationFailed(errors[0]["message"], errors) from None
+            if ended < corrected["start_date"]:
+                message = "Slutdatum ligger före placeringens startdatum"
+                raise ValidationFailed.on("body.end_date", message, "date_order")
+            ending["end_date"] = ended
+        changed = corrections.changes(before, {**corrected, **ending})
+        if not changed:
+            return current
+        assignments = ", ".join(f"{column} = ${n}" for n, column in enumerate(changed, start=3))
+        try:
+            updated = await self.conn.fetchrow(
+                f"""UPDATE placement SET {assignments}
+                     WHERE municipality_id = $1 AND id = $2 RETURNING {_PLACEMENT}""",
+                self._tenant,
+                placement_id,
+                *(after for _, after in changed.values()),
+            )
+        except asyncpg.ExclusionViolationError as error:
+            raise Conflict(_OVERLAP) from error
+        except asyncpg.ForeignKeyViolationError as error:
+            message = "Familjehemmet finns inte i kommunen"
+            raise ValidationFailed.on("body.foster_home_id", message, "unknown") from error
+        await corrections.record(
+            self.conn,
+            self.actor,
+            object_type="placement",
+            object_id=placement_id,
+            child_id=current.child_id,
+            changed=changed,
+        )
+        return Placement.model_validate(one(updated))
 
     async def end(self, *, placement_id: uuid.UUID, ending: PlacementEndIn) -> Placement:
         current = await self.conn.fetchrow(

@@ -1,0 +1,151 @@
+"""Corrections with history (issue 12): a record is corrected in place with the ETag it was read
+with (428 without, 412 when someone changed it since, so two officers cannot silently overwrite
+each other), what it said before is kept, and what derives from it is recomputed at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from placement.clock import today_in_sweden
+from placement.database.pool import Database
+from tests.api.test_placements import Client, created, ok
+
+
+def days(n: int) -> str:
+    return (today_in_sweden() + dt.timedelta(days=n)).isoformat()
+
+
+async def read(client: Client, path: str, headers: dict[str, str]) -> tuple[dict[str, Any], str]:
+    response = await client.get(path, headers=headers)
+    body = await ok(response)
+    return body, response.headers["ETag"]
+
+
+async def placed(client: Client, headers: dict[str, str]) -> dict[str, Any]:
+    child = await created(
+        await client.post(
+            "/api/v1/children", json={"name": "Dag D", "birth_date": "2013-04-04"}, headers=headers
+        )
+    )
+    body = {
+        "child_id": child["id"],
+        "form": "hvb",
+        "legal_basis": "sol",
+        "home_name": "HVB",
+        "start_date": days(-3),
+    }
+    return await created(await client.post("/api/v1/placements", json=body, headers=headers))
+
+
+async def test_two_officers_cannot_overwrite_each_other(
+    client: Client, as_officer: dict[str, str], db: Database
+) -> None:
+    placement = await placed(client, as_officer)
+    path = f"/api/v1/placements/{placement['id']}"
+    _, etag = await read(client, path, as_officer)
+
+    blind = await client.patch(path, json={"home_name": "HVB Björken"}, headers=as_officer)
+    assert blind.status == 428, await blind.text()
+    assert "If-Match" in (await blind.json())["detail"]
+
+    first = await client.patch(
+        path, json={"home_name": "HVB Björken"}, headers={**as_officer, "If-Match": etag}
+    )
+    assert first.status == 200, await first.text()
+    assert (await first.json())["home_name"] == "HVB Björken"
+    assert first.headers["ETag"] != etag
+    second = await client.patch(
+        path, json={"home_name": "HVB Eken"}, headers={**as_officer, "If-Match": etag}
+    )
+    assert second.status == 412, await second.text()
+    assert (await read(client, path, as_officer))[0]["home_name"] == "HVB Björken"
+
+    async with db.transaction() as conn:
+        history = await conn.fetch("SELECT * FROM correction WHERE object_id = $1", placement["id"])
+        audited = await conn.fetchval(
+            "SELECT count(*) FROM audit_event WHERE object_id = $1::uuid AND action = 'update'",
+            placement["id"],
+        )
+    assert [(h["object_type"], h["before"], h["after"]) for h in history] == [
+        ("placement", {"home_name": "HVB"}, {"home_name": "HVB Björken"})
+    ]
+    assert audited == 1
+
+
+async def test_a_corrected_start_recomputes_the_obligations_at_once(
+    client: Client, as_officer: dict[str, str], db: Database
+) -> None:
+    """The start date moved back: the stored states the watch list reads follow in the same
+    transaction (FU06, contact details, is due 14 days after the start)."""
+    placement = await placed(client, as_officer)
+    path = f"/api/v1/placements/{placement['id']}"
+    _, etag = await read(client, path, as_officer)
+    corrected = await client.patch(
+        path, json={"start_date": days(-40)}, headers={**as_officer, "If-Match": etag}
+    )
+    assert corrected.status == 200, await corrected.text()
+    async with db.transaction() as conn:
+        fu06 = await conn.fetchrow(
+            "SELECT due_on, state FROM obligation_state WHERE placement_id = $1::uuid AND code = 'FU06'",
+            placement["id"],
+        )
+    assert (fu06["due_on"].isoformat(), fu06["state"]) == (days(-26), "overdue")
+
+
+async def test_an_ending_gets_its_reason_later_and_rules_hold(
+    client: Client, as_officer: dict[str, str]
+) -> None:
+    """An ended placement's reason is added afterwards (FU14 met); a correction obeys the rules of
+    a new record (422 naming the field), and an open placement has no ending to correct."""
+    placement = await placed(client, as_officer)
+    path = f"/api/v1/placements/{placement['id']}"
+    _, etag = await read(client, path, as_officer)
+    early = await client.patch(path, json={"end_reason": "planned"}, headers={**as_officer, "If-Match": etag})
+    assert early.status == 422, await early.text()
+    assert (await early.json())["errors"][0]["field"] == "body.end_reason"
+    far = await client.patch(
+        path, json={"start_date": "9999-12-31"}, headers={**as_officer, "If-Match": etag}
+    )
+    assert far.status == 422, await far.text()
+    assert (await far.json())["errors"][0]["field"] == "body.start_date"
+
+    await ok(await client.post(f"{path}/end", json={"end_date": days(0)}, headers=as_officer))
+    _, etag = await read(client, path, as_officer)
+    reason = await client.patch(
+        path,
+        json={"end_reason": "planned", "end_reason_note": "Hem"},
+        headers={**as_officer, "If-Match": etag},
+    )
+    assert reason.status == 200, await reason.text()
+    obligations = await ok(await client.get(f"{path}/obligations", headers=as_officer))
+    [fu14] = [o for o in obligations["items"] if o["code"] == "FU14"]
+    assert fu14["state"] == "met"
+
+
+async def test_a_child_is_corrected_with_history(
+    client: Client, as_officer: dict[str, str], db: Database
+) -> None:
+    child = await created(
+        await client.post(
+            "/api/v1/children", json={"personnummer": "20150312-9809", "name": "Alva A"}, headers=as_officer
+        )
+    )
+    path = f"/api/v1/children/{child['id']}"
+    _, etag = await read(client, path, as_officer)
+    mismatch = await client.patch(
+        path, json={"birth_date": "2015-03-13"}, headers={**as_officer, "If-Match": etag}
+    )
+    assert mismatch.status == 422, await mismatch.text()
+    renamed = await client.patch(path, json={"name": "Alva Ek"}, headers={**as_officer, "If-Match": etag})
+    assert renamed.status == 200, await renamed.text()
+    assert (await renamed.json())["name"] == "Alva Ek"
+    async with db.transaction() as conn:
+        history = await conn.fetchrow(
+            "SELECT before, after, child_id FROM correction WHERE object_type = 'child'"
+        )
+    assert (history["before"], history["after"], str(history["child_id"])) == (
+        {"name": "Alva A"},
+        {"name": "Alva Ek"},
+        child["id"],
+    )
