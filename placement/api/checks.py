@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
+from aiohttp import web
 from pydantic import BaseModel, Field, StringConstraints
 
 from placement import audit
@@ -22,6 +23,7 @@ from placement.check_runs import (
     store_run,
 )
 from placement.clock import today_in_sweden
+from placement.corrections import patch_of, with_etag
 from placement.models import Input
 from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS
 from placement.repositories.delegation import Delegation, DelegationIn, DelegationRepository
@@ -158,10 +160,40 @@ async def create_foster_home(ctx: Context, *, body: FosterHomeIn) -> BaseModel:
     response=FosterHome,
     roles=CHILD_READERS,
 )
-async def get_foster_home(ctx: Context, *, foster_home_id: uuid.UUID) -> BaseModel:
-    return await FosterHomeRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).get(
-        foster_home_id=foster_home_id
+async def get_foster_home(ctx: Context, *, foster_home_id: uuid.UUID) -> web.StreamResponse:
+    """With its ETag, for a correction's If-Match."""
+    homes = FosterHomeRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    return with_etag(await homes.get(foster_home_id=foster_home_id))
+
+
+FosterHomePatch = patch_of(FosterHomeIn, "FosterHomePatch", leave_out=("parents",))
+
+
+@routes.route(
+    "PATCH",
+    f"{API}/foster-homes/{{foster_home_id}}",
+    name="correct_foster_home",
+    summary="Rätta familjehemmets uppgifter (utredning, godkännande, registerkontroller)",
+    tag="kontroll",
+    body=FosterHomePatch,
+    response=FosterHome,
+    roles=frozenset({StaffRole.PLACERINGSSTOD, StaffRole.TEAMLEDARE}),
+)
+async def correct_foster_home(
+    ctx: Context, *, foster_home_id: uuid.UUID, body: BaseModel
+) -> web.StreamResponse:
+    """A renewed register check or approval is a correction of the home's record, not a new home.
+    Send only the fields to correct, and the ETag you read in `If-Match` (428 without it, 412 if
+    someone changed the home since). What it said before is kept in the history; a check run made
+    on the old record no longer carries a decision."""
+    homes = FosterHomeRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    corrected = await homes.correct(
+        foster_home_id=foster_home_id,
+        patch=body,
+        if_match=ctx.request.headers.get("If-Match"),
+        actor=ctx.actor,
     )
+    return with_etag(corrected)
 
 
 class DelegationList(BaseModel):

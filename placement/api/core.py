@@ -95,10 +95,44 @@ async def list_staff(ctx: Context, *, query: PageQuery) -> BaseModel:
     response=Staff,
     roles=STAFF_READERS,
 )
-async def get_staff(ctx: Context, *, staff_id: uuid.UUID) -> BaseModel:
-    return await StaffRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).get(
-        staff_id=staff_id
+async def get_staff(ctx: Context, *, staff_id: uuid.UUID) -> web.StreamResponse:
+    """With its ETag, for a correction's If-Match."""
+    staff = StaffRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    return with_etag(await staff.get(staff_id=staff_id))
+
+
+StaffPatch = patch_of(
+    StaffIn,
+    "StaffPatch",
+    more={
+        "active": (bool | None, Field(default=None, description="false: the person has left or moved on."))
+    },
+)
+
+
+@routes.route(
+    "PATCH",
+    f"{API}/staff/{{staff_id}}",
+    name="correct_staff",
+    summary="Rätta eller avaktivera medarbetare",
+    tag="personal",
+    body=StaffPatch,
+    response=Staff,
+    roles=STAFF_WRITERS,
+)
+async def correct_staff(ctx: Context, *, staff_id: uuid.UUID, body: BaseModel) -> web.StreamResponse:
+    """Send only the fields to correct, and the ETag you read in `If-Match` (428 without it, 412 if
+    someone changed the record since). `active: false` deactivates: the person's appointments as
+    responsible social worker end today, and the children's obligations are recomputed at once (the
+    post is vacant: FU05). What it said before is kept in the history."""
+    staff = StaffRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    corrected = await staff.correct(
+        staff_id=staff_id, patch=body, if_match=ctx.request.headers.get("If-Match"), actor=ctx.actor
     )
+    if not corrected.active:
+        for placement in await staff.placements_in_care(staff_id=staff_id):
+            await refresh(ctx.conn, ctx.principal.municipality_id, placement, today_in_sweden())
+    return with_etag(corrected)
 
 
 @routes.route(

@@ -9,7 +9,9 @@ from typing import Any
 
 from placement.clock import today_in_sweden
 from placement.database.pool import Database
+from placement.vocabulary import StaffRole
 from tests.api.test_placements import Client, created, ok
+from tests.conftest import api_token, bearer
 
 
 def days(n: int) -> str:
@@ -148,4 +150,82 @@ async def test_a_child_is_corrected_with_history(
         {"name": "Alva A"},
         {"name": "Alva Ek"},
         child["id"],
+    )
+
+
+async def test_staff_corrected_and_deactivated(
+    client: Client, as_officer: dict[str, str], as_admin: dict[str, str], db: Database
+) -> None:
+    """An administrator moves a social worker to another unit, then deactivates them: their
+    appointment as a child's responsible social worker ends today. A stale ETag is 412."""
+    worker = await created(
+        await client.post(
+            "/api/v1/staff",
+            json={"name": "Sara S", "roles": ["socialsekreterare"], "org_unit": "Barn 1"},
+            headers=as_admin,
+        )
+    )
+    placement = await placed(client, as_officer)
+    appointed = await client.post(
+        f"/api/v1/children/{placement['child_id']}/social-workers",
+        json={"staff_id": worker["id"], "assigned_from": days(-3)},
+        headers=as_officer,
+    )
+    assert appointed.status == 201, await appointed.text()
+    path = f"/api/v1/staff/{worker['id']}"
+    _, etag = await read(client, path, as_admin)
+    moved = await client.patch(path, json={"org_unit": "Barn 2"}, headers={**as_admin, "If-Match": etag})
+    assert moved.status == 200, await moved.text()
+    stale = await client.patch(path, json={"active": False}, headers={**as_admin, "If-Match": etag})
+    assert stale.status == 412, await stale.text()
+    left = await client.patch(
+        path, json={"active": False}, headers={**as_admin, "If-Match": moved.headers["ETag"]}
+    )
+    assert left.status == 200, await left.text()
+    assert (await left.json())["active"] is False
+    async with db.transaction() as conn:
+        ended = await conn.fetchval(
+            "SELECT assigned_to FROM social_worker_assignment WHERE staff_id = $1::uuid", worker["id"]
+        )
+        history = await conn.fetch(
+            "SELECT before, after FROM correction WHERE object_id = $1 ORDER BY changed_at", worker["id"]
+        )
+    assert ended == today_in_sweden()
+    assert [(h["before"], h["after"]) for h in history] == [
+        ({"org_unit": "Barn 1"}, {"org_unit": "Barn 2"}),
+        ({"active": True}, {"active": False}),
+    ]
+    officer = await client.patch(
+        path, json={"active": True}, headers={**as_officer, "If-Match": left.headers["ETag"]}
+    )
+    assert officer.status == 403  # staff records are the administrator's
+
+
+async def test_a_contract_is_corrected_with_history(client: Client, db: Database, municipality: str) -> None:
+    procurement = bearer(await api_token(db, municipality, StaffRole.UPPHANDLARE))
+    contract = await created(
+        await client.post(
+            "/api/v1/contracts",
+            json={"provider_orgnr": "5599000014", "kind": "ramavtal", "valid_from": "2025-01-01"},
+            headers=procurement,
+        )
+    )
+    path = f"/api/v1/contracts/{contract['id']}"
+    _, etag = await read(client, path, procurement)
+    backwards = await client.patch(
+        path, json={"valid_to": "2024-12-31"}, headers={**procurement, "If-Match": etag}
+    )
+    assert backwards.status == 422, await backwards.text()
+    shorter = await client.patch(
+        path, json={"follow_up_interval_months": 6}, headers={**procurement, "If-Match": etag}
+    )
+    assert shorter.status == 200, await shorter.text()
+    assert (await shorter.json())["next_follow_up_due"] == "2025-07-01"
+    async with db.transaction() as conn:
+        history = await conn.fetchrow(
+            "SELECT before, after FROM correction WHERE object_id = $1", contract["id"]
+        )
+    assert (history["before"], history["after"]) == (
+        {"follow_up_interval_months": 12},
+        {"follow_up_interval_months": 6},
     )

@@ -307,3 +307,67 @@ async def test_a_revoked_permit_reaches_a_planned_placement(
     findings = (await (await demo.get("/api/v1/register-findings", headers=user("petra"))).json())["items"]
     sv01 = [f for f in findings if f["code"] == "SV01"]
     assert [f["placement_ids"] for f in sv01] == [[placement["id"]]]
+
+
+async def test_a_corrected_foster_home_record_refuses_the_decision(demo: Client) -> None:
+    """A renewed register check is now a correction of the home's record; a run made on the old
+    record no longer carries the decision (409 naming the foster home's record)."""
+    staff = await staff_ids(demo)
+    await delegate(demo, role="teamledare")
+    recent = (today_in_sweden() - dt.timedelta(days=10)).isoformat()
+    home = {
+        "name": "Familjen Ek (demo)",
+        "kind": "familjehem",
+        "investigated_on": recent,
+        "approved_on": recent,
+        "approved_by": "Nämnden",
+        "belastningsregister_on": recent,
+        "misstankeregister_on": recent,
+        "socialregister_on": recent,
+    }
+    created = await demo.post("/api/v1/foster-homes", json=home, headers=user("petra"))
+    assert created.status == 201, await created.text()
+    foster_home = await created.json()
+    child = await new_child(demo, "Familjehem (demo)", sex="female")
+    request = {
+        "child_id": child["id"],
+        "form": "familjehem",
+        "legal_basis": "sol",
+        "start_date": today_in_sweden().isoformat(),
+        "foster_home_id": foster_home["id"],
+        "needs_assessment_documented": True,
+        "handlaggare_id": staff["petra"],
+        "decision_maker_id": staff["tove"],
+        "decision_kind": "placement_sol",
+    }
+    run = await (await demo.post("/api/v1/placement-checks", json=request, headers=user("petra"))).json()
+    for finding in run["findings"]:
+        if finding["severity"] == "info":
+            continue
+        action, who = ("override", "tove") if finding["severity"] == "block" else ("acknowledge", "petra")
+        resolved = await demo.post(
+            f"/api/v1/placement-checks/{run['id']}/resolutions",
+            json={"finding_index": finding["index"], "action": action, "reason": "Utrett i ärendet"},
+            headers=user(who),
+        )
+        assert resolved.status == 201, await resolved.text()
+    placement = await new_placement(
+        demo, child, "familjehem", "Familjen Ek", foster_home_id=foster_home["id"]
+    )
+
+    path = f"/api/v1/foster-homes/{foster_home['id']}"
+    read = await demo.get(path, headers=user("petra"))
+    older = (today_in_sweden() - dt.timedelta(days=400)).isoformat()
+    corrected = await demo.patch(
+        path,
+        json={"misstankeregister_on": older},
+        headers={**user("petra"), "If-Match": read.headers["ETag"]},
+    )
+    assert corrected.status == 200, await corrected.text()
+
+    decisions = f"/api/v1/placements/{placement['id']}/decisions"
+    refused = await demo.post(decisions, json=decision_on(run, staff), headers=user("petra"))
+    assert refused.status == 409, await refused.text()
+    problem = await refused.json()
+    assert (problem["reason"], problem["changed"]) == ("facts_changed", ["foster_home"])
+    assert "familjehemmets uppgifter" in problem["detail"]
