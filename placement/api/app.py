@@ -14,7 +14,7 @@ from aiohttp import web
 
 from followup.store import failure_site, scan
 from placement import __version__
-from placement.api import audit_review, checks, contracts, core, followup, health, integrity, register
+from placement.api import audit_review, checks, contracts, core, followup, health, integrity, policy, register
 from placement.api.health import SCAN_WATCHED_SINCE
 from placement.api.middleware import error_middleware, request_context
 from placement.api.openapi import build_openapi
@@ -50,6 +50,7 @@ def api_registry() -> EndpointRegistry:
             *followup.routes.endpoints,
             *checks.routes.endpoints,
             *audit_review.routes.endpoints,
+            *policy.routes.endpoints,
         ]
     )
 

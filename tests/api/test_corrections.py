@@ -229,3 +229,60 @@ async def test_a_contract_is_corrected_with_history(client: Client, db: Database
         {"follow_up_interval_months": 12},
         {"follow_up_interval_months": 6},
     )
+
+
+async def test_the_administrator_sets_policy_values(
+    client: Client, as_officer: dict[str, str], as_admin: dict[str, str], db: Database
+) -> None:
+    """Policy values could only be set in the database. The administrator now sets one field of
+    the follow-up policy (six visits a year instead of the guidance's four) with If-Match; a value
+    out of bounds is refused per field; other staff read but cannot set; the municipality's
+    obligations are recomputed under the new policy in the same transaction; null returns to the
+    documented default; the history keeps each change."""
+    placement = await placed(client, as_officer)
+    path = "/api/v1/policy/followup"
+    current, etag = await read(client, path, as_admin)
+    assert (current["value"]["visits_per_year"], current["own"]) == (4, False)
+    async with db.transaction() as conn:
+        basis_before = await conn.fetchval(
+            "SELECT basis FROM followup_review WHERE placement_id = $1::uuid", placement["id"]
+        )
+
+    blind = await client.patch(path, json={"value": {"visits_per_year": 6}}, headers=as_admin)
+    assert blind.status == 428
+    zero = await client.patch(
+        path, json={"value": {"visits_per_year": 0}}, headers={**as_admin, "If-Match": etag}
+    )
+    assert zero.status == 422, await zero.text()
+    assert (await zero.json())["errors"][0]["field"] == "body.value.visits_per_year"
+    officer = await client.patch(
+        path, json={"value": {"visits_per_year": 6}}, headers={**as_officer, "If-Match": etag}
+    )
+    assert officer.status == 403
+
+    six = await client.patch(
+        path, json={"value": {"visits_per_year": 6}}, headers={**as_admin, "If-Match": etag}
+    )
+    assert six.status == 200, await six.text()
+    body = await six.json()
+    assert (body["value"]["visits_per_year"], body["value"]["due_soon_days"], body["own"]) == (6, 14, True)
+    stale = await client.patch(path, json={"value": None}, headers={**as_admin, "If-Match": etag})
+    assert stale.status == 412
+    async with db.transaction() as conn:
+        basis_after = await conn.fetchval(
+            "SELECT basis FROM followup_review WHERE placement_id = $1::uuid", placement["id"]
+        )
+    assert basis_after != basis_before  # recomputed under the new policy, not left for the scan
+
+    back = await client.patch(
+        path, json={"value": None}, headers={**as_admin, "If-Match": six.headers["ETag"]}
+    )
+    assert back.status == 200, await back.text()
+    assert ((await back.json())["own"], (await back.json())["value"]["visits_per_year"]) == (False, 4)
+    async with db.transaction() as conn:
+        history = await conn.fetch(
+            "SELECT before, after FROM correction WHERE object_type = 'policy' ORDER BY changed_at"
+        )
+    assert [h["before"]["value"] for h in history] == [None, body["value"]]
+    assert [h["after"]["value"] for h in history] == [body["value"], None]
+    assert (await client.get("/api/v1/policy/no_such_key", headers=as_admin)).status == 404
