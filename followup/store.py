@@ -90,7 +90,8 @@ async def load_facts(
 ) -> dict[uuid.UUID, Loaded]:
     """The facts of the named placements, or of every placement in scope, in one query whatever
     their number: a row per placement, its decisions, social workers and events as JSON arrays
-    (decoding those is cheaper than a row per event). A corrected event gives way to its correction."""
+    (decoding those is cheaper than a row per event). A corrected event gives way to its correction;
+    a retracted one to nothing."""
     rows = await conn.fetch(
         f"""
         SELECT p.id, p.followup_version, p.form, p.legal_basis, p.start_date, p.end_date, p.end_reason,
@@ -107,6 +108,7 @@ async def load_facts(
                                 THEN e.details END))
                   FROM placement_event e
                  WHERE e.municipality_id = p.municipality_id AND e.placement_id = p.id
+                   AND e.retraction_reason IS NULL  -- a retraction withdraws; it is no fact itself
                    AND NOT EXISTS (SELECT 1 FROM placement_event f
                                     WHERE f.municipality_id = e.municipality_id AND f.corrects = e.id))
                    AS events,

@@ -286,3 +286,59 @@ async def test_the_administrator_sets_policy_values(
     assert [h["before"]["value"] for h in history] == [None, body["value"]]
     assert [h["after"]["value"] for h in history] == [body["value"], None]
     assert (await client.get("/api/v1/policy/no_such_key", headers=as_admin)).status == 404
+
+
+async def test_events_stay_append_only_corrected_and_retracted(
+    client: Client, as_officer: dict[str, str]
+) -> None:
+    """A visit recorded on the wrong placement is retracted with a reason: it stays in the history
+    and stops counting at once. Only the latest version of an event is corrected or retracted."""
+    placement = await placed(client, as_officer)
+    other = await placed(client, as_officer)
+    events = f"/api/v1/placements/{placement['id']}/events"
+    visit = {"kind": "visit", "occurred_on": days(0), "details": {"in_home": True, "private_talk": True}}
+    first = await created(await client.post(events, json=visit, headers=as_officer))
+
+    async def fu08_detail() -> str:
+        items = (
+            await ok(
+                await client.get(f"/api/v1/placements/{placement['id']}/obligations", headers=as_officer)
+            )
+        )["items"]
+        return str([o["detail"] for o in items if o["code"] == "FU08"])
+
+    counted = await fu08_detail()
+    foreign = await client.post(
+        f"/api/v1/placements/{other['id']}/events",
+        json={**visit, "corrects": first["id"]},
+        headers=as_officer,
+    )
+    assert foreign.status == 422, await foreign.text()
+    assert (await foreign.json())["errors"][0]["field"] == "body.corrects"
+
+    corrected = await created(
+        await client.post(
+            events, json={**visit, "occurred_on": days(-1), "corrects": first["id"]}, headers=as_officer
+        )
+    )
+    again = await client.post(events, json={**visit, "corrects": first["id"]}, headers=as_officer)
+    assert again.status == 409, await again.text()
+
+    retraction = await created(
+        await client.post(
+            f"{events}/{corrected['id']}/retraction", json={"reason": "Fel barn"}, headers=as_officer
+        )
+    )
+    assert (retraction["corrects"], retraction["retraction_reason"]) == (corrected["id"], "Fel barn")
+    twice = await client.post(
+        f"{events}/{corrected['id']}/retraction", json={"reason": "Igen"}, headers=as_officer
+    )
+    assert twice.status == 409
+    of_retraction = await client.post(
+        f"{events}/{retraction['id']}/retraction", json={"reason": "Ångrar"}, headers=as_officer
+    )
+    assert of_retraction.status == 422
+
+    history = (await ok(await client.get(events, headers=as_officer)))["items"]
+    assert {e["id"] for e in history} == {first["id"], corrected["id"], retraction["id"]}
+    assert await fu08_detail() != counted  # the visit no longer counts
