@@ -19,6 +19,9 @@ import pytest
 
 from placement import __version__
 
+# Real processes or benchmark smoke runs: the everyday loop (-m "not slow") leaves them out.
+pytestmark = pytest.mark.slow
+
 
 def run(
     *args: str, env: dict[str, str] | None = None, timeout: float = 60

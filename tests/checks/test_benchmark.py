@@ -6,6 +6,9 @@ import pytest
 
 from placement.benchmark_checks import run
 
+# Real processes or benchmark smoke runs: the everyday loop (-m "not slow") leaves them out.
+pytestmark = pytest.mark.slow
+
 
 async def test_check_benchmark_runs_and_reports(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     figures = await run(server_url, seconds=0.5, clients=4)

@@ -6,6 +6,9 @@ import pytest
 
 from followup.benchmark import run
 
+# Real processes or benchmark smoke runs: the everyday loop (-m "not slow") leaves them out.
+pytestmark = pytest.mark.slow
+
 
 async def test_scan_benchmark_runs_and_reports(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     await run(server_url, placements=300, municipalities=3)

@@ -6,6 +6,9 @@ import pytest
 
 from suppliers.benchmark import run
 
+# Real processes or benchmark smoke runs: the everyday loop (-m "not slow") leaves them out.
+pytestmark = pytest.mark.slow
+
 
 async def test_benchmark_runs_and_reports(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     await run(200, server_url)
