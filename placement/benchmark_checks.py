@@ -30,10 +30,10 @@ from typing import Any
 import aiohttp
 
 from placement.benchmarking import BenchDatabase, run_on_a_server, throwaway_database
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection, connect_with_retry, scope_to
 from placement.repositories.api_tokens import ApiTokenRepository
-from placement.vocabulary import StaffRole
 from suppliers.formats import Feed
 from suppliers.service import run_import
 

@@ -27,7 +27,9 @@ from pydantic import SecretStr, ValidationError
 
 from followup.store import SCAN_WORKERS, scan
 from placement import __version__
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.rulebook import all_rules
+from placement.core.vocabulary import StaffRole
 from placement.database import roles
 from placement.database.migrator import migrate, pending
 from placement.database.pool import Connection, connect_with_retry, init_connection, scope_to
@@ -40,10 +42,8 @@ from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.audit_log import AuditLogRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.operator_tokens import OperatorTokenRepository
-from placement.rulebook import all_rules
 from placement.runtime import database_urls
 from placement.settings import Settings
-from placement.vocabulary import StaffRole
 from suppliers.formats import Feed, FileRejected
 from suppliers.integrity import run_screening
 from suppliers.service import run_import

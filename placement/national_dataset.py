@@ -26,7 +26,7 @@ from typing import Any
 import structlog
 from stdnum import luhn
 
-from placement.clock import add_months
+from placement.core.clock import add_months
 from placement.database.pool import Connection, scope_to
 from suppliers.benchmark_screening import FIRST, LAST
 from suppliers.fetch import Fetched

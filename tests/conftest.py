@@ -23,6 +23,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from placement.api.app import create_app
+from placement.core.vocabulary import StaffRole
 from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
 from placement.database.migrator import migrate
@@ -32,7 +33,6 @@ from placement.logs import configure_logging, find_personnummer
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import LogFormat, Settings
-from placement.vocabulary import StaffRole
 
 # Every log line the suite writes, rendered as in production; checked for personnummer at the end.
 SUITE_LOG = io.StringIO()

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from placement.legal import REFERENCES, LegalReference
-from placement.rulebook import Rule, Severity, all_rules, register
+from placement.core.legal import REFERENCES, LegalReference
+from placement.core.rulebook import Rule, Severity, all_rules, register
 
 RULES = all_rules()
 
