@@ -21,7 +21,13 @@ INFRASTRUCTURE = ("aiohttp", "asyncpg")
 CORE = "placement.core"
 # Rule modules: each registers rules in the rulebook. Besides the core they may use the rule
 # machinery of checks/ (the registry and the facts a check reads) and the register's records.
-RULE_MODULES = ("checks.rules", "checks.egenkontroll", "followup.obligations", "suppliers.rules")
+RULE_MODULES = (
+    "checks.rules",
+    "checks.egenkontroll",
+    "followup.obligations",
+    "suppliers.rules",
+    "suppliers.integrity_rules",
+)
 RULE_MACHINERY = ("checks.facts", "checks.registry", "checks.rules", "suppliers.records")
 # Package __init__ modules run on the way to their submodules; they import nothing of ours.
 PACKAGE_INITS = {"placement", "checks", "suppliers", "followup"}
