@@ -28,19 +28,20 @@ from checks.facts import (
     UnitFacts,
 )
 from checks.registry import Finding, Verdict, run
-from placement import foster_identity, vocabulary
-from placement.clock import SWEDEN
+from placement import foster_identity
+from placement.core import vocabulary
+from placement.core.clock import SWEDEN
+from placement.core.rulebook import Severity
+from placement.core.supplier_vocabulary import Need
+from placement.core.vocabulary import DecisionKind, LegalBasis, PlacementForm
 from placement.database.pool import Connection
 from placement.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from placement.models import DecisionIn, Input, Placement
 from placement.principal import Principal, SignInMethod
 from placement.reach import EVERY_CHILD, Reach
 from placement.repositories import check_runs as sql
-from placement.rulebook import Severity
-from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm
 from suppliers.integrity import policy_value
 from suppliers.register import unit_view
-from suppliers.vocabulary import Need
 
 NEEDS_CHECK = {
     DecisionKind.PLACEMENT_SOL,

@@ -23,10 +23,10 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
+from placement.core.validation_messages import field_errors
 from placement.database.pool import Connection
 from placement.errors import PreconditionFailed, PreconditionRequired, ValidationFailed
 from placement.models import Input
-from placement.validation_messages import field_errors
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -10,9 +10,9 @@ from typing import Annotated, Generic, Self, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from placement.clock import latest_start, open_end, today_in_sweden, too_far_ahead
-from placement.identifiers import Kommunkod, Personnummer, birth_date_of, sex_of
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
+from placement.core.clock import latest_start, open_end, today_in_sweden, too_far_ahead
+from placement.core.identifiers import Kommunkod, Personnummer, birth_date_of, sex_of
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
 
 T = TypeVar("T")
 
@@ -321,8 +321,11 @@ class AuditSample(BaseModel):
 class Health(BaseModel):
     status: str
     version: str
+
+
+class Readiness(Health):
     scan_succeeded_at: dt.datetime | None = Field(
-        default=None, description="/ready: when the obligation scan last went through every municipality."
+        default=None, description="When the obligation scan last went through every municipality."
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from followup.store import refresh
 from placement.audit import Actor
+from placement.core.vocabulary import DecisionKind, LegalBasis, PlacementForm, StaffRole
 from placement.database.pool import Connection, Database
 from placement.models import (
     Child,
@@ -21,7 +22,6 @@ from placement.repositories.contracts import ContractIn, ContractRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
 from placement.repositories.staff import StaffRepository
-from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm, StaffRole
 from suppliers.contracts import ContractKind
 
 
@@ -122,11 +122,12 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
             staff.id,
         )
     async with db.transaction(a.id) as conn:  # an event, and the obligations a scan would store
-        await conn.execute(
+        event = await conn.fetchval(
             """INSERT INTO placement_event
                    (municipality_id, placement_id, kind, occurred_on, details, recorded_by)
                VALUES ($1, $2, 'visit', '2026-02-01', '{"in_home": true, "private_talk": true}',
-                       'arrange')""",
+                       'arrange')
+               RETURNING id""",
             a.id,
             placement.id,
         )
@@ -155,4 +156,5 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
         "match_id": str(match),
         "foster_home_id": str(foster_home),
         "check_id": str(check),
+        "event_id": str(event),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from placement.database.pool import Database
 from tests.api.test_placements import Client, created
 from tests.conftest import SessionDatabase

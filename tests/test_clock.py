@@ -18,8 +18,8 @@ from followup.obligations import (
     next_review,
     obligations,
 )
-from placement.clock import add_days, add_months, open_end, too_far_ahead
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
+from placement.core.clock import add_days, add_months, open_end, too_far_ahead
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 
 D = dt.date
 EDGES = (dt.date.max, D(9999, 12, 1), D(9998, 12, 31), dt.date.min, D(1, 2, 28))

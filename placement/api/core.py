@@ -13,7 +13,8 @@ from placement import foster_identity
 from placement.api.routing import Context, EndpointRegistry
 from placement.api.state import SETTINGS
 from placement.check_runs import NEEDS_CHECK, verify_for_decision
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import EndReason
 from placement.corrections import patch_of, with_etag
 from placement.models import (
     Child,
@@ -35,7 +36,6 @@ from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS, STA
 from placement.repositories.children import ChildRepository
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
 from placement.repositories.staff import StaffRepository
-from placement.vocabulary import EndReason
 
 routes = EndpointRegistry()
 API = "/api/v1"

@@ -11,10 +11,10 @@ from followup.store import last_scan_success
 from placement import __version__
 from placement.api.routing import EndpointRegistry
 from placement.api.state import DATABASE, OPENAPI, SETTINGS, TEMPLATES
-from placement.clock import SWEDEN
+from placement.core.clock import SWEDEN
 from placement.database.migrator import pending
 from placement.errors import ServiceUnavailable
-from placement.models import Health
+from placement.models import Health, Readiness
 
 routes = EndpointRegistry()
 
@@ -31,7 +31,7 @@ async def health(request: web.Request) -> BaseModel:
 
 
 @routes.route(
-    "GET", "/ready", name="ready", summary="Tjänsten är redo", tag="drift", response=Health, tenant=False
+    "GET", "/ready", name="ready", summary="Tjänsten är redo", tag="drift", response=Readiness, tenant=False
 )
 async def ready(request: web.Request) -> BaseModel:
     """200 when the database answers, every migration is applied and, where this instance runs the
@@ -55,7 +55,7 @@ async def ready(request: web.Request) -> BaseModel:
                 f"Skanningen av skyldigheter har inte lyckats {when}; bevakningslistorna är inaktuella "
                 "(orsaken står i tjänstens logg)"
             )
-    return Health(status="ready", version=__version__, scan_succeeded_at=succeeded)
+    return Readiness(status="ready", version=__version__, scan_succeeded_at=succeeded)
 
 
 async def openapi_json(request: web.Request) -> web.Response:

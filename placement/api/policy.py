@@ -11,14 +11,14 @@ from pydantic import BaseModel, Field, ValidationError
 from followup.store import scan_municipality
 from placement import corrections
 from placement.api.routing import Context, EndpointRegistry
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.validation_messages import field_errors
 from placement.corrections import with_etag
 from placement.errors import ValidationFailed
 from placement.models import Input
 from placement.policy import corrected
 from placement.principal import STAFF_READERS, STAFF_WRITERS
 from placement.repositories.policy import PolicyRepository, PolicyValue
-from placement.validation_messages import field_errors
 
 routes = EndpointRegistry()
 API = "/api/v1"
@@ -29,7 +29,7 @@ class PolicyList(BaseModel):
 
 
 class PolicyPatch(Input):
-    value: Any = Field(
+    value: int | dict[str, Any] | None = Field(
         description="The new value: for an object, only the fields to change; null: back to the default."
     )
 

@@ -12,7 +12,7 @@ import uuid
 
 from pydantic import BaseModel
 
-from placement.clock import FURTHEST_END_YEARS, OPEN_END_FROM, add_months, latest_start
+from placement.core.clock import FURTHEST_END_YEARS, OPEN_END_FROM, add_months, latest_start
 from placement.database.pool import Connection
 from placement.models import EARLIEST
 

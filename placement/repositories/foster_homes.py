@@ -12,9 +12,9 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from placement import corrections
 from placement.audit import Actor
+from placement.core.identifiers import Personnummer
 from placement.database.pool import Connection
 from placement.errors import NotFound
-from placement.identifiers import Personnummer
 from placement.models import Input, Text
 from placement.repositories import corrections as correcting
 

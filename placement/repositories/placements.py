@@ -14,6 +14,8 @@ from pydantic import BaseModel, ValidationError
 
 from placement import audit, corrections
 from placement.audit import Access, Actor, AuditAction
+from placement.core.validation_messages import field_errors
+from placement.core.vocabulary import DecisionKind
 from placement.database.pool import Connection
 from placement.errors import Conflict, NotFound, ValidationFailed
 from placement.models import (
@@ -30,8 +32,6 @@ from placement.models import (
 from placement.pagination import decode_cursor, next_cursor
 from placement.reach import Reach
 from placement.repositories import one
-from placement.validation_messages import field_errors
-from placement.vocabulary import DecisionKind
 
 _PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, unit_code, foster_home_id,
     daily_cost, start_date,

@@ -16,12 +16,16 @@ _SELECT = """SELECT d.key, d.description, d.source, d.value AS default, p.value 
                LEFT JOIN municipality_policy p ON p.municipality_id = $1 AND p.key = d.key"""
 
 
+# A policy value is a number or an object of named values (see placement/policy.py).
+PolicyJson = int | dict[str, Any]
+
+
 class PolicyValue(BaseModel):
     key: str
     description: str = Field(description="What the value governs, in Swedish.")
     source: str = Field(description="Where the default comes from (law, guidance, the municipality).")
-    default: Any = Field(description="The documented default.")
-    value: Any = Field(description="What applies in the municipality: its own value, or the default.")
+    default: PolicyJson = Field(description="The documented default.")
+    value: PolicyJson = Field(description="What applies in the municipality: its own value, or the default.")
     own: bool = Field(description="Whether the municipality has set its own value.")
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from placement import corrections
 from placement.audit import Actor
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from placement.database.pool import Connection
 from placement.errors import Conflict, NotFound, ValidationFailed
 from placement.models import Page, PageQuery, Staff, StaffIn

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
-from placement.vocabulary import StaffRole
 from tests.api.test_placements import Client, created, ok
 from tests.conftest import api_token, bearer
 

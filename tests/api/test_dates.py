@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from tests.api.test_placements import Client, created, new_child, new_staff, ok
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import asyncpg
 
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
-from placement.vocabulary import StaffRole
 from suppliers.formats import Feed
 from suppliers.service import run_import
 from tests.checks.test_check_runs import SAMPLES, Client, new_child, new_placement, staff_ids

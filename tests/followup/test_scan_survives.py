@@ -19,7 +19,7 @@ from followup.obligations import Obligation, PlacementFacts, Policy
 from followup.store import scan
 from placement.api.app import create_app
 from placement.audit import Actor
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from placement.database.pool import Database, connect_with_retry
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import Settings
