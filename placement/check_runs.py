@@ -40,6 +40,7 @@ from placement.models import DecisionIn, Input, Placement
 from placement.principal import Principal, SignInMethod
 from placement.reach import EVERY_CHILD, Reach
 from placement.repositories import check_runs as sql
+from placement.repositories.foster_homes import home_register_check
 from suppliers.integrity import policy_value
 from suppliers.register import unit_view
 
@@ -206,8 +207,14 @@ async def gather(
         foster_home = FosterHomeFacts(
             investigated_on=home["investigated_on"],
             approved_on=home["approved_on"],
-            belastningsregister_on=home["belastningsregister_on"],
-            misstankeregister_on=home["misstankeregister_on"],
+            # Each person's extract (SoF 3 kap. 3 §): the home counts from the oldest, missing while
+            # anyone's is; a home without per-person dates keeps its home-level ones.
+            belastningsregister_on=home_register_check(
+                home["belastningsregister_on"], list(home["people_belastningsregister_on"])
+            ),
+            misstankeregister_on=home_register_check(
+                home["misstankeregister_on"], list(home["people_misstankeregister_on"])
+            ),
             socialregister_on=home["socialregister_on"],
             company_orgnr=home["company_orgnr"],
             concurrent_placements=await sql.concurrent_placements(

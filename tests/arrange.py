@@ -138,6 +138,12 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
                RETURNING id""",
             a.id,
         )
+        parent = await conn.fetchval(
+            """INSERT INTO foster_parent (municipality_id, foster_home_id, name) VALUES ($1, $2, 'Förälder A')
+               RETURNING id""",
+            a.id,
+            foster_home,
+        )
         check = await conn.fetchval(
             """INSERT INTO placement_check
                    (municipality_id, child_id, form, unit_code, request, facts, findings, verdict, run_by)
@@ -157,4 +163,5 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
         "foster_home_id": str(foster_home),
         "check_id": str(check),
         "event_id": str(event),
+        "parent_id": str(parent),
     }

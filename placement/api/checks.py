@@ -28,7 +28,12 @@ from placement.corrections import patch_of, with_etag
 from placement.models import Input
 from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS
 from placement.repositories.delegation import Delegation, DelegationIn, DelegationRepository
-from placement.repositories.foster_homes import FosterHome, FosterHomeIn, FosterHomeRepository
+from placement.repositories.foster_homes import (
+    FosterHome,
+    FosterHomeIn,
+    FosterHomeRepository,
+    RegisterChecksIn,
+)
 
 routes = EndpointRegistry()
 API = "/api/v1"
@@ -190,6 +195,34 @@ async def correct_foster_home(
     corrected = await homes.correct(
         foster_home_id=foster_home_id,
         patch=body,
+        if_match=ctx.request.headers.get("If-Match"),
+        actor=ctx.actor,
+    )
+    return with_etag(corrected)
+
+
+@routes.route(
+    "PATCH",
+    f"{API}/foster-homes/{{foster_home_id}}/parents/{{parent_id}}/register-checks",
+    name="correct_register_checks",
+    summary="Rätta en persons registerutdrag (belastnings- och misstankeregistret)",
+    tag="kontroll",
+    body=RegisterChecksIn,
+    response=FosterHome,
+    roles=frozenset({StaffRole.PLACERINGSSTOD, StaffRole.TEAMLEDARE}),
+)
+async def correct_register_checks(
+    ctx: Context, *, foster_home_id: uuid.UUID, parent_id: uuid.UUID, body: RegisterChecksIn
+) -> web.StreamResponse:
+    """Register extracts are per person in the home (SoF 3 kap. 3 §): a renewed extract for one
+    person is recorded here, with the home's ETag in `If-Match` (428 without it, 412 if someone
+    changed the home since). The home's check counts from the oldest person's extract, and as
+    missing while anyone lacks one (PP13)."""
+    homes = FosterHomeRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    corrected = await homes.correct_register_checks(
+        foster_home_id=foster_home_id,
+        parent_id=parent_id,
+        checks=body,
         if_match=ctx.request.headers.get("If-Match"),
         actor=ctx.actor,
     )

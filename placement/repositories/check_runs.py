@@ -38,8 +38,18 @@ async def child_and_policy(
 async def foster_home(
     conn: Connection, tenant: uuid.UUID, foster_home_id: uuid.UUID
 ) -> asyncpg.Record | None:
+    """The home's record, with each person's register extract dates (in the same order)."""
     return await conn.fetchrow(
-        "SELECT * FROM foster_home WHERE municipality_id = $1 AND id = $2", tenant, foster_home_id
+        """SELECT h.*,
+                  ARRAY(SELECT p.belastningsregister_on FROM foster_parent p
+                         WHERE p.municipality_id = h.municipality_id AND p.foster_home_id = h.id
+                         ORDER BY p.id) AS people_belastningsregister_on,
+                  ARRAY(SELECT p.misstankeregister_on FROM foster_parent p
+                         WHERE p.municipality_id = h.municipality_id AND p.foster_home_id = h.id
+                         ORDER BY p.id) AS people_misstankeregister_on
+             FROM foster_home h WHERE h.municipality_id = $1 AND h.id = $2""",
+        tenant,
+        foster_home_id,
     )
 
 

@@ -15,7 +15,7 @@ from placement.audit import Actor
 from placement.core.identifiers import Personnummer
 from placement.database.pool import Connection
 from placement.errors import NotFound
-from placement.models import Input, Text
+from placement.models import DoneDate, Input, Text
 from placement.repositories import corrections as correcting
 
 
@@ -23,6 +23,23 @@ class FosterParentIn(Input):
     name: Text
     birth_date: dt.date | None = None
     personnummer: Personnummer | None = None
+    belastningsregister_on: DoneDate | None = Field(default=None, description="This person's extract.")
+    misstankeregister_on: DoneDate | None = Field(default=None, description="This person's extract.")
+
+
+class RegisterChecksIn(Input):
+    """One person's register extracts (SoF 3 kap. 3 §), corrected."""
+
+    belastningsregister_on: DoneDate | None = None
+    misstankeregister_on: DoneDate | None = None
+
+
+class PersonRegisterChecks(BaseModel):
+    """A person in the home, by id only (their details are not returned), and their extracts."""
+
+    parent_id: uuid.UUID
+    belastningsregister_on: dt.date | None
+    misstankeregister_on: dt.date | None
 
 
 class FosterHomeIn(Input):
@@ -50,6 +67,9 @@ class FosterHome(BaseModel):
     socialregister_on: dt.date | None
     company_orgnr: str | None
     parents: int = Field(description="How many foster parents are recorded (their details are not returned).")
+    register_checks: list[PersonRegisterChecks] = Field(
+        default_factory=list, description="Each person's register extracts, by id."
+    )
 
 
 class FosterHomeRepository:
@@ -66,9 +86,21 @@ class FosterHomeRepository:
             *fields.values(),
         )
         await self.conn.executemany(
-            """INSERT INTO foster_parent (municipality_id, foster_home_id, name, birth_date, personnummer)
-               VALUES ($1, $2, $3, $4, $5)""",
-            [(self.municipality_id, home_id, p.name, p.birth_date, p.personnummer) for p in home.parents],
+            """INSERT INTO foster_parent (municipality_id, foster_home_id, name, birth_date, personnummer,
+                                          belastningsregister_on, misstankeregister_on)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+            [
+                (
+                    self.municipality_id,
+                    home_id,
+                    p.name,
+                    p.birth_date,
+                    p.personnummer,
+                    p.belastningsregister_on,
+                    p.misstankeregister_on,
+                )
+                for p in home.parents
+            ],
         )
         return await self.get(foster_home_id=home_id)
 
@@ -76,7 +108,13 @@ class FosterHomeRepository:
         row = await self.conn.fetchrow(
             """SELECT h.*, (SELECT count(*) FROM foster_parent p
                              WHERE p.municipality_id = h.municipality_id AND p.foster_home_id = h.id)
-                           AS parents
+                           AS parents,
+                      (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                                  'parent_id', p.id, 'belastningsregister_on', p.belastningsregister_on,
+                                  'misstankeregister_on', p.misstankeregister_on) ORDER BY p.id), '[]')
+                         FROM foster_parent p
+                        WHERE p.municipality_id = h.municipality_id AND p.foster_home_id = h.id)
+                      AS register_checks
                  FROM foster_home h WHERE h.municipality_id = $1 AND h.id = $2""",
             self.municipality_id,
             foster_home_id,
@@ -109,3 +147,52 @@ class FosterHomeRepository:
             changed=changed,
         )
         return await self.get(foster_home_id=foster_home_id)
+
+    async def correct_register_checks(
+        self,
+        *,
+        foster_home_id: uuid.UUID,
+        parent_id: uuid.UUID,
+        checks: RegisterChecksIn,
+        if_match: str | None,
+        actor: Actor,
+    ) -> FosterHome:
+        """One person's extract dates corrected (the fields sent); If-Match names the home's ETag,
+        which covers every person's dates. The history keeps what they were."""
+        home = await correcting.lock(self.conn, "foster_home", self.municipality_id, foster_home_id)
+        if home is None:
+            raise NotFound("Familjehemmet finns inte")
+        current = await self.get(foster_home_id=foster_home_id)
+        person = next((p for p in current.register_checks if p.parent_id == parent_id), None)
+        if person is None:
+            raise NotFound("Personen finns inte i familjehemmet")
+        corrections.require_current(if_match, current)
+        stored = person.model_dump(exclude={"parent_id"})
+        changed = corrections.changes(stored, {**stored, **checks.model_dump(exclude_unset=True)})
+        if changed:
+            assignments = ", ".join(f"{column} = ${n}" for n, column in enumerate(changed, start=3))
+            await self.conn.execute(
+                f"UPDATE foster_parent SET {assignments} WHERE municipality_id = $1 AND id = $2",
+                self.municipality_id,
+                parent_id,
+                *(after for _, after in changed.values()),
+            )
+            await corrections.record(
+                self.conn,
+                actor,
+                object_type="foster_parent",
+                object_id=parent_id,
+                child_id=None,
+                changed=changed,
+            )
+        return await self.get(foster_home_id=foster_home_id)
+
+
+def home_register_check(home_level: dt.date | None, per_person: list[dt.date | None]) -> dt.date | None:
+    """The date a home's register check counts from: with per-person dates recorded, the oldest of
+    them (None while any person lacks one); otherwise the home-level date (recorded before V022)."""
+    if not any(per_person):
+        return home_level
+    if any(d is None for d in per_person):
+        return None
+    return min(d for d in per_person if d is not None)

@@ -342,3 +342,65 @@ async def test_events_stay_append_only_corrected_and_retracted(
     history = (await ok(await client.get(events, headers=as_officer)))["items"]
     assert {e["id"] for e in history} == {first["id"], corrected["id"], retraction["id"]}
     assert await fu08_detail() != counted  # the visit no longer counts
+
+
+async def test_register_extracts_are_per_person(
+    client: Client, as_officer: dict[str, str], db: Database
+) -> None:
+    """Each person in a foster home has their own extracts; the home's check counts from the oldest
+    (PP13 names the stale one) until that person's renewed extract is recorded, with If-Match."""
+    recent, stale = days(-10), days(-500)
+    home = await created(
+        await client.post(
+            "/api/v1/foster-homes",
+            json={
+                "name": "Familjen Ask",
+                "kind": "familjehem",
+                "investigated_on": recent,
+                "approved_on": recent,
+                "socialregister_on": recent,
+                "parents": [
+                    {"name": "Alf Ask", "belastningsregister_on": recent, "misstankeregister_on": recent},
+                    {"name": "Bea Ask", "belastningsregister_on": stale, "misstankeregister_on": recent},
+                ],
+            },
+            headers=as_officer,
+        )
+    )
+    child = await created(
+        await client.post(
+            "/api/v1/children", json={"name": "Eja E", "birth_date": "2014-02-02"}, headers=as_officer
+        )
+    )
+    request = {
+        "child_id": child["id"],
+        "form": "familjehem",
+        "legal_basis": "sol",
+        "start_date": days(0),
+        "foster_home_id": home["id"],
+    }
+
+    async def pp13() -> list[str]:
+        run = await created(await client.post("/api/v1/placement-checks", json=request, headers=as_officer))
+        return [f["detail"] for f in run["findings"] if f["code"] == "PP13"]
+
+    assert await pp13() == [f"Kontrollen i belastningsregistret är från {stale}"]
+    path = f"/api/v1/foster-homes/{home['id']}"
+    current, etag = await read(client, path, as_officer)
+    assert "Bea" not in str(current)  # the people by id only, never by name
+    bea = next(p for p in current["register_checks"] if p["belastningsregister_on"] == stale)
+    renewed = await client.patch(
+        f"{path}/parents/{bea['parent_id']}/register-checks",
+        json={"belastningsregister_on": days(-1)},
+        headers={**as_officer, "If-Match": etag},
+    )
+    assert renewed.status == 200, await renewed.text()
+    assert await pp13() == []
+    async with db.transaction() as conn:
+        history = await conn.fetchrow(
+            "SELECT before, after FROM correction WHERE object_type = 'foster_parent'"
+        )
+    assert (history["before"], history["after"]) == (
+        {"belastningsregister_on": stale},
+        {"belastningsregister_on": days(-1)},
+    )

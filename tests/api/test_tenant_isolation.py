@@ -38,6 +38,7 @@ BODIES: dict[str, Any] = {
     "correct_foster_home": lambda ids: {"belastningsregister_on": "2026-06-01"},
     "correct_contract": lambda ids: {"follow_up_interval_months": 6},
     "retract_event": lambda ids: {"reason": "Fel barn"},
+    "correct_register_checks": lambda ids: {"belastningsregister_on": "2026-06-01"},
     "create_decision": lambda ids: {
         "kind": "overvagande",
         "decided_on": "2026-06-01",
