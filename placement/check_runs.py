@@ -61,6 +61,7 @@ FACT_LABELS: dict[str, str] = {
     "conflicts": "jävsuppgifter för handläggaren eller beslutsfattaren (deklarationer, screeningträffar)",
     "delegation": "delegationsordningen för beslutsfattaren",
     "policy": "kommunens policyvärden för kontrollen",
+    "declarations": "deklarationer av jäv och bisysslor för handläggaren eller beslutsfattaren",
 }
 # Counts that move with every other placement; a change in them matters only when it changes a
 # finding, which re-running the rules shows (see verify_for_decision).
@@ -70,10 +71,11 @@ _COUNTS = {
 }
 
 
-def fingerprint(facts: Mapping[str, Any]) -> dict[str, str]:
-    """One SHA-256 per kind of fact a run relied on (``facts`` as stored, JSON). Equal hashes: the
-    same register rows, home record, child, links, delegation, contracts and policy. Lists are
-    hashed in a fixed order, snapshot ids and moving counts left out."""
+def fingerprint(facts: Mapping[str, Any], beside: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """One SHA-256 per kind of fact a run relied on (``facts`` as stored, JSON; ``beside``: versions
+    of what the rules read only through the facts, such as the officials' declarations). Equal
+    hashes: the same register rows, home record, child, links, delegation, contracts and policy.
+    Lists are hashed in a fixed order, snapshot ids and moving counts left out."""
 
     def without(section: str) -> Any:
         value = facts.get(section)
@@ -96,8 +98,16 @@ def fingerprint(facts: Mapping[str, Any]) -> dict[str, str]:
         "conflicts": ordered(facts.get("conflicts")),
         "delegation": facts.get("decision_maker_has_delegation"),
         "policy": facts.get("policy"),
+        **(beside or {}),
     }
     return {name: hashlib.sha256(_canonical(value).encode()).hexdigest() for name, value in parts.items()}
+
+
+async def versions_beside(conn: Connection, tenant: uuid.UUID, request: CheckRequest) -> dict[str, Any]:
+    """Versions of what reaches the rules only through other facts: the two officials' declarations
+    of interests (the screening reads them; a new one may carry a link the matches do not show yet)."""
+    officials = [s for s in (request.handlaggare_id, request.decision_maker_id) if s is not None]
+    return {"declarations": await sql.declaration_ids(conn, tenant, officials)}
 
 
 def _canonical(value: Any) -> str:
@@ -330,7 +340,11 @@ def _stored_findings(findings: list[Finding]) -> list[dict[str, Any]]:
 
 
 async def store_run(
-    conn: Connection, principal: Principal, request: CheckRequest, facts: CheckFacts
+    conn: Connection,
+    principal: Principal,
+    request: CheckRequest,
+    facts: CheckFacts,
+    beside: Mapping[str, Any] | None = None,
 ) -> CheckRun:
     """Run the rules over the facts and store the run as it is, with the fingerprint of what it
     relied on; a new run has no resolutions."""
@@ -346,7 +360,7 @@ async def store_run(
         "findings": _stored_findings(findings),
         "verdict": verdict.value,
         "run_by": principal.actor.name,
-        "fingerprint": fingerprint(dumped),
+        "fingerprint": fingerprint(dumped, beside),
     }
     row = await sql.insert_run(conn, principal.municipality_id, stored)
     return _as_run({**stored, "id": row["id"], "run_at": row["run_at"]}, {})
@@ -558,7 +572,7 @@ async def verify_for_decision(
     request = CheckRequest.model_validate(await _stored_request(conn, tenant, found.id))
     await sql.hold_register_still(conn)
     facts = await gather(conn, principal, request, today, identity_key=identity_key, leaving_out=placement)
-    now = fingerprint(facts.model_dump(mode="json"))
+    now = fingerprint(facts.model_dump(mode="json"), await versions_beside(conn, tenant, request))
     changed = [name for name, digest in found.fingerprint.items() if now.get(name) != digest]
     if changed:
         what = "; ".join(FACT_LABELS.get(name, name) for name in changed)

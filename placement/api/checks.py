@@ -21,6 +21,7 @@ from placement.check_runs import (
     read_run,
     resolve,
     store_run,
+    versions_beside,
 )
 from placement.core.clock import today_in_sweden
 from placement.core.vocabulary import StaffRole
@@ -54,7 +55,8 @@ async def run_placement_check(ctx: Context, *, body: CheckRequest) -> BaseModel:
     """Runs every rule for the proposed placement and stores the run as it is: the request, the facts
     with the register snapshot ids, the findings and the verdict. It never changes afterwards."""
     facts = await gather(ctx.conn, ctx.principal, body, today_in_sweden(), identity_key=identity_key(ctx))
-    stored = await store_run(ctx.conn, ctx.principal, body, facts)
+    beside = await versions_beside(ctx.conn, ctx.principal.municipality_id, body)
+    stored = await store_run(ctx.conn, ctx.principal, body, facts, beside)
     await audit.record(
         ctx.conn, ctx.actor, AuditAction.CREATE, [Access("placement_check", stored.id, body.child_id)]
     )

@@ -99,6 +99,17 @@ async def dealings(
     return row
 
 
+async def declaration_ids(conn: Connection, tenant: uuid.UUID, staff_ids: list[uuid.UUID]) -> list[str]:
+    """The ids of every declaration the staff members have made (declarations are only added)."""
+    ids: list[str] | None = await conn.fetchval(
+        """SELECT array_agg(id::text ORDER BY id) FROM declaration
+            WHERE municipality_id = $1 AND staff_id = ANY ($2::uuid[])""",
+        tenant,
+        staff_ids,
+    )
+    return ids or []
+
+
 async def delegation(
     conn: Connection, tenant: uuid.UUID, staff_id: uuid.UUID, kind: str
 ) -> asyncpg.Record | None:

@@ -371,3 +371,26 @@ async def test_a_corrected_foster_home_record_refuses_the_decision(demo: Client)
     problem = await refused.json()
     assert (problem["reason"], problem["changed"]) == ("facts_changed", ["foster_home"])
     assert "familjehemmets uppgifter" in problem["detail"]
+
+
+async def test_a_declaration_made_after_the_run_refuses_the_decision(
+    demo: Client, owner: asyncpg.Connection
+) -> None:
+    """The decision-maker declares their interests after the run: what the run knew of their links
+    may no longer hold, so the decision waits for a new run."""
+    await run_import(owner, Feed.IVO, str(SAMPLES / "ivo.json"))
+    staff = await staff_ids(demo)
+    await delegate(demo, role="teamledare")
+    child = await new_child(demo, "Deklaration (demo)", sex="female")
+    run = await clean_run(demo, child, staff, needs_assessment_documented=True)
+    placement = await new_placement(demo, child, "hvb", "HVB Solgläntan", unit_code="U-1001")
+    declared = await demo.post(
+        f"/api/v1/staff/{staff['tove']}/declarations",
+        json={"declared_on": today_in_sweden().isoformat(), "nothing_to_declare": True},
+        headers=user("adam"),
+    )
+    assert declared.status == 201, await declared.text()
+    decisions = f"/api/v1/placements/{placement['id']}/decisions"
+    refused = await demo.post(decisions, json=decision_on(run, staff), headers=user("petra"))
+    assert refused.status == 409, await refused.text()
+    assert (await refused.json())["changed"] == ["declarations"]
