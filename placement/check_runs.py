@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from checks.egenkontroll import EK01
 from checks.facts import (
@@ -36,7 +36,7 @@ from placement.core.supplier_vocabulary import Need
 from placement.core.vocabulary import DecisionKind, LegalBasis, PlacementForm
 from placement.database.pool import Connection
 from placement.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from placement.models import DecisionIn, Input, Placement
+from placement.models import DecisionIn, DoneDate, EndDate, Input, Placement, PlannableDate
 from placement.principal import Principal, SignInMethod
 from placement.reach import EVERY_CHILD, Reach
 from placement.repositories import check_runs as sql
@@ -118,8 +118,10 @@ class CheckRequest(Input):
     child_id: uuid.UUID
     form: PlacementForm
     legal_basis: LegalBasis
-    start_date: dt.date
-    planned_end_date: dt.date | None = None
+    start_date: PlannableDate = Field(description="At most a year ahead.")
+    planned_end_date: EndDate = Field(
+        default=None, description="Empty (or 9999-12-31): until further notice."
+    )
     unit_code: str | None = Field(default=None, description="For HVB, stödboende, LSS home, SiS.")
     foster_home_id: uuid.UUID | None = Field(default=None, description="For familjehem and jourhem.")
     primary_need: Need | None = None
@@ -130,7 +132,7 @@ class CheckRequest(Input):
     decision_maker_id: uuid.UUID | None = None
     decision_kind: DecisionKind = DecisionKind.PLACEMENT_SOL
     manager_known_to_municipality: str | None = None
-    investigation_ended_on: dt.date | None = None
+    investigation_ended_on: DoneDate | None = None
     jourhem_special_reasons: str | None = None
 
 
@@ -569,7 +571,13 @@ async def verify_for_decision(
                 "open_findings": [f.model_dump(mode="json") for f in still_open],
             },
         )
-    request = CheckRequest.model_validate(await _stored_request(conn, tenant, found.id))
+    try:
+        request = CheckRequest.model_validate(await _stored_request(conn, tenant, found.id))
+    except ValidationError as error:  # a run stored under older rules for its request
+        raise Conflict(
+            "Kontrollen kan inte prövas på nytt med dagens regler; kör kontrollen igen",
+            extra={**refused, "reason": "facts_changed", "changed": ["request"], "open_findings": []},
+        ) from error
     await sql.hold_register_still(conn)
     facts = await gather(conn, principal, request, today, identity_key=identity_key, leaving_out=placement)
     now = fingerprint(facts.model_dump(mode="json"), await versions_beside(conn, tenant, request))

@@ -128,3 +128,30 @@ async def test_far_future_and_future_dates_are_refused_per_field(
         headers=as_officer,
     )
     await refused(appointed, "body.assigned_from", "future_date")
+
+
+async def test_a_check_run_with_extreme_dates_is_refused_per_field(
+    client: Client, as_officer: dict[str, str]
+) -> None:
+    """The check before a placement takes the same dates: a start in 9999 and an investigation that
+    ended in the future are 422s naming the field; an end of 9999-12-31 is open."""
+    child = await created(
+        await client.post(
+            "/api/v1/children", json={"name": "Fia F", "birth_date": "2012-12-12"}, headers=as_officer
+        )
+    )
+    request = {"child_id": child["id"], "form": "jourhem", "legal_basis": "sol", "start_date": days(0)}
+    far = await client.post(
+        "/api/v1/placement-checks", json={**request, "start_date": "9999-12-31"}, headers=as_officer
+    )
+    await refused(far, "body.start_date", "start_too_far_ahead")
+    ahead = await client.post(
+        "/api/v1/placement-checks", json={**request, "investigation_ended_on": days(3)}, headers=as_officer
+    )
+    await refused(ahead, "body.investigation_ended_on", "future_date")
+    open_end = await created(
+        await client.post(
+            "/api/v1/placement-checks", json={**request, "planned_end_date": "9999-12-31"}, headers=as_officer
+        )
+    )
+    assert open_end["facts"]["proposed"]["planned_end_date"] is None
