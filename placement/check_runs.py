@@ -471,18 +471,21 @@ async def resolve(
             raise Forbidden("Den som själv har en koppling till utföraren får inte åsidosätta en spärr")
         if concerns is None:  # the override is for the decision the run was made for
             concerns = found.decision_maker_id if found.decision_maker_id != principal.staff_id else None
-    await sql.insert_resolution(
-        conn,
-        tenant,
-        found.id,
-        finding_index,
-        action=action,
-        reason=reason,
-        by_name=principal.actor.name,
-        by_role=principal.actor.role,
-        by_staff_id=principal.staff_id,
-        concerns_staff_id=concerns,
-    )
+    try:
+        await sql.insert_resolution(
+            conn,
+            tenant,
+            found.id,
+            finding_index,
+            action=action,
+            reason=reason,
+            by_name=principal.actor.name,
+            by_role=principal.actor.role,
+            by_staff_id=principal.staff_id,
+            concerns_staff_id=concerns,
+        )
+    except asyncpg.UniqueViolationError as error:  # resolved by someone else a moment ago
+        raise Conflict("Fyndet är redan hanterat") from error
 
 
 async def _linked_to_provider(
