@@ -582,6 +582,7 @@ async def verify_for_decision(
             extra={**refused, "reason": "facts_changed", "changed": ["request"], "open_findings": []},
         ) from error
     await sql.hold_register_still(conn)
+    await sql.hold_records_still(conn, tenant, request.child_id, request.foster_home_id)
     facts = await gather(conn, principal, request, today, identity_key=identity_key, leaving_out=placement)
     now = fingerprint(facts.model_dump(mode="json"), await versions_beside(conn, tenant, request))
     changed = [name for name, digest in found.fingerprint.items() if now.get(name) != digest]

@@ -21,6 +21,22 @@ async def hold_register_still(conn: Connection) -> None:
     await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", IMPORT_LOCK)
 
 
+async def hold_records_still(
+    conn: Connection, tenant: uuid.UUID, child_id: uuid.UUID, foster_home_id: uuid.UUID | None
+) -> None:
+    """Until the transaction ends, the child's and the foster home's records cannot be corrected
+    (a correction under way is waited for), so what the transaction reads of them stays true."""
+    await conn.execute(
+        """SELECT 1 FROM child WHERE municipality_id = $1 AND id = $2 FOR SHARE""", tenant, child_id
+    )
+    if foster_home_id is not None:
+        await conn.execute(
+            """SELECT 1 FROM foster_home WHERE municipality_id = $1 AND id = $2 FOR SHARE""",
+            tenant,
+            foster_home_id,
+        )
+
+
 async def child_and_policy(
     conn: Connection, tenant: uuid.UUID, child_id: uuid.UUID, within: Reach
 ) -> asyncpg.Record | None:
