@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 from pydantic import BaseModel, Field
 
-from checks.egenkontroll import EK01
+from checks.egenkontroll import EK01, DecisionCheckFacts, ek01_decision_without_check
 from checks.facts import (
     CheckFacts,
     CheckPolicy,
@@ -34,9 +34,9 @@ from placement.errors import NotFound, ValidationFailed
 from placement.models import Input
 from placement.principal import Principal
 from placement.reach import EVERY_CHILD, Reach
+from placement.repositories.integrity import policy_value
 from placement.rulebook import Severity
 from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm
-from suppliers.integrity import policy_value
 from suppliers.register import unit_view
 from suppliers.vocabulary import Need
 
@@ -439,4 +439,11 @@ async def missing_checks(conn: Connection, principal: Principal) -> list[Missing
         [k.value for k in NEEDS_CHECK],
         *principal.actor.reads.sql_args(),
     )
-    return [MissingCheck.model_validate(dict(r)) for r in rows]
+    # The candidates are urgent decisions with no check run since; whether each is a finding is EK01's.
+    return [
+        MissingCheck.model_validate(dict(r))
+        for r in rows
+        if ek01_decision_without_check(
+            DecisionCheckFacts(decided_on=r["decided_on"], urgent=True, urgent_reason=r["urgent_reason"])
+        )
+    ]

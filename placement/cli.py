@@ -26,7 +26,7 @@ from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
 from followup.store import SCAN_WORKERS, scan
-from placement import __version__
+from placement import __version__, rule_catalogue
 from placement.clock import today_in_sweden
 from placement.database import roles
 from placement.database.migrator import migrate, pending
@@ -38,6 +38,7 @@ from placement.logs import configure_logging
 from placement.models import AuditQuery, AuditSampleQuery, MunicipalityIn
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.audit_log import AuditLogRepository
+from placement.repositories.integrity import run_screening
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.operator_tokens import OperatorTokenRepository
 from placement.rulebook import all_rules
@@ -45,7 +46,6 @@ from placement.runtime import database_urls
 from placement.settings import Settings
 from placement.vocabulary import StaffRole
 from suppliers.formats import Feed, FileRejected
-from suppliers.integrity import run_screening
 from suppliers.service import run_import
 
 log = structlog.get_logger(__name__)
@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    rule_catalogue.load()
     try:
         settings = Settings()
     except ValidationError as error:

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 from placement.database.pool import Connection
-from suppliers.screening import normalise
+from placement.names import normalise
 
 
 def identity_hash(key: bytes, *, name: str, birth_date: dt.date | None, personnummer: str | None) -> bytes:

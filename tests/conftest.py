@@ -22,6 +22,7 @@ import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from placement import rule_catalogue
 from placement.api.app import create_app
 from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
@@ -33,6 +34,8 @@ from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import LogFormat, Settings
 from placement.vocabulary import StaffRole
+
+rule_catalogue.load()  # as every entry point does at start-up
 
 # Every log line the suite writes, rendered as in production; checked for personnummer at the end.
 SUITE_LOG = io.StringIO()

@@ -10,10 +10,11 @@ import sys
 
 import pytest
 
+from placement import rule_catalogue
 from placement.legal import REFERENCES, LegalReference
-from placement.rulebook import Rule, Severity, all_rules, register
+from placement.rulebook import Rule, Severity, register
 
-RULES = all_rules()
+RULES = list(rule_catalogue.load())
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)

@@ -13,6 +13,7 @@ from placement.rulebook import Severity
     "PP04",
     Severity.BLOCK,
     "permit_target_group",
+    follows="PP03",
     guidance="Välj en enhet vars målgrupp omfattar barnets ålder på startdagen.",
 )
 def pp04_age_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
@@ -22,6 +23,8 @@ def pp04_age_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
     Legal basis: the permit's målgrupp; IVO's decision.
     Fails when: the child is younger than the permit's lowest age or older than its highest.
     Passes when: the age is within the range, the day the child turns the highest age included.
+    Shown under PP03 when the permit's kind is also wrong (an adult HVB for a 16-year-old is PP03;
+    its age range follows from that and is not a second block beside it).
     """
     permit = facts.permit()
     if permit is None:

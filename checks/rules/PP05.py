@@ -15,6 +15,7 @@ from suppliers.vocabulary import TargetSex
     "PP05",
     Severity.BLOCK,
     "permit_target_group",
+    severities={"sex_unknown": Severity.WARN},
     guidance="Välj en enhet vars målgrupp omfattar barnets kön, eller kontrollera uppgiften.",
 )
 def pp05_sex_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
@@ -34,7 +35,7 @@ def pp05_sex_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
         yield finding(
             "PP05",
             f"Tillståndet gäller endast {permit.sex.value}; barnets kön är inte angivet",
-            severity=Severity.WARN,
+            variant="sex_unknown",
         )
     elif sex.value != permit.sex.value:
         yield finding("PP05", f"Tillståndet gäller endast {permit.sex.value}", permit_sex=permit.sex.value)

@@ -13,6 +13,7 @@ from placement.rulebook import Severity
     "PP07",
     Severity.BLOCK,
     "permit",
+    severities={"occupancy_unknown": Severity.WARN},
     guidance="Fråga enheten om ledig plats och dokumentera svaret innan beslut.",
 )
 def pp07_free_place(facts: CheckFacts) -> Iterable[Finding]:
@@ -42,7 +43,7 @@ def pp07_free_place(facts: CheckFacts) -> Iterable[Finding]:
         yield finding(
             "PP07",
             "Beläggningen är okänd eller inaktuell; fråga enheten om ledig plats",
-            severity=Severity.WARN,
+            variant="occupancy_unknown",
             reported=reported,
             places=places,
         )

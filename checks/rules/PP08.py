@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from checks.facts import CheckFacts
 from checks.registry import Finding, check_rule, finding
+from placement.names import normalise
 from placement.rulebook import Severity
-from suppliers.screening import normalise
 
 
 @check_rule(

@@ -22,9 +22,7 @@ from placement.repositories.declarations import (
     DeclarationRepository,
     Declarations,
 )
-from placement.vocabulary import StaffRole
-from suppliers.integrity import (
-    Flag,
+from placement.repositories.integrity import (
     ProviderOverview,
     ScreeningMatch,
     ScreeningSummary,
@@ -34,6 +32,8 @@ from suppliers.integrity import (
     review,
     run_screening,
 )
+from placement.vocabulary import StaffRole
+from suppliers.rules import Flag
 
 routes = EndpointRegistry()
 API = "/api/v1"
