@@ -25,7 +25,7 @@ from checks.facts import (
     ProposedPlacement,
     UnitFacts,
 )
-from checks.registry import Verdict, run
+from checks.registry import Finding, Verdict, run
 from placement import foster_identity
 from placement.audit import Actor
 from placement.clock import SWEDEN
@@ -68,6 +68,18 @@ class CheckRequest(Input):
     jourhem_special_reasons: str | None = None
 
 
+class Consequence(BaseModel):
+    """A finding that follows from the one it is shown under (PP04's age range under PP03)."""
+
+    code: str
+    severity: Severity
+    title: str
+    detail: str
+    guidance: str
+    evidence: dict[str, Any]
+    consequences: list[Consequence] = Field(default_factory=list)
+
+
 class StoredFinding(BaseModel):
     index: int
     code: str
@@ -76,6 +88,9 @@ class StoredFinding(BaseModel):
     detail: str
     guidance: str
     evidence: dict[str, Any]
+    consequences: list[Consequence] = Field(
+        default_factory=list, description="Findings that follow from this one, shown under it."
+    )
     resolution: str | None = Field(default=None, description="acknowledge or override, once recorded.")
     resolved_by: str | None = None
     resolution_reason: str | None = None
@@ -262,6 +277,19 @@ async def delegation_for(
     return False, f"{staff['name']} saknar delegation för {kind.value} enligt delegationsordningen"
 
 
+def _stored(f: Finding) -> dict[str, Any]:
+    """A finding as stored, with the findings that follow from it under it."""
+    return {
+        "code": f.code,
+        "severity": f.severity.value,
+        "title": f.title,
+        "detail": f.detail,
+        "guidance": f.guidance,
+        "evidence": json.loads(json.dumps(f.evidence, default=str)),
+        "consequences": [_stored(c) for c in f.consequences],
+    }
+
+
 async def store_run(
     conn: Connection, principal: Principal, request: CheckRequest, facts: CheckFacts
 ) -> CheckRun:
@@ -274,17 +302,7 @@ async def store_run(
         "foster_home_id": request.foster_home_id,
         "request": request.model_dump(mode="json"),
         "facts": facts.model_dump(mode="json"),
-        "findings": [
-            {
-                "code": f.code,
-                "severity": f.severity.value,
-                "title": f.title,
-                "detail": f.detail,
-                "guidance": f.guidance,
-                "evidence": json.loads(json.dumps(f.evidence, default=str)),
-            }
-            for f in findings
-        ],
+        "findings": [_stored(f) for f in findings],
         "verdict": verdict.value,
         "run_by": principal.actor.name,
     }
