@@ -60,4 +60,5 @@ def test_rules_command_lists_them_as_json() -> None:
         "legal_reference",
         "old_reference",
         "new_reference_confirmed",
+        "old_reference_confirmed",
     }
