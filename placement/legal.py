@@ -49,7 +49,8 @@ REFERENCES: dict[str, LegalReference] = {
         ),
         LegalReference(
             "permit_holder",
-            "SoF (2025:468) 15 kap. 6 § 1 och 7 § (tillståndet får inte överlåtas); SoL (2025:400) 26 kap. 1 §",
+            "SoF (2025:468) 15 kap. 6 § 1 och 7 § (tillståndet får inte överlåtas); "
+            "SoL (2025:400) 26 kap. 1 §",
         ),
         LegalReference("stability", "IVO:s beslut (trygghet och säkerhet); SOSFS 2012:11 3 kap. 3 §"),
         LegalReference(
