@@ -16,6 +16,7 @@ from typing import Any
 
 from placement.clock import add_months
 from placement.rulebook import Rule, Severity, register
+from placement.statutory_time import deadline
 from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 
 
@@ -127,6 +128,9 @@ class Obligation:
     due_on: dt.date
     state: State
     detail: str = ""
+    # A statutory period's last day moved past days off as lag (1930:173) would; None where it is
+    # the same day or the obligation is not a statutory period. The state follows ``due_on``.
+    rolled_due_on: dt.date | None = None
 
 
 def state_of(due: dt.date, today: dt.date, policy: Policy, *, met: bool) -> State:
@@ -149,9 +153,13 @@ class ObligationRule:
     function: ObligationFunction
     docstring: str
 
-    def obligation(self, due_on: dt.date, state: State, detail: str = "", *, item: str = "") -> Obligation:
-        """An obligation of this rule, titled from the registry."""
-        return Obligation(self.rule.code, item, self.rule.title, due_on, state, detail)
+    def obligation(
+        self, due_on: dt.date, state: State, detail: str = "", *, item: str = "", statutory: bool = False
+    ) -> Obligation:
+        """An obligation of this rule, titled from the registry. A ``statutory`` period's last day
+        also carries the day lag (1930:173) would move it to, where that differs."""
+        rolled_due_on = deadline(due_on).rolled_if_different if statutory else None
+        return Obligation(self.rule.code, item, self.rule.title, due_on, state, detail, rolled_due_on)
 
 
 RULES: dict[str, ObligationRule] = {}
@@ -181,4 +189,4 @@ def six_monthly(
     last = facts.last(kind)
     due = add_months(last or facts.start_date, 6)
     detail = f"senast {last.isoformat()}" if last else "inget ännu sedan placeringen började"
-    yield rule.obligation(due, state_of(due, today, policy, met=False), detail)
+    yield rule.obligation(due, state_of(due, today, policy, met=False), detail, statutory=True)

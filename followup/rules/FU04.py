@@ -30,4 +30,5 @@ def fu04_custody_transfer(facts: PlacementFacts, today: dt.date, policy: Policy)
         due,
         state_of(due, today, policy, met=False),
         f"senast övervägd {last.isoformat()}" if last else "två år i samma familjehem",
+        statutory=True,
     )

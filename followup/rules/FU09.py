@@ -45,4 +45,5 @@ def fu09_care_plans(facts: PlacementFacts, today: dt.date, policy: Policy) -> It
             state_of(revision, today, policy, met=revised is not None),
             "översyn av vårdplanen efter två år",
             item="care_plan_revised",
+            statutory=True,
         )

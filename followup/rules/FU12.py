@@ -32,4 +32,5 @@ def fu12_unenforced_decision(facts: PlacementFacts, today: dt.date, policy: Poli
                 State.OVERDUE,
                 f"beslut {decision.decided_on.isoformat()}, verkställt {facts.start_date.isoformat()}",
                 item=decision.decided_on.isoformat(),
+                statutory=True,
             )

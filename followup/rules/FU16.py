@@ -30,4 +30,5 @@ def fu16_jourhem_time(facts: PlacementFacts, today: dt.date, policy: Policy) -> 
         limit,
         state_of(limit, today, policy, met=moved_in_time),
         f"utredningen avslutades {ended.isoformat()}",
+        statutory=True,
     )
