@@ -22,6 +22,7 @@ from checks.facts import (
     ConflictFact,
     ContractFact,
     FosterHomeFacts,
+    FosterPersonFacts,
     ProposedPlacement,
     UnitFacts,
 )
@@ -66,6 +67,17 @@ class CheckRequest(Input):
     manager_known_to_municipality: str | None = None
     investigation_ended_on: dt.date | None = None
     jourhem_special_reasons: str | None = None
+    foster_agreement_on: dt.date | None = Field(
+        default=None, description="When the agreement with the foster parents was made (SoL 22 kap. 3 §)."
+    )
+    host_municipality_consulted_on: dt.date | None = Field(
+        default=None,
+        description="When the municipality the home lies in was informed and consulted (SoL 22 kap. 6 §).",
+    )
+    other_placing_municipalities_consulted_on: dt.date | None = Field(
+        default=None,
+        description="When the other municipalities with a child in the home were informed and consulted.",
+    )
 
 
 class Consequence(BaseModel):
@@ -121,7 +133,8 @@ async def gather(
 ) -> CheckFacts:
     tenant = principal.municipality_id
     child = await conn.fetchrow(  # and the municipality's policy for checks, in the same query
-        """SELECT c.birth_date, c.sex, policy_value($1, 'checks') AS policy
+        """SELECT c.birth_date, c.sex, policy_value($1, 'checks') AS policy,
+                  (SELECT m.kommunkod FROM municipality m WHERE m.id = $1) AS kommunkod
              FROM child c
             WHERE c.municipality_id = $1 AND c.id = $2 AND child_in_reach($1, c.id, $3, $4, $5)""",
         tenant,
@@ -144,6 +157,7 @@ async def gather(
             active_placements=view.active_placements,
             moves_12m=view.moves_12m,
             unplanned_endings_12m=view.unplanned_endings_12m,
+            endings_12m=view.endings_12m,
             interventions=view.interventions,
         )
         if found and found.unit.provider_orgnr:
@@ -163,7 +177,19 @@ async def gather(
             request.foster_home_id,
             today,
         )
+        people = await conn.fetch(
+            """SELECT name, belastningsregister_on, misstankeregister_on FROM foster_parent
+                WHERE municipality_id = $1 AND foster_home_id = $2 ORDER BY name""",
+            tenant,
+            request.foster_home_id,
+        )
+        placing, placed = await _across_municipalities(
+            conn, identity_key, tenant, request.foster_home_id, today
+        )
         foster_home = FosterHomeFacts(
+            kommunkod=home["kommunkod"],
+            people=tuple(FosterPersonFacts.model_validate(dict(p)) for p in people),
+            placed_children=placed,
             investigated_on=home["investigated_on"],
             approved_on=home["approved_on"],
             belastningsregister_on=home["belastningsregister_on"],
@@ -172,9 +198,7 @@ async def gather(
             company_orgnr=home["company_orgnr"],
             concurrent_placements=concurrent,
             # Known only through the keyed hashes shared across municipalities (no key: unknown).
-            placing_municipalities=await _placing_municipalities(
-                conn, identity_key, tenant, request.foster_home_id, today
-            ),
+            placing_municipalities=placing,
         )
     conflicts: list[ConflictFact] = []
     orgnr = unit.unit.provider_orgnr if unit and unit.unit else None
@@ -190,7 +214,8 @@ async def gather(
         # two people and the provider's officers (dismissed ones left out), in one query.
         dealings = await conn.fetchrow(
             """SELECT (SELECT jsonb_agg(jsonb_build_object('kind', kind, 'valid_from', valid_from,
-                                                           'valid_to', valid_to))
+                                                           'valid_to', valid_to,
+                                                           'provider_orgnr', provider_orgnr))
                          FROM contract WHERE municipality_id = $1 AND provider_orgnr = $2) AS contracts,
                       (SELECT jsonb_agg(jsonb_build_object('staff_id', staff_id, 'officer_name', officer_name,
                                                            'officer_role', officer_role, 'score', score,
@@ -241,17 +266,26 @@ async def gather(
         needs_assessment_documented=request.needs_assessment_documented,
         investigation_ended_on=request.investigation_ended_on,
         jourhem_special_reasons=request.jourhem_special_reasons,
+        municipality_kommunkod=child["kommunkod"],
+        foster_agreement_on=request.foster_agreement_on,
+        host_municipality_consulted_on=request.host_municipality_consulted_on,
+        other_placing_municipalities_consulted_on=request.other_placing_municipalities_consulted_on,
         policy=policy,
     )
 
 
-async def _placing_municipalities(
+async def _across_municipalities(
     conn: Connection, key: bytes | None, tenant: uuid.UUID, foster_home_id: uuid.UUID, today: dt.date
-) -> int | None:
+) -> tuple[int | None, int | None]:
+    """The municipalities placing children with the home's parents, and the children placed there,
+    counted across municipalities by keyed hash (no key: unknown)."""
     if key is None:
-        return None
+        return None, None
     await foster_identity.publish(conn, key, tenant, foster_home_id, today)
-    return await foster_identity.placing_municipalities(conn, key, tenant, foster_home_id)
+    return (
+        await foster_identity.placing_municipalities(conn, key, tenant, foster_home_id),
+        await foster_identity.placed_children(conn, key, tenant, foster_home_id),
+    )
 
 
 async def delegation_for(

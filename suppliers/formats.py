@@ -2,8 +2,10 @@
 
 IVO feed (``placement import-ivo``):
   JSON ``{"units": [...], "interventions": [...]}`` with records as in suppliers/records.py, or
-  CSV with one row per unit, permit terms in flat columns (empty ``ivo_reference``: no permit) and
-  ``needs`` separated by ``;``. Interventions come in the JSON form only.
+  CSV with one row per unit, permit terms in flat columns (empty ``ivo_reference``: no permit),
+  ``needs`` and the permit's ``conditions`` (villkor) separated by ``;``. The permit names its
+  holder (``holder_orgnr``), its decision day (``decided_on``) and, once revoked, ``revoked_on``.
+  Interventions come in the JSON form only.
 Company feed (``placement import-companies``):
   JSON ``{"providers": [...]}``, or CSV with one row per provider and ``officers`` written as
   ``role|name|birth date`` entries separated by ``;``.
@@ -157,6 +159,10 @@ _PERMIT_FIELDS = (
     "valid_from",
     "valid_to",
     "status",
+    "holder_orgnr",
+    "decided_on",
+    "revoked_on",
+    "conditions",
 )
 _PROVIDER_FIELDS = ("orgnr", "name", "legal_form", "status", "f_skatt", "officers")
 
@@ -191,6 +197,8 @@ def _ivo_row(values: dict[str, str]) -> dict[str, Any]:
         permit["operation_kind"] = values.get("operation_kind")
         if "needs" in values:
             permit["needs"] = [n.strip() for n in values["needs"].split(";") if n.strip()]
+        if "conditions" in values:
+            permit["conditions"] = [c.strip() for c in values["conditions"].split(";") if c.strip()]
         unit["permit"] = permit
     else:
         stray = [k for k in _PERMIT_FIELDS if k in values]

@@ -75,6 +75,13 @@ class Permit(BaseModel):
     valid_from: dt.date
     valid_to: dt.date | None = None
     status: PermitStatus = PermitStatus.VALID
+    holder_orgnr: Orgnr | None = Field(
+        default=None,
+        description="The permit's holder (SoF 2025:468 15 kap. 6 § 1); a permit cannot be transferred (7 §).",
+    )
+    decided_on: dt.date | None = Field(default=None, description="The day IVO decided the permit.")
+    revoked_on: dt.date | None = Field(default=None, description="The day IVO revoked it, if it did.")
+    conditions: tuple[Text, ...] = Field(default=(), description="The permit's conditions (villkor).")
 
     @model_validator(mode="after")
     def _ranges(self) -> Self:
@@ -82,6 +89,12 @@ class Permit(BaseModel):
             raise PydanticCustomError("age_range", "Åldersintervallet är omvänt (age_max < age_min)")
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise PydanticCustomError("date_order", "Tillståndet upphör före sitt startdatum")
+        if self.revoked_on is not None and self.decided_on is not None and self.revoked_on < self.decided_on:
+            raise PydanticCustomError("date_order", "Tillståndet återkallas före beslutet om det")
+        if self.revoked_on is not None and self.status is not PermitStatus.REVOKED:
+            raise PydanticCustomError(
+                "revoked_status", "Ett tillstånd med återkallelsedatum ska ha status revoked"
+            )
         return self
 
 

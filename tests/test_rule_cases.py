@@ -10,8 +10,8 @@ rule gives for the case's ``facts``:
   the unit: ``unit: {...}`` overrides fields of a standard private HVB for children (ages 13–17,
   any sex, psychosocial and criminality, 8 places) and ``permit: {...}`` inside it overrides its
   permit (``permit: null``: none); the unit's counts (``active_placements``, ``moves_12m``,
-  ``unplanned_endings_12m``, ``interventions``, ``manager_known_to_municipality``) sit beside it;
-  ``unit_missing: true`` means not in the register.
+  ``unplanned_endings_12m``, ``endings_12m``, ``interventions``, ``manager_known_to_municipality``)
+  sit beside it; ``unit_missing: true`` means not in the register.
 - FU: none (no obligation), met, open, due_soon or overdue (the most urgent state), on ``today``,
   for ``facts``, a placement (a standard SoL HVB placement from 2026-01-10 with a social worker
   assigned, overridden by the keys given; ``events``: ``[kind, date, {details}]``), with ``policy``.
@@ -73,6 +73,7 @@ UNIT_COUNTS = (
     "active_placements",
     "moves_12m",
     "unplanned_endings_12m",
+    "endings_12m",
     "interventions",
     "manager_known_to_municipality",
 )
