@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from placement.vocabulary import LegalBasis, PlacementForm, Sex
+from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm, Sex
 from suppliers.records import Intervention, Permit, Provider, Unit
 from suppliers.vocabulary import Need
 
@@ -124,6 +124,10 @@ class CheckFacts(Model):
     provider: Provider | None = None
     contracts: tuple[ContractFact, ...] = ()
     conflicts: tuple[ConflictFact, ...] = ()
+    decision_kind: DecisionKind = DecisionKind.PLACEMENT_SOL
+    decided_by_namnd: bool = Field(
+        default=False, description="The nämnd or its utskott takes the decision, not an official."
+    )
     decision_maker_has_delegation: bool | None = None
     delegation_basis: str = ""
     needs_assessment_documented: bool = False

@@ -64,6 +64,11 @@ class CheckRequest(Input):
     handlaggare_id: uuid.UUID | None = None
     decision_maker_id: uuid.UUID | None = None
     decision_kind: DecisionKind = DecisionKind.PLACEMENT_SOL
+    decided_by_namnd: bool = Field(
+        default=False,
+        description="The nämnd or its utskott takes the decision (required for familjehem, jourhem, LVU "
+        "care, övervägande: SoL 30 kap. 6–7 §§), not an official.",
+    )
     manager_known_to_municipality: str | None = None
     investigation_ended_on: dt.date | None = None
     jourhem_special_reasons: str | None = None
@@ -261,6 +266,8 @@ async def gather(
         provider=provider,
         contracts=tuple(contracts),
         conflicts=tuple(conflicts),
+        decision_kind=request.decision_kind,
+        decided_by_namnd=request.decided_by_namnd,
         decision_maker_has_delegation=delegated,
         delegation_basis=basis,
         needs_assessment_documented=request.needs_assessment_documented,

@@ -157,14 +157,15 @@ async def test_a_decision_without_a_check_is_refused_unless_urgent(demo: Client)
 
 
 async def test_delegation_can_be_limited_to_a_unit(demo: Client, db: Database) -> None:
-    """A delegation to unit leads of one unit does not reach the lead of another."""
+    """A delegation to unit leads of one unit does not reach the lead of another; and no
+    delegation lets an official decide a placement the law reserves for the nämnd (a jourhem)."""
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM delegation_rule")  # start from an empty delegation order
     staff = await staff_ids(demo)
     child = await new_child(demo, "Delegation (demo)", birth_date="2012-01-01")
     request = {
         "child_id": child["id"],
-        "form": "jourhem",
+        "form": "stodboende",
         "legal_basis": "sol",
         "start_date": today_in_sweden().isoformat(),
         "decision_maker_id": staff["tove"],
@@ -182,6 +183,13 @@ async def test_delegation_can_be_limited_to_a_unit(demo: Client, db: Database) -
     ]
     own_unit = {**other_unit, "org_unit": "Barn och unga 1"}
     assert (await demo.post("/api/v1/delegation-rules", json=own_unit, headers=user("adam"))).status == 201
+    assert await pp16() == []
+    request["form"] = "jourhem"
+    assert await pp16() == [
+        "Beslut om vård i jourhem (SoL 22 kap. 4 §) får inte delegeras till en tjänsteperson; det fattas "
+        "av nämnden eller dess utskott (SoL 30 kap. 6–7 §§)"
+    ]
+    request["decided_by_namnd"] = True
     assert await pp16() == []
 
 
