@@ -36,6 +36,7 @@ class EventKind(StrEnum):
     LEGAL_BASIS_CHANGED = "legal_basis_changed"
     INVESTIGATION_ENDED = "investigation_ended"
     AFTERCARE_FOLLOW_UP = "aftercare_follow_up"
+    IVO_NOTIFIED_CHILD_COUNT = "ivo_notified_child_count"  # SoF 16 kap. 2 § (FU17)
 
 
 class State(StrEnum):
@@ -97,6 +98,9 @@ class PlacementFacts:
     assignments: Sequence[Assignment] = ()
     events: Sequence[Event] = ()
     other_municipality: bool = False
+    # The check run before the placement found that it makes more than three children placed in
+    # the foster home (PP21, counted across municipalities): the nämnd must notify IVO (FU17).
+    ivo_notice_required: bool = False
 
     def last(self, kind: EventKind, *, since: dt.date | None = None) -> dt.date | None:
         dates = [

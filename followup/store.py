@@ -123,7 +123,13 @@ async def load_facts(
                                     WHERE f.municipality_id = e.municipality_id AND f.corrects = e.id))
                    AS events,
                (SELECT jsonb_agg(jsonb_build_array(w.code, w.item, w.due_on)) FROM obligation_waiver w
-                 WHERE w.municipality_id = p.municipality_id AND w.placement_id = p.id) AS waivers
+                 WHERE w.municipality_id = p.municipality_id AND w.placement_id = p.id) AS waivers,
+               -- FU17: the check run for this child and home found a fourth child (PP21).
+               (p.foster_home_id IS NOT NULL AND EXISTS (
+                   SELECT 1 FROM placement_check k
+                    WHERE k.municipality_id = p.municipality_id AND k.child_id = p.child_id
+                      AND k.form = p.form AND k.foster_home_id = p.foster_home_id
+                      AND k.findings @> '[{{"code": "PP21"}}]')) AS ivo_notice_required
           FROM placement p
           JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
           JOIN municipality m ON m.id = p.municipality_id
@@ -156,6 +162,7 @@ async def load_facts(
                     for kind, occurred, details in p["events"] or ()
                 ),
                 other_municipality=p["elsewhere"],
+                ivo_notice_required=p["ivo_notice_required"],
             ),
             p["followup_version"],
             frozenset((code, item, day(due)) for code, item, due in p["waivers"] or ()),

@@ -146,6 +146,7 @@ def placement_facts(facts: dict[str, Any]) -> PlacementFacts:
         events=tuple(
             Event(EventKind(e[0]), e[1], e[2] if len(e) > 2 else {}) for e in facts.get("events", ())
         ),
+        ivo_notice_required=facts.get("ivo_notice_required", False),
     )
 
 

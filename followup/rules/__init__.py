@@ -1,4 +1,4 @@
-"""The obligations of a placed child, FU01–FU16, one module each (see followup/model.py).
+"""The obligations of a placed child, FU01–FU17, one module each (see followup/model.py).
 
 Importing this package registers every one of them.
 """
@@ -20,4 +20,5 @@ from followup.rules import (  # noqa: F401 - each module registers its rule
     FU14,
     FU15,
     FU16,
+    FU17,
 )

@@ -154,3 +154,51 @@ async def test_extracts_missing_for_a_person_block(
         "Utdrag ur misstankeregistret saknas för Karin Fosterförälder",
     ]
     assert run["verdict"] == "block"
+
+
+async def test_a_fourth_child_makes_an_obligation_until_ivo_is_notified(
+    keyed: Client,  # noqa: F811 - the fixture imported above
+    db: Database,
+) -> None:
+    """PP21 at the check makes FU17 owed from the start of the placement it was for, until the
+    notice to IVO is recorded."""
+    async with db.transaction() as conn:
+        await MunicipalityRepository(conn).create(kommunkod="0606", name="Kommun 0606")
+    a = await api_token(db, "0606", StaffRole.PLACERINGSSTOD)
+    home = await new_home(keyed, a, "Familjen O", parents=[PARENT])
+    for _ in range(3):
+        await place(keyed, a, home)
+    fourth = await (
+        await keyed.post(
+            "/api/v1/children", json={"name": "Barn", "birth_date": "2015-01-01"}, headers=bearer(a)
+        )
+    ).json()
+    run = await check(keyed, a, fourth, home)
+    assert "PP21" in {f["code"] for f in run["findings"]}
+    response = await keyed.post(
+        "/api/v1/placements",
+        json={
+            "child_id": fourth["id"],
+            "form": "familjehem",
+            "legal_basis": "sol",
+            "home_name": home["name"],
+            "foster_home_id": home["id"],
+            "start_date": today_in_sweden().isoformat(),
+        },
+        headers=bearer(a),
+    )
+    assert response.status == 201, await response.text()
+    placement = await response.json()
+
+    async def fu17() -> list[dict[str, Any]]:
+        found = await keyed.get(f"/api/v1/placements/{placement['id']}/obligations", headers=bearer(a))
+        assert found.status == 200, await found.text()
+        return [o for o in (await found.json())["items"] if o["code"] == "FU17"]
+
+    [owed] = await fu17()
+    assert owed["state"] in ("due_soon", "overdue")
+    event = {"kind": "ivo_notified_child_count", "occurred_on": today_in_sweden().isoformat()}
+    recorded = await keyed.post(f"/api/v1/placements/{placement['id']}/events", json=event, headers=bearer(a))
+    assert recorded.status == 201, await recorded.text()
+    [met] = await fu17()
+    assert met["state"] == "met"
