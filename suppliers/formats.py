@@ -8,7 +8,8 @@ IVO feed (``placement import-ivo``):
   Interventions come in the JSON form only.
 Company feed (``placement import-companies``):
   JSON ``{"providers": [...]}``, or CSV with one row per provider and ``officers`` written as
-  ``role|name|birth date`` entries separated by ``;``.
+  ``role|name|birth date`` entries separated by ``;``; a legal person among the officers (a
+  holding company) is written ``role|name|organisationsnummer``.
 
 A bad file is rejected with every bad row and field named; nothing is partly accepted.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -164,6 +166,7 @@ _PERMIT_FIELDS = (
     "revoked_on",
     "conditions",
 )
+_ORGNR = re.compile(r"^\d{6}-?\d{4}$")
 _PROVIDER_FIELDS = ("orgnr", "name", "legal_form", "status", "f_skatt", "officers")
 
 
@@ -217,7 +220,9 @@ def _provider_row(values: dict[str, str]) -> dict[str, Any]:
             role, _, rest = entry.partition("|")
             name, _, born = rest.partition("|")
             officer: dict[str, Any] = {"role": role.strip(), "name": name.strip()}
-            if born.strip():
+            if _ORGNR.match(born.strip()):
+                officer["orgnr"] = born.strip()  # a legal person: its organisationsnummer
+            elif born.strip():
                 officer["birth_date"] = born.strip()
             officers.append(officer)
         provider["officers"] = officers

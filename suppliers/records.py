@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from typing import Annotated, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
@@ -123,13 +124,38 @@ class Unit(Record):
         return self
 
 
+# Company forms in a name: an officer named so is a legal person, whatever the register says.
+_LEGAL_FORM = re.compile(
+    r"\b(ab|aktiebolag|hb|handelsbolag|kb|kommanditbolag|holding|ekonomisk förening|stiftelse|"
+    r"stiftelsen|ideell förening|förening)\b",
+    re.IGNORECASE,
+)
+
+
 class Officer(BaseModel):
+    """An owner, board member, signatory or manager of a provider: a person, or a legal person (a
+    holding company that owns the provider or sits on its board), named by its ``orgnr``."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     role: OfficerRole
     name: Text
     birth_date: dt.date | None = None
     personnummer: Personnummer | None = None
+    orgnr: Orgnr | None = Field(default=None, description="Set when the officer is a legal person.")
+
+    @model_validator(mode="after")
+    def _person_or_company(self) -> Self:
+        if self.orgnr is not None and (self.personnummer is not None or self.birth_date is not None):
+            raise PydanticCustomError(
+                "officer_kind", "En juridisk person (orgnr) har varken personnummer eller födelsedatum"
+            )
+        return self
+
+    @property
+    def is_legal_person(self) -> bool:
+        """A company, not a person: it has an organisationsnummer, or its name has a company form."""
+        return self.orgnr is not None or bool(_LEGAL_FORM.search(self.name))
 
 
 class Provider(Record):

@@ -27,7 +27,7 @@ from suppliers.rules.SV04 import ContractFacts
 from suppliers.rules.SV05 import PurchaseFacts
 from suppliers.rules.SV06 import MatchFacts
 from suppliers.rules.SV07 import StaffFacts
-from suppliers.screening import Person, screen_organisations, screen_people
+from suppliers.screening import Person, people_behind, screen_organisations, screen_people
 
 
 async def policy_value(conn: Connection, municipality_id: uuid.UUID, key: str) -> Any:
@@ -92,17 +92,20 @@ async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> Screeni
 
     officers: list[Person] = []
     officer_info: dict[str, tuple[str | None, str, str, uuid.UUID | None]] = {}
-    for provider in providers:
-        for officer in provider.officers:
-            # An officer's identity across snapshots: the register has no id, so the best we have.
-            identity = (
-                officer.personnummer
-                or (officer.birth_date and officer.birth_date.isoformat())
-                or officer.name
-            )
-            key = f"{provider.orgnr}|{officer.role.value}|{identity}"
-            officers.append(Person(key, officer.name, officer.birth_date, officer.personnummer))
-            officer_info[key] = (provider.orgnr, officer.role.value, officer.name, None)
+    # The people among each provider's officers, and behind the legal persons among them (holding
+    # companies) to the policy's depth; a company's name is never screened as a person's.
+    depth = int(await policy_value(conn, municipality_id, "screening_ownership_depth"))
+    for chained in people_behind({p.orgnr: p for p in providers}, depth):
+        officer = chained.officer
+        # An officer's identity across snapshots: the register has no id, so the best we have.
+        identity = (
+            officer.personnummer or (officer.birth_date and officer.birth_date.isoformat()) or officer.name
+        )
+        chain = "".join(f"|via:{orgnr}" for orgnr in chained.via)
+        key = f"{chained.provider_orgnr}|{officer.role.value}{chain}|{identity}"
+        role = officer.role.value + "".join(f" via {orgnr}" for orgnr in chained.via)
+        officers.append(Person(key, officer.name, officer.birth_date, officer.personnummer))
+        officer_info[key] = (chained.provider_orgnr, role, officer.name, None)
     # The municipality's own foster parents: a staff member linked to one must not handle that home.
     for parent in await conn.fetch(
         "SELECT foster_home_id, name, birth_date, personnummer FROM foster_parent WHERE municipality_id = $1",

@@ -22,7 +22,7 @@ IVO_HEADER = (
     [
         ("ivo.csv", Feed.IVO, ["U-1001", "U-1002", "U-1003"]),
         ("ivo.json", Feed.IVO, ["U-1001", "U-1003", "IVO-3.5.1-2026-0042"]),
-        ("companies.csv", Feed.COMPANIES, ["5599000014", "5599000022"]),
+        ("companies.csv", Feed.COMPANIES, ["5599000014", "5599000022", "5599000030"]),
         ("companies.json", Feed.COMPANIES, ["5599000014"]),
     ],
 )
