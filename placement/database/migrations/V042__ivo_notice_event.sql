@@ -1,5 +1,8 @@
 -- V042: the event that records the nämnd's notice to IVO of a placement making more than three
--- children placed in one foster home (SoF (2025:468) 16 kap. 2 §), which meets FU17.
+-- children placed in one foster home.
+--
+-- Why: SoF (2025:468) 16 kap. 2 § requires the nämnd to notify IVO of such a decision; FU17
+-- tracks the notice as an obligation until this event is recorded.
 ALTER TABLE placement_event DROP CONSTRAINT placement_event_kind_check;
 ALTER TABLE placement_event ADD CONSTRAINT placement_event_kind_check CHECK (kind IN (
     'overvagande', 'omprovning', 'custody_transfer_considered', 'visit',
