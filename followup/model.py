@@ -3,7 +3,7 @@
 Each obligation rule lives in its own module, followup/rules/FUxx.py, named by its code: the
 function's name starts with the code, the first docstring line is the registered title, and the
 docstring has the sections of :data:`DOCSTRING_SECTIONS`. Its severity and legal reference are data
-on the rule (placement/rulebook.py); its cases are tests/followup/cases/FUxx.yml.
+on the rule (placement/core/rulebook.py); its cases are tests/followup/cases/FUxx.yml.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from placement.clock import add_months
-from placement.rulebook import Rule, Severity, register
-from placement.statutory_time import deadline
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
+from placement.core.clock import add_months
+from placement.core.rulebook import Rule, Severity, register
+from placement.core.statutory_time import deadline
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 
 
 class EventKind(StrEnum):

@@ -2,7 +2,7 @@
 
 Facts go in (the placement, its decisions, the child's responsible social workers, recorded
 events); obligations come out, each with its code, due date and state. Dates are calendar dates
-in Swedish time; "six months" from 31 August is the last day of February (placement/clock.py
+in Swedish time; "six months" from 31 August is the last day of February (placement/core/clock.py
 add_months). Recording the event that meets an obligation makes the next one due.
 
 Each rule is one module, followup/rules/FUxx.py (the types and the rule form are in
@@ -30,7 +30,7 @@ from followup.model import (
     Policy,
     State,
 )
-from placement.clock import add_months
+from placement.core.clock import add_months
 
 __all__ = [
     "RULES",

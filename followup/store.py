@@ -32,9 +32,9 @@ from followup.obligations import (
     next_review,
     obligations,
 )
-from placement import clock, statutory_time
+from placement.core import clock, statutory_time
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 from placement.database.pool import Connection, scope_to
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 
 log = structlog.get_logger(__name__)
 

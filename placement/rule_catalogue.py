@@ -1,7 +1,7 @@
 """Every rule family, registered once at start-up (the composition root of the rules).
 
 Each family's package registers its rules when imported (one module per code). The registry in
-placement/rulebook.py never imports them back; the service's entry points (the CLI, the web app)
+placement/core/rulebook.py never imports them back; the service's entry points (the CLI, the web app)
 call :func:`load` first, and so do the tests.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 
-from placement.rulebook import Rule, all_rules
+from placement.core.rulebook import Rule, all_rules
 
 FAMILIES = (
     "checks.registry",  # PP01-PP23: checks/rules/PPxx.py, loaded by checks.registry.load_rules

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from placement.core.supplier_vocabulary import ChangeKind, CompanyStatus, PermitStatus
 from suppliers.records import Intervention, Provider, Record, Unit
 from suppliers.rules import FINDING_FOR
-from suppliers.vocabulary import ChangeKind, CompanyStatus, PermitStatus
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from placement.names import normalise
+from placement.core.names import normalise
 from suppliers.records import Officer, Provider
 
 BIRTH_DATE_AGREES = 10

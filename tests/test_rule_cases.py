@@ -35,10 +35,10 @@ from checks.registry import DOCSTRING_SECTIONS, RULES, load_rules
 from followup.model import RULES as FU_RULES
 from followup.model import URGENCY, Assignment, DecisionFact, Event, EventKind, PlacementFacts, Policy
 from placement import rule_catalogue
-from placement.rulebook import RETIRED, Rulebook, Severity, all_rules, lookup
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
+from placement.core.rulebook import RETIRED, Rulebook, Severity, all_rules, lookup
+from placement.core.supplier_vocabulary import ChangeKind
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 from suppliers.rules import RULES as SV_RULES
-from suppliers.vocabulary import ChangeKind
 
 TESTS = Path(__file__).parent
 CASE_FOLDERS = {

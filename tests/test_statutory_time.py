@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from followup.obligations import Assignment, PlacementFacts, obligations
-from placement.statutory_time import deadline, is_day_off, months_after, rolled
-from placement.vocabulary import LegalBasis, PlacementForm
+from placement.core.statutory_time import deadline, is_day_off, months_after, rolled
+from placement.core.vocabulary import LegalBasis, PlacementForm
 
 D = dt.date
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from placement.rulebook import Severity, register
+from placement.core.rulebook import Severity, register
 
 
 class DecisionCheckFacts(BaseModel):

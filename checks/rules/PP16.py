@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from checks.facts import CheckFacts
 from checks.registry import Finding, check_rule, finding
-from placement.rulebook import Severity
-from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm
+from placement.core.rulebook import Severity
+from placement.core.vocabulary import DecisionKind, LegalBasis, PlacementForm
 
 # Decisions the nämnd may delegate only to an utskott, never to an official: under SoL (2025:400)
 # 30 kap. 6 § care in a familjehem, jourhem or other private home (22 kap. 2 and 4 §§), övervägande

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, six_monthly
-from placement.vocabulary import LegalBasis
+from placement.core.vocabulary import LegalBasis
 
 
 @obligation_rule("FU03", "omprovning_lvu")

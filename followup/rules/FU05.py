@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import Obligation, PlacementFacts, Policy, State, obligation_rule, state_of
-from placement.rulebook import Severity
+from placement.core.rulebook import Severity
 
 
 @obligation_rule("FU05", "responsible_social_worker", Severity.BLOCK)

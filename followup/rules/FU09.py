@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, state_of
-from placement.clock import add_months
+from placement.core.clock import add_months
 
 
 @obligation_rule("FU09", "care_plan")

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import Obligation, PlacementFacts, Policy, State, obligation_rule
-from placement.clock import add_months
-from placement.vocabulary import DecisionKind
+from placement.core.clock import add_months
+from placement.core.vocabulary import DecisionKind
 
 FAVOURABLE = {DecisionKind.PLACEMENT_SOL, DecisionKind.LSS_HOUSING}
 

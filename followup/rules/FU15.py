@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, state_of
-from placement.clock import add_months
-from placement.vocabulary import LegalBasis
+from placement.core.clock import add_months
+from placement.core.vocabulary import LegalBasis
 
 
 @obligation_rule("FU15", "lvu_aftercare")

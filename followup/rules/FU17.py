@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, state_of
-from placement.vocabulary import PlacementForm
+from placement.core.vocabulary import PlacementForm
 
 
 @obligation_rule("FU17", "foster_home_count")

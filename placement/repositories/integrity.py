@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection
 from placement.errors import NotFound
-from placement.vocabulary import StaffRole
 from suppliers.contracts import next_follow_up_due
 from suppliers.records import Provider
 from suppliers.rules import SV04, SV05, SV06, SV07, Flag

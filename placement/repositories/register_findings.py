@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
+from placement.core.rulebook import lookup
 from placement.database.pool import Connection
 from placement.models import PageQuery
 from placement.pagination import decode_cursor, next_cursor
-from placement.rulebook import lookup
 from suppliers import rules as _supplier_rules  # noqa: F401 - registers SV01-SV09
 
 

@@ -7,7 +7,7 @@ import uuid
 
 from pydantic import BaseModel
 
-from placement.rulebook import Severity
+from placement.core.rulebook import Severity
 from suppliers.contracts import next_follow_up_due
 from suppliers.rules._form import Flag, supplier_rule
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from placement.rulebook import Severity
+from placement.core.rulebook import Severity
 from suppliers.rules._form import Flag, supplier_rule
 
 

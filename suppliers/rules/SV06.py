@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from placement.rulebook import Severity
+from placement.core.rulebook import Severity
 from suppliers.rules._form import Flag, supplier_rule
 
 

@@ -7,9 +7,9 @@ import uuid
 
 from pydantic import BaseModel
 
-from placement.clock import add_months
-from placement.rulebook import Severity
-from placement.vocabulary import StaffRole
+from placement.core.clock import add_months
+from placement.core.rulebook import Severity
+from placement.core.vocabulary import StaffRole
 from suppliers.rules._form import Flag, supplier_rule
 
 # Roles whose holders must declare their interests and secondary occupations (LOA 7 c–7 d §§).

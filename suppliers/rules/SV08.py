@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from placement.rulebook import Severity
+from placement.core.rulebook import Severity
+from placement.core.supplier_vocabulary import ChangeKind
 from suppliers.rules._form import supplier_rule
-from suppliers.vocabulary import ChangeKind
 
 
 @supplier_rule(

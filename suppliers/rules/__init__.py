@@ -6,9 +6,9 @@ or decided something involving the provider or home; the others must be acknowle
 this package registers every one of them.
 """
 
+from placement.core.supplier_vocabulary import ChangeKind
 from suppliers.rules import SV01, SV02, SV03, SV04, SV05, SV06, SV07, SV08, SV09
 from suppliers.rules._form import RULES, Flag, SupplierRule
-from suppliers.vocabulary import ChangeKind
 
 # The finding each register change raises for municipalities with children placed at the unit now.
 FINDING_FOR: dict[ChangeKind, str] = {

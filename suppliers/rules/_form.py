@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from placement.rulebook import Rule, Severity, register
-from suppliers.vocabulary import ChangeKind
+from placement.core.rulebook import Rule, Severity, register
+from placement.core.supplier_vocabulary import ChangeKind
 
 DOCSTRING_SECTIONS = ("Checks:", "Legal basis:", "Fails when:", "Passes when:")
 

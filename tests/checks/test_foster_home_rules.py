@@ -8,10 +8,10 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
 from placement.repositories.municipalities import MunicipalityRepository
-from placement.vocabulary import StaffRole
 from tests.checks.test_foster_identity import PARENT, keyed  # noqa: F401 - the keyed app fixture
 from tests.conftest import api_token, bearer
 

@@ -1,7 +1,7 @@
 """Statutory time as lag (1930:173) om beräkning av lagstadgad tid counts it (pure).
 
 A period in months ends on the same day number in the last month, or on that month's last day
-where the day number is missing (placement/clock.py ``add_months``). A last day that falls on a
+where the day number is missing (placement/core/clock.py ``add_months``). A last day that falls on a
 Saturday, a Sunday, a public holiday, midsommarafton, julafton or nyårsafton moves to the next day
 that is none of these (2 §).
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import holidays
 
-from placement.clock import add_months
+from placement.core.clock import add_months
 
 SATURDAY, SUNDAY = 5, 6
 

@@ -1,7 +1,8 @@
-"""Names compared as people write them (pure: no numpy, no rapidfuzz).
+"""Name normalisation (pure): how two spellings of a Swedish name are made comparable.
 
-Used by the rules that compare a person's name in two sources (PP08's föreståndare) and by the
-screening (suppliers/screening.py), so both fold names the same way.
+Shared by the rules (PP08 compares a unit's manager with the one the municipality knows), the
+foster-home identity hash and conflict-of-interest screening, so it lives in the core and the
+rules need not import the screening's numpy and rapidfuzz.
 """
 
 from __future__ import annotations

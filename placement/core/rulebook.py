@@ -3,7 +3,7 @@
 A code is never reused: a retired code is listed in :data:`RETIRED` and can never be registered
 again; a renumbered rule keeps its old code as an alias (:func:`lookup` resolves it), because
 tests, audit trails and reports cite codes. Each rule names its Swedish title, severity and legal
-reference (from placement/legal.py); a severity that depends on the facts is declared on the rule
+reference (from placement/core/legal.py); a severity that depends on the facts is declared on the rule
 as a named variant (``severities``), never improvised where a finding is raised.
 
 Rules register themselves when their module is imported; this registry never imports rule
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from placement.legal import LegalReference, reference
+from placement.core.legal import LegalReference, reference
 
 
 class Severity(StrEnum):
