@@ -269,7 +269,7 @@ def _print_rules(*, as_json: bool) -> None:
             "legal_reference": r.legal.current,
             "old_reference": r.legal.old,
             "new_reference_confirmed": r.legal.new_confirmed,
-            "old_reference_confirmed": r.legal.old_confirmed,
+            "old_reference_confirmed": r.legal.old_confirmed if r.legal.old else None,
         }
         for r in all_rules()
     ]

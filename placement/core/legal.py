@@ -10,7 +10,7 @@ reference to cite now, the old one, whether the new number was read in the conso
 Read in the consolidated texts (se-lex/sfs-processor, data/md-markers/2025/sfs-2025-400-markers.md
 and sfs-2025-468-markers.md, as published 2025-12-15 and 2026-01-02): SoL 3 kap. 3 §; 9 kap. 1–4,
 12–13 §§; 22 kap. 2–4, 6, 7, 11–14, 16 §§; 23 kap. 2 § (which points to LVU 21 b–21 c §§); 26 kap.
-1, 4, 5, 7 §§; 30 kap. 6 §; 34 kap. 1–3 §§. SoF 3 kap. 3 §; 15 kap. 6, 7, 11 §§; 16 kap. 2 §.
+1, 4, 5, 7 §§; 30 kap. 6–7 §§; 34 kap. 1–3 §§. SoF 3 kap. 3 §; 15 kap. 6, 7, 11 §§; 16 kap. 2 §.
 References to acts that were not renumbered (KL, LOU, FL, LOA, LVU, LSS) and to Socialstyrelsen's
 regulations are not affected (``new_confirmed`` stays true for them).
 """
@@ -78,8 +78,9 @@ REFERENCES: dict[str, LegalReference] = {
         ),
         LegalReference(
             "delegation",
-            "KL (2017:725) 6 kap. 37–38 §§; SoL (2025:400) 30 kap. 6 § (endast till utskott: vård i "
-            "familjehem och jourhem, övervägande, vårdnadsöverflyttning, flyttningsförbud)",
+            "KL (2017:725) 6 kap. 37–38 §§; SoL (2025:400) 30 kap. 6–7 §§ (endast till utskott: vård i "
+            "familjehem och jourhem, vård enligt LVU, övervägande, omprövning, vårdnadsöverflyttning, "
+            "flyttningsförbud)",
             old=f"{SOL_2001} 10 kap. 4–5 §§",
         ),
         LegalReference("lvu_placement_form", "LVU (1990:52) 12 §"),
