@@ -22,7 +22,7 @@ def pp05_sex_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
     """Barnets kön ligger utanför tillståndets målgrupp
 
     Checks: the child's sex against a permit limited to girls or to boys.
-    Legal basis: the permit's målgrupp; IVO's decision.
+    Legal basis: the permit's målgrupp (SoF (2025:468) 15 kap. 6 § 2); IVO's decision.
     Fails when: the permit is for one sex and the child is of the other (blocks); or the child's
     sex is not recorded (warns: check by hand).
     Passes when: the permit is for all, or for the child's sex.

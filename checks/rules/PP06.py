@@ -20,7 +20,7 @@ def pp06_needs_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
     """Barnets behov omfattas inte av tillståndets målgrupp
 
     Checks: the child's primary and other needs against the kinds of need the permit covers.
-    Legal basis: the permit's målgrupp; IVO's decision.
+    Legal basis: the permit's målgrupp (SoF (2025:468) 15 kap. 6 § 2); IVO's decision.
     Fails when: the primary need is not covered (blocks); another need is not covered (warns).
     Passes when: every need is covered, or the permit names no kinds of need.
     """

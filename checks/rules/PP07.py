@@ -21,7 +21,7 @@ def pp07_free_place(facts: CheckFacts) -> Iterable[Finding]:
 
     Checks: the known occupancy (the provider's report, if fresh, and the placements the service
     knows of across municipalities) against the permitted number of places.
-    Legal basis: the permit's number of places.
+    Legal basis: the permit's number of places (SoF (2025:468) 15 kap. 6 § 3).
     Fails when: occupancy is at or above the places (blocks); occupancy is unknown or the report
     older than policy (warns: ask the unit).
     Passes when: a fresh report and the known placements both leave a place free.
