@@ -481,9 +481,27 @@ class MissingCheck(BaseModel):
 async def missing_checks(conn: Connection, principal: Principal) -> list[MissingCheck]:
     rows = await conn.fetch(
         """
-        SELECT d.id AS decision_id, p.id AS placement_id, p.child_id, d.decided_on, d.urgent_reason
+        SELECT d.id AS decision_id, p.id AS placement_id, p.child_id, d.decided_on, d.urgent_reason,
+               before.id IS NOT NULL AS checked_before,
+               coalesce(before.unresolved_blocks, 0) AS unresolved_blocks_before
           FROM decision d
           JOIN placement p ON p.municipality_id = d.municipality_id AND p.id = d.placement_id
+          -- the latest check run before the decision for this child, form and home, and its blocks
+          -- left without an override
+          LEFT JOIN LATERAL (
+                SELECT c.id,
+                       (SELECT count(*) FROM jsonb_array_elements(c.findings) WITH ORDINALITY f(finding, n)
+                         WHERE f.finding ->> 'severity' = 'block'
+                           AND NOT EXISTS (SELECT 1 FROM check_resolution r
+                                            WHERE r.municipality_id = c.municipality_id AND r.check_id = c.id
+                                              AND r.finding_index = f.n - 1 AND r.action = 'override'))
+                           AS unresolved_blocks
+                  FROM placement_check c
+                 WHERE c.municipality_id = p.municipality_id AND c.child_id = p.child_id AND c.form = p.form
+                   AND c.unit_code IS NOT DISTINCT FROM p.unit_code
+                   AND c.foster_home_id IS NOT DISTINCT FROM p.foster_home_id
+                   AND c.run_at < d.created_at
+                 ORDER BY c.run_at DESC LIMIT 1) before ON true
          WHERE d.municipality_id = $1 AND d.urgent AND d.kind = ANY ($2::text[])
            AND child_in_reach(p.municipality_id, p.child_id, $3, $4, $5)
            AND NOT EXISTS (
@@ -499,10 +517,17 @@ async def missing_checks(conn: Connection, principal: Principal) -> list[Missing
         *principal.actor.reads.sql_args(),
     )
     # The candidates are urgent decisions with no check run since; whether each is a finding is EK01's.
+    keys = MissingCheck.model_fields.keys() - {"code", "title"}
     return [
-        MissingCheck.model_validate(dict(r))
+        MissingCheck.model_validate({k: r[k] for k in keys})
         for r in rows
         if ek01_decision_without_check(
-            DecisionCheckFacts(decided_on=r["decided_on"], urgent=True, urgent_reason=r["urgent_reason"])
+            DecisionCheckFacts(
+                decided_on=r["decided_on"],
+                urgent=True,
+                urgent_reason=r["urgent_reason"],
+                checked_before=r["checked_before"],
+                unresolved_blocks_before=r["unresolved_blocks_before"],
+            )
         )
     ]

@@ -245,3 +245,29 @@ async def test_screening_matches_of_both_people_reach_the_check(
         "Handläggaren har en koppling: Bo Bror (board_member)",
     ]
     assert run["verdict"] == "block"
+
+
+async def test_an_urgent_decision_over_an_unresolved_block_is_reported(demo: Client) -> None:
+    """A check run that preceded the decision but left blocks open does not close the gap: the
+    urgent decision is EK01 until a check is run after it."""
+    staff = await staff_ids(demo)
+    child = await new_child(demo, "Spärr kvar (demo)", birth_date="2012-01-01")
+    start = today_in_sweden().isoformat()
+    run = {"child_id": child["id"], "form": "jourhem", "legal_basis": "sol", "start_date": start}
+    checked = await (await demo.post("/api/v1/placement-checks", json=run, headers=user("petra"))).json()
+    assert checked["verdict"] == "block"
+    placement = await new_placement(demo, child, "jourhem", "Jourhemmet")
+    decision = {
+        "kind": "placement_sol",
+        "decided_on": start,
+        "decided_by": staff["tove"],
+        "valid_from": start,
+        "urgent": True,
+        "urgent_reason": "Akut skyddsbehov",
+    }
+    path = f"/api/v1/placements/{placement['id']}/decisions"
+    assert (await demo.post(path, json=decision, headers=user("petra"))).status == 201
+    missing = (await (await demo.get("/api/v1/placement-checks/missing", headers=user("petra"))).json())[
+        "items"
+    ]
+    assert [(m["code"], m["placement_id"]) for m in missing] == [("EK01", placement["id"])]
