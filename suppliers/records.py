@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -56,8 +56,29 @@ class Record(BaseModel):
         raise NotImplementedError
 
     def content_sha256(self) -> bytes:
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """The hash of the record's content. Fields added to the register's format later count only
+        when they say something, so a record that does not use them hashes as it always did and an
+        upgrade does not make every stored record look changed."""
+        content = _without_empty_later_fields(self.model_dump(mode="json"))
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).digest()
+
+
+# Fields added after records were first stored: the permit's holder, decision and revocation days
+# and conditions (issue #15), and a legal person's orgnr among a provider's officers.
+LATER_FIELDS = frozenset({"holder_orgnr", "decided_on", "revoked_on", "conditions", "orgnr"})
+
+
+def _without_empty_later_fields(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_empty_later_fields(v)
+            for k, v in value.items()
+            if not (k in LATER_FIELDS and v in (None, []))
+        }
+    if isinstance(value, list):
+        return [_without_empty_later_fields(v) for v in value]
+    return value
 
 
 class Permit(BaseModel):
