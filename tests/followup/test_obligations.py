@@ -1,4 +1,4 @@
-"""The obligations of a placed child (FU01–FU16): pass and fail cases, and the calendar's edges."""
+"""The obligations of a placed child (FU01–FU17): pass and fail cases, and the calendar's edges."""
 
 from __future__ import annotations
 
