@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 from pydantic import BaseModel, Field, ValidationError
 
-from checks.egenkontroll import EK01
+from checks.egenkontroll import EK01, DecisionCheckFacts, ek01_decision_without_check
 from checks.facts import (
     CheckFacts,
     CheckPolicy,
@@ -24,6 +24,7 @@ from checks.facts import (
     ConflictFact,
     ContractFact,
     FosterHomeFacts,
+    FosterPersonFacts,
     ProposedPlacement,
     UnitFacts,
 )
@@ -40,8 +41,7 @@ from placement.models import DecisionIn, DoneDate, EndDate, Input, Placement, Pl
 from placement.principal import Principal, SignInMethod
 from placement.reach import EVERY_CHILD, Reach
 from placement.repositories import check_runs as sql
-from placement.repositories.foster_homes import home_register_check
-from suppliers.integrity import policy_value
+from placement.repositories.integrity import policy_value
 from suppliers.register import unit_view
 
 NEEDS_CHECK = {
@@ -66,8 +66,8 @@ FACT_LABELS: dict[str, str] = {
 # Counts that move with every other placement; a change in them matters only when it changes a
 # finding, which re-running the rules shows (see verify_for_decision).
 _COUNTS = {
-    "unit": ("snapshot_id", "active_placements", "moves_12m", "unplanned_endings_12m"),
-    "foster_home": ("concurrent_placements", "placing_municipalities"),
+    "unit": ("snapshot_id", "active_placements", "moves_12m", "unplanned_endings_12m", "endings_12m"),
+    "foster_home": ("concurrent_placements", "placing_municipalities", "placed_children"),
 }
 
 
@@ -131,9 +131,37 @@ class CheckRequest(Input):
     handlaggare_id: uuid.UUID | None = None
     decision_maker_id: uuid.UUID | None = None
     decision_kind: DecisionKind = DecisionKind.PLACEMENT_SOL
+    decided_by_namnd: bool = Field(
+        default=False,
+        description="The nämnd or its utskott takes the decision (required for familjehem, jourhem, LVU "
+        "care, övervägande: SoL 30 kap. 6–7 §§), not an official.",
+    )
     manager_known_to_municipality: str | None = None
     investigation_ended_on: DoneDate | None = None
     jourhem_special_reasons: str | None = None
+    foster_agreement_on: dt.date | None = Field(
+        default=None, description="When the agreement with the foster parents was made (SoL 22 kap. 3 §)."
+    )
+    host_municipality_consulted_on: dt.date | None = Field(
+        default=None,
+        description="When the municipality the home lies in was informed and consulted (SoL 22 kap. 6 §).",
+    )
+    other_placing_municipalities_consulted_on: dt.date | None = Field(
+        default=None,
+        description="When the other municipalities with a child in the home were informed and consulted.",
+    )
+
+
+class Consequence(BaseModel):
+    """A finding that follows from the one it is shown under (PP04's age range under PP03)."""
+
+    code: str
+    severity: Severity
+    title: str
+    detail: str
+    guidance: str
+    evidence: dict[str, Any]
+    consequences: list[Consequence] = Field(default_factory=list)
 
 
 class StoredFinding(BaseModel):
@@ -144,6 +172,9 @@ class StoredFinding(BaseModel):
     detail: str
     guidance: str
     evidence: dict[str, Any]
+    consequences: list[Consequence] = Field(
+        default_factory=list, description="Findings that follow from this one, shown under it."
+    )
     resolution: str | None = Field(default=None, description="acknowledge or override, once recorded.")
     resolved_by: str | None = None
     resolved_by_staff_id: uuid.UUID | None = Field(default=None, description="The person who resolved it.")
@@ -206,6 +237,7 @@ async def gather(
             active_placements=active,
             moves_12m=view.moves_12m,
             unplanned_endings_12m=view.unplanned_endings_12m,
+            endings_12m=view.endings_12m,
             interventions=view.interventions,
         )
         if found and found.unit.provider_orgnr:
@@ -216,17 +248,19 @@ async def gather(
         if home is None:
             message = "Familjehemmet finns inte i kommunen"
             raise ValidationFailed.on("body.foster_home_id", message, "unknown")
+        people = await sql.foster_people(conn, tenant, request.foster_home_id)
+        placing, placed = await _across_municipalities(
+            conn, identity_key, tenant, request.foster_home_id, today
+        )
         foster_home = FosterHomeFacts(
+            kommunkod=home["kommunkod"],
+            # Each person's register extracts (SoF 3 kap. 3 §): PP13 reads them per person.
+            people=tuple(FosterPersonFacts.model_validate(dict(p)) for p in people),
+            placed_children=placed,
             investigated_on=home["investigated_on"],
             approved_on=home["approved_on"],
-            # Each person's extract (SoF 3 kap. 3 §): the home counts from the oldest, missing while
-            # anyone's is; a home without per-person dates keeps its home-level ones.
-            belastningsregister_on=home_register_check(
-                home["belastningsregister_on"], list(home["people_belastningsregister_on"])
-            ),
-            misstankeregister_on=home_register_check(
-                home["misstankeregister_on"], list(home["people_misstankeregister_on"])
-            ),
+            belastningsregister_on=home["belastningsregister_on"],
+            misstankeregister_on=home["misstankeregister_on"],
             socialregister_on=home["socialregister_on"],
             company_orgnr=home["company_orgnr"],
             concurrent_placements=await sql.concurrent_placements(
@@ -237,9 +271,7 @@ async def gather(
                 leaving_out=None if leaving_out is None else leaving_out.id,
             ),
             # Known only through the keyed hashes shared across municipalities (no key: unknown).
-            placing_municipalities=await _placing_municipalities(
-                conn, identity_key, tenant, request.foster_home_id, today
-            ),
+            placing_municipalities=placing,
         )
     conflicts: list[ConflictFact] = []
     orgnr = unit.unit.provider_orgnr if unit and unit.unit else None
@@ -273,6 +305,8 @@ async def gather(
             primary_need=request.primary_need,
             other_needs=tuple(request.other_needs),
         ),
+        decision_kind=request.decision_kind,
+        decided_by_namnd=request.decided_by_namnd,
         proposed=ProposedPlacement(
             form=request.form,
             legal_basis=request.legal_basis,
@@ -290,6 +324,10 @@ async def gather(
         needs_assessment_documented=request.needs_assessment_documented,
         investigation_ended_on=request.investigation_ended_on,
         jourhem_special_reasons=request.jourhem_special_reasons,
+        municipality_kommunkod=child["kommunkod"],
+        foster_agreement_on=request.foster_agreement_on,
+        host_municipality_consulted_on=request.host_municipality_consulted_on,
+        other_placing_municipalities_consulted_on=request.other_placing_municipalities_consulted_on,
         policy=policy,
     )
 
@@ -302,13 +340,18 @@ def _active_at(placement: Placement, unit_code: str, today: dt.date) -> bool:
     )
 
 
-async def _placing_municipalities(
+async def _across_municipalities(
     conn: Connection, key: bytes | None, tenant: uuid.UUID, foster_home_id: uuid.UUID, today: dt.date
-) -> int | None:
+) -> tuple[int | None, int | None]:
+    """The municipalities placing children with the home's parents, and the children placed there,
+    counted across municipalities by keyed hash (no key: unknown)."""
     if key is None:
-        return None
+        return None, None
     await foster_identity.publish(conn, key, tenant, foster_home_id, today)
-    return await foster_identity.placing_municipalities(conn, key, tenant, foster_home_id)
+    return (
+        await foster_identity.placing_municipalities(conn, key, tenant, foster_home_id),
+        await foster_identity.placed_children(conn, key, tenant, foster_home_id),
+    )
 
 
 async def delegation_for(
@@ -327,18 +370,21 @@ async def delegation_for(
     return False, f"{staff['name']} saknar i delegationsordningen delegation för beslut om {label}"
 
 
+def _stored(f: Finding) -> dict[str, Any]:
+    """A finding as stored, with the findings that follow from it under it."""
+    return {
+        "code": f.code,
+        "severity": f.severity.value,
+        "title": f.title,
+        "detail": f.detail,
+        "guidance": f.guidance,
+        "evidence": json.loads(json.dumps(f.evidence, default=str)),
+        "consequences": [_stored(c) for c in f.consequences],
+    }
+
+
 def _stored_findings(findings: list[Finding]) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": f.code,
-            "severity": f.severity.value,
-            "title": f.title,
-            "detail": f.detail,
-            "guidance": f.guidance,
-            "evidence": json.loads(json.dumps(f.evidence, default=str)),
-        }
-        for f in findings
-    ]
+    return [_stored(f) for f in findings]
 
 
 async def store_run(
@@ -635,4 +681,18 @@ async def missing_checks(conn: Connection, principal: Principal) -> list[Missing
     rows = await sql.urgent_decisions_without_check(
         conn, principal.municipality_id, [k.value for k in NEEDS_CHECK], principal.actor.reads
     )
-    return [MissingCheck.model_validate(dict(r)) for r in rows]
+    # The candidates are urgent decisions with no check run since; whether each is a finding is EK01's.
+    keys = MissingCheck.model_fields.keys() - {"code", "title"}
+    return [
+        MissingCheck.model_validate({k: r[k] for k in keys})
+        for r in rows
+        if ek01_decision_without_check(
+            DecisionCheckFacts(
+                decided_on=r["decided_on"],
+                urgent=True,
+                urgent_reason=r["urgent_reason"],
+                checked_before=r["checked_before"],
+                unresolved_blocks_before=r["unresolved_blocks_before"],
+            )
+        )
+    ]

@@ -22,6 +22,7 @@ import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from placement import rule_catalogue
 from placement.api.app import create_app
 from placement.bench.demo import load_demo
 from placement.core.vocabulary import StaffRole
@@ -33,6 +34,8 @@ from placement.logs import configure_logging, find_personnummer
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import LogFormat, Settings
+
+rule_catalogue.load()  # as every entry point does at start-up
 
 # Every log line the suite writes, rendered as in production; checked for personnummer at the end.
 SUITE_LOG = io.StringIO()

@@ -13,7 +13,7 @@ import structlog
 from aiohttp import web
 
 from followup.store import failure_site, scan
-from placement import __version__
+from placement import __version__, rule_catalogue
 from placement.api import audit_review, checks, contracts, core, followup, health, integrity, policy, register
 from placement.api.health import SCAN_WATCHED_SINCE
 from placement.api.middleware import error_middleware, request_context
@@ -66,6 +66,7 @@ def templates() -> jinja2.Environment:
 def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None) -> web.Application:
     """The service's aiohttp application, using the PostgreSQL database at ``dsn`` (as the service's
     role) and, for register imports over the API, ``register_dsn`` (as placement_register)."""
+    rule_catalogue.load()
     env = templates()
     # Register files can be some megabytes; everything else is small JSON.
     app = web.Application(middlewares=[request_context, error_middleware(env)], client_max_size=64 * 1024**2)

@@ -40,9 +40,11 @@ async def hold_records_still(
 async def child_and_policy(
     conn: Connection, tenant: uuid.UUID, child_id: uuid.UUID, within: Reach
 ) -> asyncpg.Record | None:
-    """The child's birth date and sex, with the municipality's policy for checks, in one query."""
+    """The child's birth date and sex, with the municipality's policy for checks and its kommunkod,
+    in one query."""
     return await conn.fetchrow(
-        """SELECT c.birth_date, c.sex, policy_value($1, 'checks') AS policy
+        """SELECT c.birth_date, c.sex, policy_value($1, 'checks') AS policy,
+                  (SELECT m.kommunkod FROM municipality m WHERE m.id = $1) AS kommunkod
              FROM child c
             WHERE c.municipality_id = $1 AND c.id = $2 AND child_in_reach($1, c.id, $3, $4, $5)""",
         tenant,
@@ -54,18 +56,22 @@ async def child_and_policy(
 async def foster_home(
     conn: Connection, tenant: uuid.UUID, foster_home_id: uuid.UUID
 ) -> asyncpg.Record | None:
-    """The home's record, with each person's register extract dates (in the same order)."""
     return await conn.fetchrow(
-        """SELECT h.*,
-                  ARRAY(SELECT p.belastningsregister_on FROM foster_parent p
-                         WHERE p.municipality_id = h.municipality_id AND p.foster_home_id = h.id
-                         ORDER BY p.id) AS people_belastningsregister_on,
-                  ARRAY(SELECT p.misstankeregister_on FROM foster_parent p
-                         WHERE p.municipality_id = h.municipality_id AND p.foster_home_id = h.id
-                         ORDER BY p.id) AS people_misstankeregister_on
-             FROM foster_home h WHERE h.municipality_id = $1 AND h.id = $2""",
-        tenant,
-        foster_home_id,
+        "SELECT * FROM foster_home WHERE municipality_id = $1 AND id = $2", tenant, foster_home_id
+    )
+
+
+async def foster_people(
+    conn: Connection, tenant: uuid.UUID, foster_home_id: uuid.UUID
+) -> list[asyncpg.Record]:
+    """The people in the home with their register extract dates (SoF 3 kap. 3 §)."""
+    return list(
+        await conn.fetch(
+            """SELECT name, belastningsregister_on, misstankeregister_on FROM foster_parent
+                WHERE municipality_id = $1 AND foster_home_id = $2 ORDER BY name""",
+            tenant,
+            foster_home_id,
+        )
     )
 
 
@@ -98,7 +104,8 @@ async def dealings(
     staff and the provider's officers (dismissed ones left out), in one query."""
     row = await conn.fetchrow(
         """SELECT (SELECT jsonb_agg(jsonb_build_object('kind', kind, 'valid_from', valid_from,
-                                                       'valid_to', valid_to) ORDER BY valid_from, kind)
+                                                       'valid_to', valid_to, 'provider_orgnr', provider_orgnr)
+                                    ORDER BY valid_from, kind)
                      FROM contract WHERE municipality_id = $1 AND provider_orgnr = $2) AS contracts,
                   (SELECT jsonb_agg(jsonb_build_object('staff_id', staff_id, 'officer_name', officer_name,
                                                        'officer_role', officer_role, 'score', score,
@@ -224,13 +231,35 @@ async def insert_resolution(
 async def urgent_decisions_without_check(
     conn: Connection, tenant: uuid.UUID, kinds: list[str], within: Reach
 ) -> list[asyncpg.Record]:
-    """EK01: urgent placement decisions with no check run for the same child, form and home since."""
+    """EK01's candidates: urgent placement decisions with no check run for the same child, form and
+    home since, with whether a run preceded them and its blocks left without an override."""
     return list(
         await conn.fetch(
             """
-            SELECT d.id AS decision_id, p.id AS placement_id, p.child_id, d.decided_on, d.urgent_reason
+            SELECT d.id AS decision_id, p.id AS placement_id, p.child_id, d.decided_on, d.urgent_reason,
+                   before.id IS NOT NULL AS checked_before,
+                   coalesce(before.unresolved_blocks, 0) AS unresolved_blocks_before
               FROM decision d
               JOIN placement p ON p.municipality_id = d.municipality_id AND p.id = d.placement_id
+              -- the latest check run before the decision for this child, form and home, and its blocks
+              -- left without an override
+              LEFT JOIN LATERAL (
+                    SELECT c.id,
+                           (SELECT count(*)
+                              FROM jsonb_array_elements(c.findings) WITH ORDINALITY f(finding, n)
+                             WHERE f.finding ->> 'severity' = 'block'
+                               AND NOT EXISTS (SELECT 1 FROM check_resolution r
+                                                WHERE r.municipality_id = c.municipality_id
+                                                  AND r.check_id = c.id
+                                                  AND r.finding_index = f.n - 1 AND r.action = 'override'))
+                               AS unresolved_blocks
+                      FROM placement_check c
+                     WHERE c.municipality_id = p.municipality_id AND c.child_id = p.child_id
+                       AND c.form = p.form
+                       AND c.unit_code IS NOT DISTINCT FROM p.unit_code
+                       AND c.foster_home_id IS NOT DISTINCT FROM p.foster_home_id
+                       AND c.run_at < d.created_at
+                     ORDER BY c.run_at DESC LIMIT 1) before ON true
              WHERE d.municipality_id = $1 AND d.urgent AND d.kind = ANY ($2::text[])
                AND child_in_reach(p.municipality_id, p.child_id, $3, $4, $5)
                AND NOT EXISTS (

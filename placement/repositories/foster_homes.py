@@ -23,8 +23,12 @@ class FosterParentIn(Input):
     name: Text
     birth_date: dt.date | None = None
     personnummer: Personnummer | None = None
-    belastningsregister_on: DoneDate | None = Field(default=None, description="This person's extract.")
-    misstankeregister_on: DoneDate | None = Field(default=None, description="This person's extract.")
+    belastningsregister_on: DoneDate | None = Field(
+        default=None, description="Extract from belastningsregistret for this person (SoF 3 kap. 3 §)."
+    )
+    misstankeregister_on: DoneDate | None = Field(
+        default=None, description="Extract from misstankeregistret for this person (SoF 3 kap. 3 §)."
+    )
 
 
 class RegisterChecksIn(Input):
@@ -45,6 +49,9 @@ class PersonRegisterChecks(BaseModel):
 class FosterHomeIn(Input):
     name: Text
     kind: Literal["familjehem", "jourhem"]
+    kommunkod: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] | None = Field(
+        default=None, description="The municipality the home lies in."
+    )
     investigated_on: dt.date | None = None
     approved_on: dt.date | None = None
     approved_by: Text | None = None
@@ -59,6 +66,7 @@ class FosterHome(BaseModel):
     id: uuid.UUID
     name: str
     kind: str
+    kommunkod: str | None = None
     investigated_on: dt.date | None
     approved_on: dt.date | None
     approved_by: str | None
@@ -186,13 +194,3 @@ class FosterHomeRepository:
                 changed=changed,
             )
         return await self.get(foster_home_id=foster_home_id)
-
-
-def home_register_check(home_level: dt.date | None, per_person: list[dt.date | None]) -> dt.date | None:
-    """The date a home's register check counts from: with per-person dates recorded, the oldest of
-    them (None while any person lacks one); otherwise the home-level date (recorded before V022)."""
-    if not any(per_person):
-        return home_level
-    if any(d is None for d in per_person):
-        return None
-    return min(d for d in per_person if d is not None)

@@ -347,8 +347,8 @@ async def test_events_stay_append_only_corrected_and_retracted(
 async def test_register_extracts_are_per_person(
     client: Client, as_officer: dict[str, str], db: Database
 ) -> None:
-    """Each person in a foster home has their own extracts; the home's check counts from the oldest
-    (PP13 names the stale one) until that person's renewed extract is recorded, with If-Match."""
+    """Each person in a foster home has their own extracts; PP13 names the stale one until that
+    person's renewed extract is recorded, one person at a time with the home's If-Match."""
     recent, stale = days(-10), days(-500)
     home = await created(
         await client.post(
@@ -384,7 +384,9 @@ async def test_register_extracts_are_per_person(
         run = await created(await client.post("/api/v1/placement-checks", json=request, headers=as_officer))
         return [f["detail"] for f in run["findings"] if f["code"] == "PP13"]
 
-    assert await pp13() == [f"Kontrollen i belastningsregistret är från {stale}"]
+    assert await pp13() == [
+        f"Utdraget ur belastningsregistret för Bea Ask är från {stale}, äldre än 12 månader på startdagen"
+    ]
     path = f"/api/v1/foster-homes/{home['id']}"
     current, etag = await read(client, path, as_officer)
     assert "Bea" not in str(current)  # the people by id only, never by name

@@ -6,6 +6,7 @@ says the scan is stale after two intervals without one, and ready again once a s
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -14,8 +15,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from structlog.testing import capture_logs
 
-import followup.obligations as obligation_rules
-from followup.obligations import Obligation, PlacementFacts, Policy
+from followup.model import RULES, Obligation, PlacementFacts, Policy
 from followup.store import scan
 from placement.api.app import create_app
 from placement.audit import Actor
@@ -29,17 +29,24 @@ from tests.conftest import SessionDatabase
 BROKEN_BIRTH_DATE = dt.date(2011, 11, 11)
 
 
-def breaking_rule(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obligation]:
-    """A rule that raises for one child, as FU11 once did for a decision valid to 9999-12-31."""
+ORIGINAL_FU11 = RULES["FU11"]
+
+
+def breaking_fu11(facts: PlacementFacts, today: dt.date, policy: Policy) -> Iterable[Obligation]:
+    """FU11 as it was for a decision valid to 9999-12-31: raising, here for one child only."""
     if facts.child_birth_date == BROKEN_BIRTH_DATE:
         raise ValueError("year 10001 is out of range")
-    return ()
+    return ORIGINAL_FU11.function(facts, today, policy)
+
+
+def break_fu11(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule registry with FU11 replaced by one that raises, for this test only."""
+    monkeypatch.setitem(RULES, "FU11", dataclasses.replace(ORIGINAL_FU11, function=breaking_fu11))
 
 
 @pytest.fixture
 def rule_that_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The rule registry with one more rule, for this test only."""
-    monkeypatch.setattr(obligation_rules, "RULES", [*obligation_rules.RULES, ("FU99", breaking_rule)])
+    break_fu11(monkeypatch)
 
 
 async def two_municipalities(db: Database) -> dict[str, Any]:
@@ -95,7 +102,7 @@ async def test_ready_reports_a_stale_scan_until_one_succeeds(
     db: Database, test_database: SessionDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await two_municipalities(db)
-    monkeypatch.setattr(obligation_rules, "RULES", [*obligation_rules.RULES, ("FU99", breaking_rule)])
+    break_fu11(monkeypatch)
     settings = Settings(demo=False, db_pool_max_size=4, scan_interval_s=1)
     app = create_app(settings, dsn=test_database.service)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
