@@ -1,27 +1,89 @@
 """The municipality's policy values (thresholds, direct-award limits, visit targets, register
-extract age): read by all staff, corrected by the administrator, with If-Match and history."""
+extract age): read by all staff, corrected by the administrator, with If-Match and history; and
+the history of every correction, for the auditor."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
 from followup.store import scan_municipality
-from placement import corrections
+from placement import audit, corrections
 from placement.api.routing import Context, EndpointRegistry
+from placement.audit import Access, AuditAction
 from placement.core.clock import today_in_sweden
 from placement.core.validation_messages import field_errors
 from placement.corrections import with_etag
 from placement.errors import ValidationFailed
 from placement.models import Input
 from placement.policy import corrected
-from placement.principal import STAFF_READERS, STAFF_WRITERS
+from placement.principal import AUDIT_READERS, STAFF_READERS, STAFF_WRITERS
+from placement.repositories.corrections import history
 from placement.repositories.policy import PolicyRepository, PolicyValue
 
 routes = EndpointRegistry()
 API = "/api/v1"
+
+
+class CorrectionQuery(Input):
+    object_type: (
+        Literal["child", "placement", "foster_home", "foster_parent", "contract", "staff", "policy"] | None
+    ) = None
+    object_id: Annotated[str, StringConstraints(max_length=100)] | None = Field(
+        default=None, description="One record's id (a policy value's key)."
+    )
+    limit: int = Field(default=100, ge=1, le=1000)
+
+
+class CorrectionOut(BaseModel):
+    id: uuid.UUID
+    object_type: str
+    object_id: str
+    child_id: uuid.UUID | None
+    before: dict[str, Any] = Field(description="The changed fields as they were.")
+    after: dict[str, Any] = Field(description="The same fields as corrected.")
+    changed_by: str
+    changed_by_role: str | None
+    changed_at: dt.datetime
+
+
+class CorrectionList(BaseModel):
+    items: list[CorrectionOut] = Field(description="Newest first.")
+
+
+@routes.route(
+    "GET",
+    f"{API}/corrections",
+    name="list_corrections",
+    summary="Rättelser: vad posterna sade före och efter",
+    tag="granskning",
+    query=CorrectionQuery,
+    response=CorrectionList,
+    roles=AUDIT_READERS,
+)
+async def list_corrections(ctx: Context, *, query: CorrectionQuery) -> BaseModel:
+    """For the auditor: every correction of the municipality's records, newest first, with the
+    changed fields before and after, who and when. A child's corrections shown are reads of the
+    child's data, in the audit log."""
+    rows = await history(
+        ctx.conn,
+        ctx.principal.municipality_id,
+        object_type=query.object_type,
+        object_id=query.object_id,
+        limit=query.limit,
+    )
+    items = [CorrectionOut.model_validate(dict(r)) for r in rows]
+    await audit.record(
+        ctx.conn,
+        ctx.actor,
+        AuditAction.READ,
+        [Access("correction", c.id, c.child_id) for c in items if c.child_id is not None],
+    )
+    return CorrectionList(items=items)
 
 
 class PolicyList(BaseModel):

@@ -15,6 +15,27 @@ from placement.database.pool import Connection
 Corrected = Literal["staff", "foster_home", "contract"]
 
 
+async def history(
+    conn: Connection, tenant: uuid.UUID, *, object_type: str | None, object_id: str | None, limit: int
+) -> list[asyncpg.Record]:
+    """The municipality's corrections, newest first, of one kind of record or one record."""
+    return list(
+        await conn.fetch(
+            """SELECT id, object_type, object_id, child_id, before, after, changed_by, changed_by_role,
+                      changed_at
+                 FROM correction
+                WHERE municipality_id = $1 AND ($2::text IS NULL OR object_type = $2)
+                  AND ($3::text IS NULL OR object_id = $3)
+                ORDER BY changed_at DESC, id
+                LIMIT $4""",
+            tenant,
+            object_type,
+            object_id,
+            limit,
+        )
+    )
+
+
 async def lock(
     conn: Connection, table: Corrected, tenant: uuid.UUID, row_id: uuid.UUID
 ) -> asyncpg.Record | None:

@@ -126,7 +126,7 @@ async def test_an_ending_gets_its_reason_later_and_rules_hold(
 
 
 async def test_a_child_is_corrected_with_history(
-    client: Client, as_officer: dict[str, str], db: Database
+    client: Client, as_officer: dict[str, str], db: Database, municipality: str
 ) -> None:
     child = await created(
         await client.post(
@@ -151,6 +151,20 @@ async def test_a_child_is_corrected_with_history(
         {"name": "Alva Ek"},
         child["id"],
     )
+
+    auditor = bearer(await api_token(db, municipality, StaffRole.GRANSKARE))
+    listed = await ok(await client.get("/api/v1/corrections?object_type=child", headers=auditor))
+    assert [(c["object_id"], c["before"], c["after"]) for c in listed["items"]] == [
+        (child["id"], {"name": "Alva A"}, {"name": "Alva Ek"})
+    ]
+    assert (await client.get("/api/v1/corrections", headers=as_officer)).status == 403
+    async with db.transaction() as conn:
+        audited = await conn.fetchval(
+            "SELECT count(*) FROM audit_event WHERE action = 'read' AND object_type = 'correction'"
+            " AND child_id = $1::uuid",
+            child["id"],
+        )
+    assert audited == 1  # the auditor's look at the child's corrections is itself in the audit log
 
 
 async def test_staff_corrected_and_deactivated(
