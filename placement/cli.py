@@ -483,6 +483,7 @@ async def _municipality(args: argparse.Namespace, conn: Connection) -> int:
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from placement.api.app import create_app  # the web stack is only needed here
+    from placement.api.server import ServiceRunner
 
     if settings.demo and not settings.embedded and not args.allow_demo_on_external_database:
         print(
@@ -508,7 +509,7 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await conn.close()
 
-        runner = web.AppRunner(
+        runner = ServiceRunner(
             create_app(settings, dsn=urls.service, register_dsn=urls.register), access_log=None
         )
         await runner.setup()

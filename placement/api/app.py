@@ -15,7 +15,8 @@ from aiohttp import web
 from followup.store import scan
 from placement import __version__
 from placement.api import audit_review, checks, contracts, core, followup, health, integrity, register
-from placement.api.middleware import error_middleware, request_context
+from placement.api.limits import REGISTER_BODY_LIMIT
+from placement.api.middleware import error_middleware, request_context, security_headers
 from placement.api.openapi import build_openapi
 from placement.api.routing import EndpointRegistry, add_routes
 from placement.api.signin import authenticate, authenticate_operator
@@ -25,13 +26,15 @@ from placement.api.state import (
     OPENAPI,
     REGISTER_DATABASE,
     SETTINGS,
+    SIGNIN_THROTTLE,
     TEMPLATES,
     TOKEN_VERIFIER,
 )
+from placement.api.throttle import FailedSignIns
 from placement.clock import today_in_sweden
 from placement.database.pool import Database
 from placement.database.roles import verify_service_role
-from placement.oidc import KeySet, TokenVerifier
+from placement.oidc import TokenVerifier
 from placement.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -65,9 +68,16 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
     """The service's aiohttp application, using the PostgreSQL database at ``dsn`` (as the service's
     role) and, for register imports over the API, ``register_dsn`` (as placement_register)."""
     env = templates()
-    # Register files can be some megabytes; everything else is small JSON.
-    app = web.Application(middlewares=[request_context, error_middleware(env)], client_max_size=64 * 1024**2)
+    # Register files can be some megabytes (operators only, read after sign-in); JSON bodies are
+    # limited far lower per route (placement/api/limits.py).
+    app = web.Application(
+        middlewares=[request_context, error_middleware(env)], client_max_size=REGISTER_BODY_LIMIT
+    )
+    app.on_response_prepare.append(security_headers)
     app[SETTINGS] = settings
+    app[SIGNIN_THROTTLE] = FailedSignIns(
+        limit=settings.signin_failure_limit, window_s=settings.signin_failure_window_s
+    )
     app[TEMPLATES] = env
     registry = api_registry()
     app[OPENAPI] = build_openapi(registry, title="Placeringskontroll", version=__version__)
@@ -90,7 +100,7 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
         async def oidc(app: web.Application) -> AsyncIterator[None]:
             async with aiohttp.ClientSession() as session:
                 app[HTTP_CLIENT] = session
-                app[TOKEN_VERIFIER] = TokenVerifier(settings, KeySet(settings, session))
+                app[TOKEN_VERIFIER] = TokenVerifier(settings, session)
                 yield
 
         app.cleanup_ctx.append(oidc)

@@ -143,9 +143,18 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
         }
     else:
         responses[str(endpoint.status)] = {"description": endpoint.summary}
+    responses["400"] = _problem("Begäran kan inte läsas (för långa rader eller huvuden, ogiltig JSON)")
     if endpoint.body is not None:
-        responses["400"] = _problem("Innehållet är inte giltig JSON")
+        responses["413"] = _problem("Innehållet är för stort")
         responses["415"] = _problem("Innehållet är inte JSON")
+    if endpoint.method != "GET" and (endpoint.tenant or endpoint.operator_scope):
+        # A change can collide with what is already there (a duplicate, a refused decision, an
+        # import already running); every changing operation may answer 409.
+        responses["409"] = _problem("Konflikt med befintliga uppgifter")
+    if endpoint.tenant or endpoint.operator_scope:
+        responses["429"] = _problem("För många misslyckade inloggningar; se Retry-After")
+    if endpoint.tenant or endpoint.operator_scope or endpoint.path == "/ready":
+        responses["503"] = _problem("Databasen kan inte nås just nu; se Retry-After")
     if endpoint.tenant:
         responses["401"] = _problem("Inloggning krävs")
         responses["403"] = _problem("Rollen ger inte åtkomst")

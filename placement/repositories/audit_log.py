@@ -25,7 +25,10 @@ def _after(cursor: str | None) -> int:
     if cursor is None:
         return 0
     try:
-        return int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        after = int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        if not 0 <= after < 2**63:
+            raise ValueError("cursor out of range")
+        return after
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise ValidationFailed.on("query.cursor", "Ogiltig sidmarkör", "cursor") from error
 
@@ -33,6 +36,12 @@ def _after(cursor: str | None) -> int:
 def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
     """The first instant of the month and of the next, in Swedish time."""
     first = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=SWEDEN)
+    if not 1900 <= first.year <= 2199:
+        raise ValidationFailed.on(
+            "query.month",
+            "Månaden ligger utanför det tillåtna intervallet 1900-01–2199-12",
+            "date_out_of_range",
+        )
     following = (first + dt.timedelta(days=32)).replace(day=1)
     return first, following
 
@@ -74,7 +83,8 @@ class AuditLogRepository:
 
     async def sample(self, *, month: str, per_unit: int, seed: str) -> AuditSample:
         """``per_unit`` events drawn from each unit's events of the month; the same seed over the
-        same log draws the same events."""
+        same log draws the same events. Reads of the log itself (object type ``audit_log``) are
+        found by search, not drawn: drawing would otherwise change what the next draw sees."""
         start, end = month_bounds(month)
         rows = await self.conn.fetch(
             f"""
@@ -86,6 +96,7 @@ class AuditLogRepository:
                        count(*) OVER (PARTITION BY actor_unit) AS total
                   FROM audit_event
                  WHERE municipality_id = $1 AND occurred_at >= $2 AND occurred_at < $3
+                   AND object_type <> 'audit_log'
             )
             SELECT * FROM ranked WHERE draw <= $5 ORDER BY actor_unit NULLS LAST, draw
             """,
