@@ -183,7 +183,8 @@ async def test_delegation_naming_another_municipalitys_staff_is_422(client: Clie
     await municipality_a_data(db)
     async with db.transaction() as conn:
         foreign = await conn.fetchval(
-            "SELECT s.id FROM staff s JOIN municipality m ON m.id = s.municipality_id WHERE m.kommunkod = '0001'"
+            """SELECT s.id FROM staff s JOIN municipality m ON m.id = s.municipality_id
+                WHERE m.kommunkod = '0001'"""
         )
     admin_b = bearer(await api_token(db, "0002", StaffRole.ADMINISTRATOR))
     status, body = await problem(
