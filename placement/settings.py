@@ -149,7 +149,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _oidc_complete(self) -> Self:
         given = [self.oidc_issuer, self.oidc_audience, self.oidc_jwks_url or self.oidc_jwks_file]
-        if any(given) and not all(given):
+        half_configured = self.oidc_issuer is not None or not self.oidc_providers
+        if half_configured and any(given) and not all(given):
             raise ValueError(
                 "OIDC sign-in needs PLACEMENT_OIDC_ISSUER, PLACEMENT_OIDC_AUDIENCE and "
                 "PLACEMENT_OIDC_JWKS_URL or PLACEMENT_OIDC_JWKS_FILE"
