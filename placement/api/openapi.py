@@ -139,7 +139,10 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
     if endpoint.response is not None:
         responses[str(endpoint.status)] = {
             "description": endpoint.summary,
-            "content": {"application/json": {"schema": refs[(endpoint.response, "serialization")]}},
+            "content": {
+                "application/json": {"schema": refs[(endpoint.response, "serialization")]},
+                **{media: {"schema": {"type": "string"}} for media in endpoint.also_answers},
+            },
         }
     else:
         responses[str(endpoint.status)] = {"description": endpoint.summary}
@@ -164,7 +167,11 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
         operation["description"] = (operation.get("description", "") + f"\n\nRoller: {roles}.").strip()
     if endpoint.path_params:
         responses["404"] = _problem("Hittades inte")
-    if endpoint.body is not None or endpoint.query is not None:
+    if (
+        endpoint.body is not None
+        or endpoint.query is not None
+        or (endpoint.tenant and endpoint.method == "POST")
+    ):
         responses["422"] = _problem("Ogiltiga uppgifter; errors namnger varje fält")
     responses.update(responses_extra)
     operation["responses"] = responses

@@ -61,6 +61,7 @@ class Endpoint:
     roles: frozenset[StaffRole] = frozenset()
     operator_scope: str | None = None
     raw_body: tuple[str, ...] = ()
+    also_answers: tuple[str, ...] = ()
     description: str = ""
 
     @property
@@ -90,6 +91,7 @@ class EndpointRegistry:
         roles: frozenset[StaffRole] = frozenset(),
         operator_scope: str | None = None,
         raw_body: tuple[str, ...] = (),
+        also_answers: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         """Declare an endpoint. A municipality endpoint (``tenant``) must name the roles that may
         call it: access is denied by default, and a forgotten declaration fails at import."""
@@ -117,6 +119,7 @@ class EndpointRegistry:
                     roles=roles,
                     operator_scope=operator_scope,
                     raw_body=raw_body,
+                    also_answers=also_answers,
                     description=(func.__doc__ or "").strip(),
                 )
             )

@@ -34,9 +34,12 @@ def _after(cursor: str | None) -> int:
 
 
 def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    """The first instant of the month and of the next, in Swedish time."""
-    first = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=SWEDEN)
-    if not 1900 <= first.year <= 2199:
+    """The first instant of the month and of the next, in Swedish time (months 1900-01 to 2199-12)."""
+    try:
+        first = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=SWEDEN)
+    except ValueError:
+        first = None  # e.g. year 0000
+    if first is None or not 1900 <= first.year <= 2199:
         raise ValidationFailed.on(
             "query.month",
             "Månaden ligger utanför det tillåtna intervallet 1900-01–2199-12",
