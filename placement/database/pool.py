@@ -137,6 +137,13 @@ class Database:
         except DATABASE_AWAY as error:
             self._went_away(error)
             raise database_unavailable(error) from error
+        except asyncpg.InterfaceError as error:
+            # Ending the transaction on a connection the server dropped ("the underlying
+            # connection is closed"), while the error that dropped it is being handled.
+            if not isinstance(error.__context__, DATABASE_AWAY):
+                raise
+            self._went_away(error)
+            raise database_unavailable(error) from error
 
     async def ping(self) -> bool:
         """True when the database answers a query."""
