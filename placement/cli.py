@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import getpass
 import json
 import os
 import secrets
@@ -27,6 +28,7 @@ from pydantic import SecretStr, ValidationError
 
 from followup.store import SCAN_WORKERS, scan
 from placement import __version__
+from placement.audit import Actor
 from placement.clock import today_in_sweden
 from placement.database import roles
 from placement.database.migrator import migrate, pending
@@ -404,11 +406,20 @@ def _token_state(expires_at: dt.datetime, revoked_at: dt.datetime | None) -> str
     return f"återkallad {revoked_at:%Y-%m-%d}" if revoked_at else f"giltig till {expires_at:%Y-%m-%d}"
 
 
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "okänd"
+
+
 async def _audit(args: argparse.Namespace, conn: Connection) -> int:
     municipality_id = await _municipality_id(conn, args.kommunkod)
     async with conn.transaction():
         await scope_to(conn, municipality_id)
-        log_repo = AuditLogRepository(conn, municipality_id=municipality_id)
+        # Reading the log is itself logged, under the operating system user who ran the command.
+        reader = Actor(municipality_id, f"cli:{_os_user()}", role="cli")
+        log_repo = AuditLogRepository(conn, reader=reader)
         if args.action == "list":
             query = AuditQuery(
                 child_id=args.child, actor=args.actor, since=args.since, until=args.until, limit=args.limit

@@ -34,7 +34,9 @@ from placement.api.throttle import FailedSignIns
 from placement.clock import today_in_sweden
 from placement.database.pool import Database
 from placement.database.roles import verify_service_role
+from placement.errors import DatabaseUnavailable
 from placement.oidc import TokenVerifier
+from placement.repositories.idempotency import purge_expired
 from placement.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -95,6 +97,7 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
         app.cleanup_ctx.append(_pool(REGISTER_DATABASE, register_dsn, 0, 2, settings.db_connect_patience_s))
     if settings.scan_interval_s > 0:
         app.cleanup_ctx.append(_periodic_scan(settings.scan_interval_s))
+    app.cleanup_ctx.append(_periodic_purge(IDEMPOTENCY_PURGE_INTERVAL_S))
     if settings.oidc_enabled:
 
         async def oidc(app: web.Application) -> AsyncIterator[None]:
@@ -146,6 +149,36 @@ def _periodic_scan(interval_s: int) -> Callable[[web.Application], AsyncIterator
                 await asyncio.sleep(interval_s)
 
         task = asyncio.create_task(loop(), name="obligation-scan")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return periodic
+
+
+IDEMPOTENCY_PURGE_INTERVAL_S = 3600
+
+
+def _periodic_purge(interval_s: int) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Purge idempotency records older than 24 hours, every municipality's, at start and then
+    every ``interval_s`` seconds (claiming a key also purges its municipality's)."""
+
+    async def periodic(app: web.Application) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                try:
+                    async with app[DATABASE].transaction() as conn:
+                        purged = await purge_expired(conn)
+                    if purged:
+                        log.info("idempotency_purged", records=purged)
+                except DatabaseUnavailable:
+                    pass  # said once by the pool; the next round tries again
+                except asyncpg.PostgresError as error:  # e.g. migrations not yet applied
+                    log.warning("idempotency_purge_failed", sqlstate=error.sqlstate)
+                await asyncio.sleep(interval_s)
+
+        task = asyncio.create_task(loop(), name="idempotency-purge")
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

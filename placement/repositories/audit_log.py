@@ -6,8 +6,9 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import uuid
 
+from placement import audit
+from placement.audit import Access, Actor, AuditAction
 from placement.clock import SWEDEN
 from placement.database.pool import Connection
 from placement.errors import ValidationFailed
@@ -49,10 +50,27 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
     return first, following
 
 
+AUDIT_LOG_OBJECT = "audit_log"
+"""The object type of a read of the audit log itself: the log shows who touched which child, so
+reading it is a read of those children, logged like any other (one row per child shown)."""
+
+
 class AuditLogRepository:
-    def __init__(self, conn: Connection, *, municipality_id: uuid.UUID) -> None:
+    """The log, read by ``reader``; every read is itself logged in the same transaction."""
+
+    def __init__(self, conn: Connection, *, reader: Actor) -> None:
         self.conn = conn
-        self.municipality_id = municipality_id
+        self.reader = reader
+        self.municipality_id = reader.municipality_id
+
+    async def _logged(self, events: list[AuditEvent]) -> None:
+        children = dict.fromkeys(e.child_id for e in events if e.child_id is not None)
+        await audit.record(
+            self.conn,
+            self.reader,
+            AuditAction.READ,
+            [Access(AUDIT_LOG_OBJECT, child, child) for child in children],
+        )
 
     async def search(self, *, query: AuditQuery) -> AuditPage:
         since = dt.datetime.combine(query.since, dt.time(), SWEDEN) if query.since else None
@@ -81,6 +99,7 @@ class AuditLogRepository:
             query.limit + 1,
         )
         items = [AuditEvent.model_validate(dict(r)) for r in rows[: query.limit]]
+        await self._logged(items)
         more = len(rows) > query.limit
         return AuditPage(items=items, next_cursor=_cursor(items[-1].id) if more else None)
 
@@ -99,7 +118,7 @@ class AuditLogRepository:
                        count(*) OVER (PARTITION BY actor_unit) AS total
                   FROM audit_event
                  WHERE municipality_id = $1 AND occurred_at >= $2 AND occurred_at < $3
-                   AND object_type <> 'audit_log'
+                   AND object_type <> '{AUDIT_LOG_OBJECT}'
             )
             SELECT * FROM ranked WHERE draw <= $5 ORDER BY actor_unit NULLS LAST, draw
             """,
@@ -115,4 +134,5 @@ class AuditLogRepository:
                 row["actor_unit"], AuditSampleUnit(unit=row["actor_unit"], total=row["total"], items=[])
             )
             unit.items.append(AuditEvent.model_validate({k: row[k] for k in AuditEvent.model_fields}))
+        await self._logged([event for unit in units.values() for event in unit.items])
         return AuditSample(month=month, seed=seed, per_unit=per_unit, units=list(units.values()))
