@@ -31,7 +31,7 @@ from placement.api.state import (
     TOKEN_VERIFIER,
 )
 from placement.api.throttle import FailedSignIns
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from placement.database.pool import Database
 from placement.database.roles import verify_service_role
 from placement.errors import DatabaseUnavailable

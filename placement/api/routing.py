@@ -24,6 +24,8 @@ from placement import audit
 from placement.api import limits
 from placement.api.state import DATABASE, SIGNIN_THROTTLE
 from placement.audit import Actor, AuditAction
+from placement.core.validation_messages import field_errors
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection
 from placement.errors import (
     Forbidden,
@@ -35,8 +37,6 @@ from placement.errors import (
 )
 from placement.principal import Principal
 from placement.repositories.idempotency import IdempotencyRepository, Remembered
-from placement.validation_messages import field_errors
-from placement.vocabulary import StaffRole
 
 Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse | None]]
 

@@ -26,6 +26,7 @@ from aiohttp import web
 
 from placement.api.middleware import REQUEST_ID
 from placement.api.state import DATABASE, SETTINGS, TOKEN_VERIFIER
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection, Database, scope_to
 from placement.errors import Forbidden, Unauthorized
 from placement.oidc import VerifiedClaims
@@ -38,7 +39,6 @@ from placement.repositories.operator_tokens import (
     looks_like_operator_token,
 )
 from placement.repositories.sign_in import SignInRepository, demo_municipality
-from placement.vocabulary import StaffRole
 
 DEMO_USER_HEADER = "X-Demo-User"
 BAD_CREDENTIAL = "Token är ogiltig, har gått ut eller är återkallad"

@@ -9,7 +9,7 @@ import datetime as dt
 
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
-from placement.clock import SWEDEN
+from placement.core.clock import SWEDEN
 from placement.database.pool import Connection
 from placement.errors import ValidationFailed
 from placement.models import AuditEvent, AuditPage, AuditQuery, AuditSample, AuditSampleUnit

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection
-from placement.vocabulary import StaffRole
 
 
 @dataclass(frozen=True, slots=True)

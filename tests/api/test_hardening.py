@@ -18,10 +18,10 @@ from placement.api.app import create_app
 from placement.api.limits import JSON_BODY_LIMIT, MAX_JSON_DEPTH, MAX_TEXT_LENGTH
 from placement.api.middleware import new_request_id
 from placement.api.server import ServiceRunner
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
 from placement.logs import PERSONNUMMER_MASK, configure_logging, find_personnummer
 from placement.settings import LogFormat, Settings
-from placement.vocabulary import StaffRole
 from tests.arrange import municipality_a_data
 from tests.conftest import SessionDatabase, TestServer, api_token, bearer, configure_suite_logging
 

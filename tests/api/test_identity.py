@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from placement.api.app import create_app
 from placement.audit import Actor
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
 from placement.models import ChildIn, SocialWorkerAssignmentIn, StaffIn
 from placement.repositories.children import ChildRepository
@@ -25,7 +26,6 @@ from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import SocialWorkerRepository
 from placement.repositories.staff import StaffRepository
 from placement.settings import IdentityProvider, Settings
-from placement.vocabulary import StaffRole
 from tests.conftest import SessionDatabase, TestServer, bearer
 
 Client = TestClient[Any, Any]

@@ -13,9 +13,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from placement.api.app import create_app
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
 from placement.settings import Settings
-from placement.vocabulary import StaffRole
 from tests.conftest import SUITE_LOG, SessionDatabase, TestServer, api_token, bearer
 from tests.reliability.proxy import CuttableProxy
 

@@ -12,11 +12,15 @@ import sys
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 from suppliers.formats import Feed
 from suppliers.service import run_import
 from tests.conftest import SessionDatabase
 from tests.suppliers.test_import import SAMPLES, TODAY, counts
+
+# A real process (placement import-ivo), killed.
+pytestmark = pytest.mark.slow
 
 UNITS = 30_000
 

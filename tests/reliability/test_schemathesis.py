@@ -15,13 +15,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from placement.api.app import api_registry
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
-from placement.vocabulary import StaffRole
 from tests.arrange import municipality_a_data
 from tests.conftest import api_token
+
+# A real process (schemathesis's CLI).
+pytestmark = pytest.mark.slow
 
 Client = TestClient[Any, Any]
 
