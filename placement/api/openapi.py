@@ -123,6 +123,7 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
         responses_extra = {
             "401": _problem("Operatörstoken krävs"),
             "403": _problem("Token saknar behörighet"),
+            "413": _problem("Filen är för stor"),
             "415": _problem("Fel innehållstyp"),
             "422": _problem("Filen avvisades; errors namnger raderna"),
         }
