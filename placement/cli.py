@@ -27,7 +27,7 @@ from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
 from followup.store import SCAN_WORKERS, scan
-from placement import __version__
+from placement import __version__, rule_catalogue
 from placement.audit import Actor
 from placement.bench.demo import load_demo
 from placement.core.clock import today_in_sweden
@@ -42,12 +42,12 @@ from placement.logs import configure_logging
 from placement.models import AuditQuery, AuditSampleQuery, MunicipalityIn
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.audit_log import AuditLogRepository
+from placement.repositories.integrity import run_screening
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.operator_tokens import OperatorTokenRepository
 from placement.runtime import database_urls
 from placement.settings import Settings
 from suppliers.formats import Feed, FileRejected
-from suppliers.integrity import run_screening
 from suppliers.service import run_import
 
 log = structlog.get_logger(__name__)
@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    rule_catalogue.load()
     try:
         settings = Settings()
     except ValidationError as error:
@@ -270,6 +271,7 @@ def _print_rules(*, as_json: bool) -> None:
             "legal_reference": r.legal.current,
             "old_reference": r.legal.old,
             "new_reference_confirmed": r.legal.new_confirmed,
+            "old_reference_confirmed": r.legal.old_confirmed if r.legal.old else None,
         }
         for r in all_rules()
     ]

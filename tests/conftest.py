@@ -24,6 +24,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from aiohttp.test_utils import TestServer as _AiohttpTestServer
 
+from placement import rule_catalogue
 from placement.api.app import create_app
 from placement.api.server import ServiceRunner
 from placement.bench.demo import load_demo
@@ -36,6 +37,8 @@ from placement.logs import configure_logging, find_personnummer
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import LogFormat, Settings
+
+rule_catalogue.load()  # as every entry point does at start-up
 
 # Every log line the suite writes, rendered as in production; checked for personnummer at the end.
 SUITE_LOG = io.StringIO()

@@ -13,7 +13,7 @@ import structlog
 from aiohttp import web
 
 from followup.store import scan
-from placement import __version__
+from placement import __version__, rule_catalogue
 from placement.api import audit_review, checks, contracts, core, followup, health, integrity, register
 from placement.api.limits import REGISTER_BODY_LIMIT
 from placement.api.middleware import error_middleware, request_context, security_headers
@@ -69,6 +69,7 @@ def templates() -> jinja2.Environment:
 def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None) -> web.Application:
     """The service's aiohttp application, using the PostgreSQL database at ``dsn`` (as the service's
     role) and, for register imports over the API, ``register_dsn`` (as placement_register)."""
+    rule_catalogue.load()
     env = templates()
     # Register files can be some megabytes (operators only, read after sign-in); JSON bodies are
     # limited far lower per route (placement/api/limits.py).

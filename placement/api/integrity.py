@@ -23,8 +23,7 @@ from placement.repositories.declarations import (
     DeclarationRepository,
     Declarations,
 )
-from suppliers.integrity import (
-    Flag,
+from placement.repositories.integrity import (
     ProviderOverview,
     ScreeningMatch,
     ScreeningSummary,
@@ -34,6 +33,7 @@ from suppliers.integrity import (
     review,
     run_screening,
 )
+from suppliers.rules import Flag
 
 routes = EndpointRegistry()
 API = "/api/v1"
