@@ -29,7 +29,8 @@ from checks.facts import (
     UnitFacts,
 )
 from checks.registry import Finding, Verdict, run
-from placement import foster_identity
+from placement import audit, foster_identity
+from placement.audit import Access, AuditAction
 from placement.core import vocabulary
 from placement.core.clock import SWEDEN
 from placement.core.rulebook import Severity
@@ -612,6 +613,7 @@ async def verify_for_decision(
         )
     still_open = [f for f in found.findings if f.severity is not Severity.INFO and f.resolution is None]
     if still_open:
+        await _shown(conn, principal, found, placement)
         raise Conflict(
             f"Kontrollen har {len(still_open)} fynd som inte är hanterade",
             extra={
@@ -647,11 +649,20 @@ async def verify_for_decision(
     ]
     if new:
         codes = ", ".join(sorted({f.code for f in new}))
+        await _shown(conn, principal, found, placement)
         raise Conflict(
             f"Kontrollen ger i dag fynd som inte fanns när den gjordes ({codes}); kör kontrollen igen",
             extra={**refused, "reason": "new_findings", "open_findings": _stored_findings(new)},
         )
     return found
+
+
+async def _shown(conn: Connection, principal: Principal, found: CheckRun, placement: Placement) -> None:
+    """A refusal that shows the check's findings about the child is a read of the child's data:
+    logged, although the request then fails (the API writes a refused request's reads again)."""
+    await audit.record(
+        conn, principal.actor, AuditAction.READ, [Access("check_run", found.id, placement.child_id)]
+    )
 
 
 def _finding_key(code: str, severity: str, evidence: Mapping[str, Any]) -> tuple[str, str, str | None]:

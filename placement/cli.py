@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import getpass
 import json
 import os
 import secrets
@@ -27,6 +28,7 @@ from pydantic import SecretStr, ValidationError
 
 from followup.store import SCAN_WORKERS, scan
 from placement import __version__, rule_catalogue
+from placement.audit import Actor
 from placement.bench.demo import load_demo
 from placement.core.clock import today_in_sweden
 from placement.core.rulebook import all_rules
@@ -440,11 +442,20 @@ def _token_state(expires_at: dt.datetime, revoked_at: dt.datetime | None) -> str
     return f"återkallad {revoked_at:%Y-%m-%d}" if revoked_at else f"giltig till {expires_at:%Y-%m-%d}"
 
 
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "okänd"
+
+
 async def _audit(args: argparse.Namespace, conn: Connection) -> int:
     municipality_id = await _municipality_id(conn, args.kommunkod)
     async with conn.transaction():
         await scope_to(conn, municipality_id)
-        log_repo = AuditLogRepository(conn, municipality_id=municipality_id)
+        # Reading the log is itself logged, under the operating system user who ran the command.
+        reader = Actor(municipality_id, f"cli:{_os_user()}", role="cli")
+        log_repo = AuditLogRepository(conn, reader=reader)
         if args.action == "list":
             query = AuditQuery(
                 child_id=args.child, actor=args.actor, since=args.since, until=args.until, limit=args.limit
@@ -519,6 +530,7 @@ async def _municipality(args: argparse.Namespace, conn: Connection) -> int:
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from placement.api.app import create_app  # the web stack is only needed here
+    from placement.api.server import ServiceRunner
 
     if settings.demo and not settings.embedded and not args.allow_demo_on_external_database:
         print(
@@ -544,7 +556,7 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await conn.close()
 
-        runner = web.AppRunner(
+        runner = ServiceRunner(
             create_app(settings, dsn=urls.service, register_dsn=urls.register), access_log=None
         )
         await runner.setup()

@@ -187,6 +187,7 @@ class OverviewQuery(Input):
     query=OverviewQuery,
     response=Overview,
     roles=frozenset({StaffRole.UPPHANDLARE, StaffRole.GRANSKARE}),
+    also_answers=("text/csv",),
 )
 async def procurement_overview(ctx: Context, *, query: OverviewQuery) -> BaseModel | web.StreamResponse:
     """Per provider: contracts, follow-up, purchases without contract this year, current placements
