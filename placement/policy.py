@@ -43,6 +43,13 @@ class CheckValues(_Values):
     check_valid_days: Annotated[int, Field(ge=1, le=365)] = 30
 
 
+class ReminderValues(_Values):
+    """Reminders (followup/reminders.py): how long an obligation may be overdue before the unit
+    lead's mail includes it."""
+
+    escalation_days: Days = 7
+
+
 Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 
 # What each key's value may be; an object's fields are corrected one by one (merged), a number whole.
@@ -53,6 +60,7 @@ VALUES: dict[str, TypeAdapter[Any]] = {
     "direct_award_limit_sek": TypeAdapter(dict[Year, Annotated[int, Field(ge=0)]]),
     "followup": TypeAdapter(FollowUpValues),
     "checks": TypeAdapter(CheckValues),
+    "reminders": TypeAdapter(ReminderValues),
 }
 
 

@@ -49,6 +49,15 @@ def _default_data_dir() -> Path:
     return platformdirs.user_data_path("placeringskontroll")
 
 
+class SmtpTls(StrEnum):
+    """How the connection to the mail server is protected: ``starttls`` upgrades a plain
+    connection, ``tls`` is TLS from the start (port 465), ``none`` only for a relay on loopback."""
+
+    NONE = "none"
+    STARTTLS = "starttls"
+    TLS = "tls"
+
+
 class IdentityProvider(BaseModel):
     """One identity provider trusted for one municipality: its issuer, optionally only for one
     client of it (``azp``), and where its keys are (unset: the service-wide JWKS settings)."""
@@ -140,6 +149,32 @@ class Settings(BaseSettings):
     signin_failure_window_s: int = Field(default=60, ge=1, description="The window of that limit, seconds.")
     db_pool_min_size: int = Field(default=1, ge=0)
     db_pool_max_size: int = Field(default=10, ge=1)
+    smtp_host: str | None = Field(default=None, description="Mail server for reminders. Unset: no mail.")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="The mail server's port.")
+    smtp_tls: SmtpTls = Field(default=SmtpTls.STARTTLS, description="none, starttls or tls.")
+    smtp_username: str | None = Field(default=None, description="User at the mail server, if it asks.")
+    smtp_password: SecretStr | None = Field(default=None, description="That user's password.")
+    smtp_timeout_s: float = Field(default=30.0, gt=0, description="How long one send may take.")
+    mail_sender: str = Field(
+        default="placeringskontroll@localhost", min_length=3, description="The From address of reminders."
+    )
+    public_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("http://127.0.0.1:8080"),
+        description="Where people reach the service: the links in mails and calendar feeds start here.",
+    )
+    reminder_interval_s: int = Field(
+        default=3600,
+        ge=0,
+        description="How often serve queues the reminder jobs (each sends only what is unsent); 0: never.",
+    )
+    job_workers: int = Field(default=1, ge=0, le=32, description="Job workers per instance; 0: none.")
+    job_poll_s: float = Field(default=5.0, gt=0, description="How often an idle worker looks for a job.")
+    job_lease_s: int = Field(
+        default=300, ge=5, description="How long a claimed job is held before another worker may take it."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token for /metrics. Unset: /metrics answers 404."
+    )
 
     @property
     def embedded(self) -> bool:

@@ -14,8 +14,19 @@ import structlog
 from aiohttp import web
 
 from followup.store import failure_site, scan
-from placement import __version__, rule_catalogue
-from placement.api import audit_review, checks, contracts, core, followup, health, integrity, policy, register
+from placement import __version__, background, jobs, rule_catalogue
+from placement.api import (
+    audit_review,
+    checks,
+    contracts,
+    core,
+    followup,
+    health,
+    integrity,
+    policy,
+    register,
+    reminders,
+)
 from placement.api.health import SCAN_WATCHED_SINCE
 from placement.api.limits import REGISTER_BODY_LIMIT
 from placement.api.middleware import error_middleware, request_context, security_headers
@@ -37,6 +48,8 @@ from placement.core.clock import today_in_sweden
 from placement.database.pool import Database
 from placement.database.roles import verify_service_role
 from placement.errors import DatabaseUnavailable
+from placement.mail import Mailer
+from placement.metrics import METRICS, Metrics, metrics_handler
 from placement.oidc import TokenVerifier
 from placement.repositories.idempotency import purge_expired
 from placement.settings import Settings
@@ -57,6 +70,7 @@ def api_registry() -> EndpointRegistry:
             *checks.routes.endpoints,
             *audit_review.routes.endpoints,
             *policy.routes.endpoints,
+            *reminders.routes.endpoints,
         ]
     )
 
@@ -76,9 +90,12 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
     env = templates()
     # Register files can be some megabytes (operators only, read after sign-in); JSON bodies are
     # limited far lower per route (placement/api/limits.py).
+    metrics = Metrics()
     app = web.Application(
-        middlewares=[request_context, error_middleware(env)], client_max_size=REGISTER_BODY_LIMIT
+        middlewares=[request_context, metrics.middleware(), error_middleware(env)],
+        client_max_size=REGISTER_BODY_LIMIT,
     )
+    app[METRICS] = metrics
     app.on_response_prepare.append(security_headers)
     app[SETTINGS] = settings
     app[SIGNIN_THROTTLE] = FailedSignIns(
@@ -102,6 +119,10 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
     if settings.scan_interval_s > 0:
         app.cleanup_ctx.append(_periodic_scan(settings.scan_interval_s))
     app.cleanup_ctx.append(_periodic_purge(IDEMPOTENCY_PURGE_INTERVAL_S))
+    if settings.job_workers > 0:
+        app.cleanup_ctx.append(_job_workers(settings))
+    if settings.reminder_interval_s > 0 and settings.smtp_host is not None:
+        app.cleanup_ctx.append(_periodic_reminders(settings.reminder_interval_s))
     if settings.oidc_enabled:
 
         async def oidc(app: web.Application) -> AsyncIterator[None]:
@@ -115,6 +136,9 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
     app.router.add_get("/openapi.json", health.openapi_json, name="openapi")
     app.router.add_get("/docs", health.docs_page, name="docs")
     app.router.add_get("/", _to_docs, name="index")
+    app.router.add_get(reminders.CALENDAR_PATH, reminders.calendar_feed, name="calendar_feed")
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    app.router.add_get("/metrics", metrics_handler(metrics, lambda r: r.app[DATABASE], token), name="metrics")
     return app
 
 
@@ -188,6 +212,57 @@ def _periodic_purge(interval_s: int) -> Callable[[web.Application], AsyncIterato
                 await asyncio.sleep(interval_s)
 
         task = asyncio.create_task(loop(), name="idempotency-purge")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return periodic
+
+
+def mailer(settings: Settings, metrics: Metrics) -> Mailer:
+    return Mailer(settings, on_sent=metrics.mails_sent.inc, on_failed=metrics.mails_failed.inc)
+
+
+def _job_workers(settings: Settings) -> Callable[[web.Application], AsyncIterator[None]]:
+    """``settings.job_workers`` workers running queued jobs (placement/jobs.py) until shutdown."""
+
+    async def workers(app: web.Application) -> AsyncIterator[None]:
+        metrics = app[METRICS]
+        handlers = background.handlers(app[DATABASE], mailer(settings, metrics), settings)
+        running = [
+            jobs.Worker(
+                app[DATABASE].pool,
+                handlers,
+                lease=dt.timedelta(seconds=settings.job_lease_s),
+                poll_s=settings.job_poll_s,
+                on_outcome=metrics.job_outcome,
+            )
+            for _ in range(settings.job_workers)
+        ]
+        async with jobs.running(running):
+            yield
+
+    return workers
+
+
+def _periodic_reminders(interval_s: int) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Queue the reminder jobs at start and then every ``interval_s`` seconds; each instance does,
+    and the queue keeps one of each waiting (placement/background.py)."""
+
+    async def periodic(app: web.Application) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                try:
+                    async with app[DATABASE].transaction() as conn:
+                        await background.queue_periodic(conn)
+                except DatabaseUnavailable:
+                    pass  # said once by the pool; the next round tries again
+                except asyncpg.PostgresError as error:  # e.g. migrations not yet applied
+                    log.warning("reminder_queue_failed", sqlstate=error.sqlstate)
+                await asyncio.sleep(interval_s)
+
+        task = asyncio.create_task(loop(), name="reminder-schedule")
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -36,6 +36,8 @@ TENANT_TABLES = [
     "check_resolution",
     "foster_parent",
     "correction",
+    "reminder_preference",
+    "reminder_sent",
 ]
 
 

@@ -1,0 +1,42 @@
+"""The service's background work as jobs (placement/jobs.py): what each kind of job does, and the
+schedule that queues the periodic ones. Every instance runs workers; the queue makes sure each
+job runs once at a time, and the reminder jobs record each mail before sending it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from followup.reminder_service import Links, send_register_finding_alerts, send_reminders
+from placement import jobs
+from placement.core.clock import today_in_sweden
+from placement.database.pool import Connection, Database
+from placement.mail import Mailer
+from placement.settings import Settings
+
+REMINDERS = "reminders"
+"""Every municipality's digests to social workers and escalations to unit leads owed today."""
+REGISTER_ALERTS = "register_alerts"
+"""Mail about register findings (SV01–SV09) on the municipalities' placements."""
+
+
+def handlers(database: Database, mailer: Mailer, settings: Settings) -> dict[str, jobs.Handler]:
+    links = Links(str(settings.public_url))
+
+    async def reminders(job: jobs.Job) -> None:
+        await send_reminders(database, mailer, links, today_in_sweden())
+
+    async def register_alerts(job: jobs.Job) -> None:
+        await send_register_finding_alerts(
+            database, mailer, links, today_in_sweden(), dt.datetime.now(dt.UTC)
+        )
+
+    return {REMINDERS: reminders, REGISTER_ALERTS: register_alerts}
+
+
+async def queue_periodic(conn: Connection) -> list[int]:
+    """Queue the periodic jobs, unless one of each already waits or runs (from any instance)."""
+    queued = [
+        await jobs.enqueue(conn, kind, dedupe_key=kind, max_attempts=8)
+        for kind in (REMINDERS, REGISTER_ALERTS)
+    ]
+    return [q for q in queued if q is not None]
