@@ -27,18 +27,19 @@ from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
 from followup.store import SCAN_WORKERS, scan
-from placement import __version__, rule_catalogue
+from placement import __version__, background, jobs, rule_catalogue
 from placement.audit import Actor
 from placement.bench.demo import load_demo
-from placement.core.clock import today_in_sweden
+from placement.core.clock import SWEDEN, today_in_sweden
 from placement.core.rulebook import all_rules
 from placement.core.vocabulary import StaffRole
 from placement.database import roles
 from placement.database.migrator import migrate, pending
-from placement.database.pool import Connection, connect_with_retry, init_connection, scope_to
+from placement.database.pool import Connection, Database, connect_with_retry, init_connection, scope_to
 from placement.errors import BadRequest, DatabaseUnavailable, NotFound, PlacementError
 from placement.foster_identity import load_or_create_key
 from placement.logs import configure_logging
+from placement.mail import Mailer
 from placement.models import AuditQuery, AuditSampleQuery, MunicipalityIn
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.audit_log import AuditLogRepository
@@ -158,6 +159,15 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--per-unit", type=int, default=10, help="events per unit (default 10)")
     sample.add_argument("--seed", help="the same seed draws the same sample again")
 
+    job_parser = commands.add_parser("jobs", help="bakgrundsjobben: lista, kör om misslyckade, kör nu")
+    job_commands = job_parser.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    job_list = job_commands.add_parser("list", help="lista jobb, de senaste först")
+    job_list.add_argument("--failed", action="store_true", help="bara de som misslyckats för gott")
+    job_list.add_argument("--limit", type=int, default=50, help="högst så många (förval 50)")
+    job_retry = job_commands.add_parser("retry", help="kör ett misslyckat eller väntande jobb igen, nu")
+    job_retry.add_argument("job_id", type=int, metavar="JOBB_ID")
+    job_commands.add_parser("run", help="köa påminnelserna och kör alla jobb som väntar, sedan avsluta")
+
     municipality = commands.add_parser("municipality", help="manage municipalities (tenants)")
     municipality_commands = municipality.add_subparsers(dest="action", required=True, parser_class=_Parser)
     add = municipality_commands.add_parser("add", help="add a municipality")
@@ -267,6 +277,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _screen(conn, args.kommunkod)
             elif args.command == "check-dates":
                 return await _check_dates(conn, args.kommunkod)
+            elif args.command == "jobs":
+                return await _jobs(args, conn, urls.owner, settings)
             elif args.command == "operator-token":
                 return await _operator_token(args, conn)
             elif args.command.startswith("import-"):
@@ -274,6 +286,46 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await conn.close()
     return 0
+
+
+async def _jobs(args: argparse.Namespace, conn: Connection, dsn: str, settings: Settings) -> int:
+    if args.action == "retry":
+        if not await jobs.retry(conn, args.job_id):
+            print(f"placement: inget misslyckat eller väntande jobb med id {args.job_id}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"Jobb {args.job_id} köat igen")
+        return 0
+    if args.action == "run":
+        database = await Database.connect(dsn, max_size=2)
+        try:
+            if settings.smtp_host is not None:
+                await background.queue_periodic(conn)
+            worker = jobs.Worker(database.pool, background.handlers(database, Mailer(settings), settings))
+            ran = await jobs.drain(worker)
+        finally:
+            await database.close()
+        failed = await jobs.jobs(conn, state=jobs.JobState.FAILED, limit=1000)
+        print(f"{ran} jobb körda; {len(failed)} misslyckade för gott")
+        return 0
+    listed = await jobs.jobs(conn, state=jobs.JobState.FAILED if args.failed else None, limit=args.limit)
+    if not listed:
+        print("Inga jobb")
+    for job in listed:
+        when = (job.finished_at or job.run_after).astimezone(SWEDEN)
+        error = f"  {job.last_error}" if job.last_error else ""
+        print(
+            f"{job.id}\t{job.kind}\t{JOB_STATES[job.state]}\tförsök {job.attempts}/{job.max_attempts}"
+            f"\t{when:%Y-%m-%d %H:%M}{error}"
+        )
+    return 0
+
+
+JOB_STATES = {
+    jobs.JobState.QUEUED: "väntar",
+    jobs.JobState.RUNNING: "körs",
+    jobs.JobState.DONE: "klart",
+    jobs.JobState.FAILED: "misslyckat",
+}
 
 
 def _print_rules(*, as_json: bool) -> None:

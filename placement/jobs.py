@@ -167,10 +167,12 @@ async def fail(
 
 
 async def retry(conn: Connection, job_id: int) -> bool:
-    """Queue a failed job again, now, with its attempts counted afresh. False if no such failed job."""
+    """Run a job again now: a failed one with its attempts counted afresh, a queued one waiting out
+    its backoff at once. False if there is no such failed or waiting job."""
     done = await conn.execute(
-        """UPDATE job SET state = 'queued', attempts = 0, run_after = now(), finished_at = NULL
-            WHERE id = $1 AND state = 'failed'""",
+        """UPDATE job SET state = 'queued', run_after = now(), finished_at = NULL,
+                          attempts = CASE WHEN state = 'failed' THEN 0 ELSE attempts END
+            WHERE id = $1 AND state IN ('failed', 'queued')""",
         job_id,
     )
     return done == "UPDATE 1"

@@ -285,3 +285,40 @@ def test_bench_quick_runs_every_workload(tmp_path: Path) -> None:
     assert written["check_runs"]["errors"] == 0
     assert written["check_runs"]["server_peak_rss_mb"] > 0  # read from the server's own process
     assert "== 5. peak memory" in result.stdout
+
+
+def test_jobs_run_sends_the_reminders_and_jobs_list_shows_them(tmp_path: Path) -> None:
+    """``placement jobs run`` queues the reminders and runs them (as a CronJob would), against a
+    mail server that first is away and then answers; ``jobs list`` shows the retry waiting with its
+    error, then done; ``jobs retry`` of no failed job is one Swedish line and exit 1."""
+    from tests.reminders.smtp import Inbox, free_port, serving
+
+    base = clean_env(
+        PLACEMENT_DATA_DIR=str(tmp_path), PLACEMENT_SMTP_TLS="none", PLACEMENT_SMTP_HOST="127.0.0.1"
+    )
+    assert run("demo", env=base).returncode == 0
+    assert run("scan", env=base).returncode == 0
+
+    away = run("jobs", "run", env={**base, "PLACEMENT_SMTP_PORT": str(free_port())})
+    assert away.returncode == 0, away.stderr
+    listed = run("jobs", "list", env=base).stdout
+    assert "reminders\tväntar\tförsök 1/8" in listed
+    assert "RemindersFailed" in listed
+
+    inbox = Inbox()
+    for port in serving(inbox):
+        env = {**base, "PLACEMENT_SMTP_PORT": str(port)}
+        [reminders] = [line for line in listed.splitlines() if "\treminders\t" in line]
+        job_id = reminders.split("\t", 1)[0]
+        assert run("jobs", "retry", job_id, env=env).stdout.strip() == f"Jobb {job_id} köat igen"
+        ran = run("jobs", "run", env=env)
+        assert ran.returncode == 0, ran.stderr
+    assert {m["To"] for m in inbox.messages} >= {"sami@demo.invalid", "sofia@demo.invalid"}
+    listed = run("jobs", "list", env=base).stdout
+    assert "reminders\tklart" in listed
+    assert "register_alerts\tklart" in listed
+    missing = run("jobs", "retry", "999999", env=base)
+    assert (missing.returncode, missing.stderr.strip()) == (
+        1,
+        "placement: inget misslyckat eller väntande jobb med id 999999",
+    )

@@ -218,7 +218,7 @@ class ReminderRepository:
                          ON p.municipality_id = f.municipality_id AND p.id = ANY (f.placement_ids)
                   LEFT JOIN caseload c ON c.child_id = p.child_id
                  WHERE f.municipality_id = $1 AND f.created_at >= $3
-                 GROUP BY f.id, f.code, f.placement_ids
+                 GROUP BY f.id, f.code, f.placement_ids, f.created_at
                  ORDER BY f.created_at, f.id""",
             self.municipality_id,
             today,
