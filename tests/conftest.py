@@ -196,9 +196,11 @@ async def db(admin_database: Database) -> Database:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    # Tests scan when they mean to; the suite signs in wrongly on purpose far more often than the
-    # production limit allows (tests/api/test_hardening.py tests that limit with its own app).
-    return Settings(demo=False, db_pool_max_size=4, scan_interval_s=0, signin_failure_limit=1_000_000)
+    # Tests scan and run jobs when they mean to; the suite signs in wrongly on purpose far more often
+    # than the production limit allows (tests/api/test_hardening.py tests that limit with its own app).
+    return Settings(
+        demo=False, db_pool_max_size=4, scan_interval_s=0, job_workers=0, signin_failure_limit=1_000_000
+    )
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ log = structlog.get_logger(__name__)
 
 REQUEST_ID = web.RequestKey("request_id", str)
 _SAFE_REQUEST_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-_MACHINE_PREFIXES = ("/api/", "/openapi.json", "/health", "/ready")
+_MACHINE_PREFIXES = ("/api/", "/openapi.json", "/health", "/ready", "/metrics", "/calendar/")
 SERVER_NAME = "Placeringskontroll"
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
