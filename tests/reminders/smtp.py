@@ -8,10 +8,13 @@ import email.policy
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from placement.settings import Settings, SmtpTls
 
 
 class Inbox:
@@ -55,3 +58,28 @@ def serving(inbox: Inbox) -> Iterator[int]:
         yield controller.port
     finally:
         controller.stop()
+
+
+@dataclass
+class Smtp:
+    inbox: Inbox
+    port: int
+
+    def settings(self, base: Settings) -> Settings:
+        """``base`` sending its mail to this server."""
+        return base.model_copy(
+            update={
+                "smtp_host": "127.0.0.1",
+                "smtp_port": self.port,
+                "smtp_tls": SmtpTls.NONE,
+                "mail_sender": "paminnelser@kommun.invalid",
+                "smtp_timeout_s": 5.0,
+            }
+        )
+
+
+def smtp_server() -> Iterator[Smtp]:
+    """A real SMTP server on loopback, empty (the body of the ``smtp`` fixtures)."""
+    inbox = Inbox()
+    for port in serving(inbox):
+        yield Smtp(inbox, port)

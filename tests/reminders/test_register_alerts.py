@@ -19,7 +19,7 @@ from placement.repositories.reminders import ReminderRepository
 from placement.repositories.staff import StaffRepository
 from placement.settings import Settings
 from tests.arrange import placed_child
-from tests.reminders.conftest import Smtp
+from tests.reminders.smtp import Smtp
 
 LINKS = Links("https://placering.kommun.invalid/")
 

@@ -22,7 +22,7 @@ from placement.logs import find_personnummer
 from placement.mail import Mailer
 from placement.settings import Settings
 from tests.conftest import SessionDatabase, demo_user
-from tests.reminders.conftest import Smtp
+from tests.reminders.smtp import Smtp
 
 LINKS = Links("https://placering.kommun.invalid")
 
