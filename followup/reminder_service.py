@@ -146,11 +146,15 @@ async def send_reminders(database: Database, mailer: Mailer, links: Links, today
             repo = ReminderRepository(conn, municipality_id=municipality.id)
             recipients = await repo.recipients()
             escalation_days = await repo.escalation_days()
+            periods = [p for f in Frequency if (p := period(f, today)) is not None]
+            sent = await repo.sent(periods=periods)
         for recipient in recipients:
             key = period(recipient.frequency, today)
             if key is None:
                 continue
-            if "socialsekreterare" in recipient.roles:
+            if (recipient.staff_id, ReminderKind.DIGEST, key) in sent:
+                outcome.already_sent += 1
+            elif "socialsekreterare" in recipient.roles:
                 await _deliver(
                     database,
                     mailer,
@@ -162,7 +166,9 @@ async def send_reminders(database: Database, mailer: Mailer, links: Links, today
                     _digest(recipient.frequency, links),
                     outcome,
                 )
-            if "teamledare" in recipient.roles:
+            if (recipient.staff_id, ReminderKind.ESCALATION, key) in sent:
+                outcome.already_sent += 1
+            elif "teamledare" in recipient.roles:
                 await _deliver(
                     database,
                     mailer,

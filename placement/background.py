@@ -11,12 +11,17 @@ from placement import jobs
 from placement.core.clock import today_in_sweden
 from placement.database.pool import Connection, Database
 from placement.mail import Mailer
+from placement.repositories.integrity import run_screening
+from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import Settings
 
 REMINDERS = "reminders"
 """Every municipality's digests to social workers and escalations to unit leads owed today."""
 REGISTER_ALERTS = "register_alerts"
 """Mail about register findings (SV01–SV09) on the municipalities' placements."""
+SCREENING = "screening"
+"""The nightly conflict-of-interest screening of every municipality's staff against the register
+(as ``placement screen``): a new officer in the register is found the next day at the latest."""
 
 
 def handlers(database: Database, mailer: Mailer, settings: Settings) -> dict[str, jobs.Handler]:
@@ -30,13 +35,25 @@ def handlers(database: Database, mailer: Mailer, settings: Settings) -> dict[str
             database, mailer, links, today_in_sweden(), dt.datetime.now(dt.UTC)
         )
 
-    return {REMINDERS: reminders, REGISTER_ALERTS: register_alerts}
+    async def screening(job: jobs.Job) -> None:
+        async with database.transaction() as conn:
+            municipalities = await MunicipalityRepository(conn).all()
+        for municipality in municipalities:
+            async with database.transaction(municipality.id) as conn:
+                await run_screening(conn, municipality.id)
+
+    return {REMINDERS: reminders, REGISTER_ALERTS: register_alerts, SCREENING: screening}
 
 
-async def queue_periodic(conn: Connection) -> list[int]:
-    """Queue the periodic jobs, unless one of each already waits or runs (from any instance)."""
-    queued = [
-        await jobs.enqueue(conn, kind, dedupe_key=kind, max_attempts=8)
-        for kind in (REMINDERS, REGISTER_ALERTS)
-    ]
+async def queue_periodic(conn: Connection, *, mail: bool = True) -> list[int]:
+    """Queue the periodic jobs, unless one of each already waits or runs (from any instance): the
+    mail jobs (with ``mail``) each time, the screening once a day (Swedish date); and forget jobs
+    done a month ago."""
+    queued = []
+    if mail:
+        for kind in (REMINDERS, REGISTER_ALERTS):
+            queued.append(await jobs.enqueue(conn, kind, dedupe_key=kind, max_attempts=8))
+    day = today_in_sweden().isoformat()
+    queued.append(await jobs.enqueue(conn, SCREENING, dedupe_key=f"{SCREENING}:{day}", once=True))
+    await jobs.purge(conn)
     return [q for q in queued if q is not None]

@@ -298,8 +298,7 @@ async def _jobs(args: argparse.Namespace, conn: Connection, dsn: str, settings: 
     if args.action == "run":
         database = await Database.connect(dsn, max_size=2)
         try:
-            if settings.smtp_host is not None:
-                await background.queue_periodic(conn)
+            await background.queue_periodic(conn, mail=settings.smtp_host is not None)
             worker = jobs.Worker(database.pool, background.handlers(database, Mailer(settings), settings))
             ran = await jobs.drain(worker)
         finally:

@@ -100,11 +100,16 @@ async def enqueue(
     dedupe_key: str | None = None,
     run_after: dt.datetime | None = None,
     max_attempts: int = 5,
+    once: bool = False,
 ) -> int | None:
-    """Queue a job; its id, or None when a job with the same ``dedupe_key`` waits or runs already."""
+    """Queue a job; its id, or None when a job with the same ``dedupe_key`` waits or runs already
+    (or, with ``once``, has ever been queued and not failed for good: a job per day, say)."""
+    if once and dedupe_key is None:
+        raise ValueError("once needs a dedupe_key")
     job_id: int | None = await conn.fetchval(
         """INSERT INTO job (kind, payload, dedupe_key, run_after, max_attempts)
-           VALUES ($1, $2::jsonb, $3, coalesce($4, now()), $5)
+           SELECT $1, $2::jsonb, $3, coalesce($4, now()), $5
+            WHERE NOT ($6 AND EXISTS (SELECT 1 FROM job WHERE dedupe_key = $3 AND state <> 'failed'))
            ON CONFLICT (dedupe_key) WHERE state IN ('queued', 'running') DO NOTHING
            RETURNING id""",
         kind,
@@ -112,8 +117,17 @@ async def enqueue(
         dedupe_key,
         run_after,
         max_attempts,
+        once,
     )
     return job_id
+
+
+async def purge(conn: Connection, *, older_than: dt.timedelta = dt.timedelta(days=30)) -> int:
+    """Forget jobs done longer ago than ``older_than``; failed ones stay for the operator."""
+    done = await conn.execute(
+        "DELETE FROM job WHERE state = 'done' AND finished_at < now() - $1::interval", older_than
+    )
+    return int(done.split()[-1])
 
 
 async def claim(conn: Connection, *, worker: str, lease: dt.timedelta) -> Job | None:

@@ -162,10 +162,10 @@ class Settings(BaseSettings):
         default=AnyHttpUrl("http://127.0.0.1:8080"),
         description="Where people reach the service: the links in mails and calendar feeds start here.",
     )
-    reminder_interval_s: int = Field(
+    job_schedule_interval_s: int = Field(
         default=3600,
         ge=0,
-        description="How often serve queues the reminder jobs (each sends only what is unsent); 0: never.",
+        description="How often serve queues the periodic jobs (reminders, alerts, screening); 0: never.",
     )
     job_workers: int = Field(default=1, ge=0, le=32, description="Job workers per instance; 0: none.")
     job_poll_s: float = Field(default=5.0, gt=0, description="How often an idle worker looks for a job.")

@@ -150,3 +150,49 @@ async def test_a_job_whose_instance_is_killed_is_run_by_another(
     assert ran == [job_id]
     async with db.transaction() as conn:
         assert await conn.fetchval("SELECT state FROM job WHERE id = $1", job_id) == "done"
+
+
+async def test_the_daily_screening_is_queued_once_a_day_by_any_number_of_instances(
+    db: Database, database: Database
+) -> None:
+    """Every instance queues the periodic jobs each hour: the screening still runs once a day, and
+    the mail jobs wait one of each kind."""
+    from placement import background
+
+    async def queue() -> list[int]:
+        async with database.transaction() as conn:
+            return await background.queue_periodic(conn)
+
+    rounds = await asyncio.gather(*(queue() for _ in range(4)))
+    assert sum(len(r) for r in rounds) == 3  # reminders, register alerts, screening
+    worker = jobs.Worker(
+        database.pool,
+        {k: (lambda job: asyncio.sleep(0)) for k in ("reminders", "register_alerts", "screening")},
+    )
+    assert await jobs.drain(worker) == 3
+    again = await queue()
+    async with db.transaction() as conn:
+        kinds = await conn.fetch("SELECT kind, state FROM job ORDER BY id")
+    assert len(again) == 2  # the mail jobs anew; the day's screening is done
+    assert [r["kind"] for r in kinds].count("screening") == 1
+
+
+async def test_jobs_done_a_month_ago_are_forgotten_and_failed_ones_kept(
+    db: Database, database: Database
+) -> None:
+    async with database.transaction() as conn:
+        old_done = await jobs.enqueue(conn, "probe")
+        old_failed = await jobs.enqueue(conn, "probe")
+        recent = await jobs.enqueue(conn, "probe")
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE job SET state = 'done', finished_at = now() - interval '31 days' WHERE id = $1", old_done
+        )
+        await conn.execute(
+            "UPDATE job SET state = 'failed', finished_at = now() - interval '31 days' WHERE id = $1",
+            old_failed,
+        )
+        await conn.execute("UPDATE job SET state = 'done', finished_at = now() WHERE id = $1", recent)
+    async with database.transaction() as conn:
+        assert await jobs.purge(conn) == 1
+        assert sorted(j.id for j in await jobs.jobs(conn)) == sorted([old_failed, recent])

@@ -121,8 +121,9 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
     app.cleanup_ctx.append(_periodic_purge(IDEMPOTENCY_PURGE_INTERVAL_S))
     if settings.job_workers > 0:
         app.cleanup_ctx.append(_job_workers(settings))
-    if settings.reminder_interval_s > 0 and settings.smtp_host is not None:
-        app.cleanup_ctx.append(_periodic_reminders(settings.reminder_interval_s))
+    if settings.job_schedule_interval_s > 0:
+        mail = settings.smtp_host is not None
+        app.cleanup_ctx.append(_periodic_jobs(settings.job_schedule_interval_s, mail=mail))
     if settings.oidc_enabled:
 
         async def oidc(app: web.Application) -> AsyncIterator[None]:
@@ -246,23 +247,24 @@ def _job_workers(settings: Settings) -> Callable[[web.Application], AsyncIterato
     return workers
 
 
-def _periodic_reminders(interval_s: int) -> Callable[[web.Application], AsyncIterator[None]]:
-    """Queue the reminder jobs at start and then every ``interval_s`` seconds; each instance does,
-    and the queue keeps one of each waiting (placement/background.py)."""
+def _periodic_jobs(interval_s: int, *, mail: bool) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Queue the periodic jobs at start and then every ``interval_s`` seconds: the reminders (when
+    a mail server is configured) and the nightly screening. Each instance does, and the queue
+    keeps one of each waiting (placement/background.py)."""
 
     async def periodic(app: web.Application) -> AsyncIterator[None]:
         async def loop() -> None:
             while True:
                 try:
                     async with app[DATABASE].transaction() as conn:
-                        await background.queue_periodic(conn)
+                        await background.queue_periodic(conn, mail=mail)
                 except DatabaseUnavailable:
                     pass  # said once by the pool; the next round tries again
                 except asyncpg.PostgresError as error:  # e.g. migrations not yet applied
-                    log.warning("reminder_queue_failed", sqlstate=error.sqlstate)
+                    log.warning("job_schedule_failed", sqlstate=error.sqlstate)
                 await asyncio.sleep(interval_s)
 
-        task = asyncio.create_task(loop(), name="reminder-schedule")
+        task = asyncio.create_task(loop(), name="job-schedule")
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -201,6 +201,16 @@ class ReminderRepository:
         )
         return bool(claimed)
 
+    async def sent(self, *, periods: list[str]) -> set[tuple[uuid.UUID, ReminderKind, str]]:
+        """The reminders already sent in these periods, so a run does not count them again."""
+        rows = await self.conn.fetch(
+            """SELECT staff_id, kind, period FROM reminder_sent
+                WHERE municipality_id = $1 AND period = ANY ($2::text[])""",
+            self.municipality_id,
+            periods,
+        )
+        return {(r["staff_id"], ReminderKind(r["kind"]), r["period"]) for r in rows}
+
     async def recent_findings(self, *, since: dt.datetime, today: dt.date) -> list[Finding]:
         """Register findings raised since ``since``, with the children of their placements and
         those children's responsible social workers today."""

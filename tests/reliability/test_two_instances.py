@@ -38,7 +38,7 @@ async def two_instances(
         update={
             "demo": True,
             "scan_interval_s": 1,
-            "reminder_interval_s": 1,
+            "job_schedule_interval_s": 1,
             "job_workers": 2,
             "job_poll_s": 0.1,
         }

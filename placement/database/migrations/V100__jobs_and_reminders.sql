@@ -31,10 +31,11 @@ CREATE TABLE job (
 );
 -- One waiting or running job per key; a done or failed one does not block the next.
 CREATE UNIQUE INDEX job_dedupe_idx ON job (dedupe_key) WHERE state IN ('queued', 'running');
+CREATE INDEX job_key_idx ON job (dedupe_key);
 CREATE INDEX job_ready_idx ON job (run_after) WHERE state IN ('queued', 'running');
 CREATE INDEX job_failed_idx ON job (finished_at) WHERE state = 'failed';
 
-GRANT SELECT, INSERT, UPDATE ON job TO placement_service;
+GRANT SELECT, INSERT, UPDATE, DELETE ON job TO placement_service;
 
 CREATE TABLE reminder_preference (
     municipality_id       uuid NOT NULL REFERENCES municipality (id),
