@@ -135,13 +135,21 @@ async def _deliver(
     )
 
 
-async def send_reminders(database: Database, mailer: Mailer, links: Links, today: dt.date) -> Outcome:
-    """Every municipality's digests and escalations owed today and not yet sent. Raises
-    RemindersFailed after trying all when any failed."""
+async def send_reminders(
+    database: Database,
+    mailer: Mailer,
+    links: Links,
+    today: dt.date,
+    municipality_ids: list[uuid.UUID] | None = None,
+) -> Outcome:
+    """The digests and escalations owed today and not yet sent, of the municipalities named (by
+    default all). Raises RemindersFailed after trying all when any failed."""
     outcome = Outcome()
     async with database.transaction() as conn:
         municipalities = await MunicipalityRepository(conn).all()
     for municipality in municipalities:
+        if municipality_ids is not None and municipality.id not in municipality_ids:
+            continue
         async with database.transaction(municipality.id) as conn:
             repo = ReminderRepository(conn, municipality_id=municipality.id)
             recipients = await repo.recipients()

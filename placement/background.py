@@ -5,6 +5,7 @@ job runs once at a time, and the reminder jobs record each mail before sending i
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from followup.reminder_service import Links, send_register_finding_alerts, send_reminders
 from placement import jobs
@@ -16,7 +17,10 @@ from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import Settings
 
 REMINDERS = "reminders"
-"""Every municipality's digests to social workers and escalations to unit leads owed today."""
+"""Queues one MUNICIPALITY_REMINDERS job per municipality, so that the workers of every instance
+share the mail of a national installation."""
+MUNICIPALITY_REMINDERS = "municipality_reminders"
+"""One municipality's digests to social workers and escalations to unit leads owed today."""
 REGISTER_ALERTS = "register_alerts"
 """Mail about register findings (SV01–SV09) on the municipalities' placements."""
 SCREENING = "screening"
@@ -28,7 +32,19 @@ def handlers(database: Database, mailer: Mailer, settings: Settings) -> dict[str
     links = Links(str(settings.public_url))
 
     async def reminders(job: jobs.Job) -> None:
-        await send_reminders(database, mailer, links, today_in_sweden())
+        async with database.transaction() as conn:
+            for municipality in await MunicipalityRepository(conn).all():
+                await jobs.enqueue(
+                    conn,
+                    MUNICIPALITY_REMINDERS,
+                    {"municipality_id": str(municipality.id)},
+                    dedupe_key=f"{MUNICIPALITY_REMINDERS}:{municipality.id}",
+                    max_attempts=8,
+                )
+
+    async def municipality_reminders(job: jobs.Job) -> None:
+        municipality_id = uuid.UUID(job.payload["municipality_id"])
+        await send_reminders(database, mailer, links, today_in_sweden(), [municipality_id])
 
     async def register_alerts(job: jobs.Job) -> None:
         await send_register_finding_alerts(
@@ -42,7 +58,12 @@ def handlers(database: Database, mailer: Mailer, settings: Settings) -> dict[str
             async with database.transaction(municipality.id) as conn:
                 await run_screening(conn, municipality.id)
 
-    return {REMINDERS: reminders, REGISTER_ALERTS: register_alerts, SCREENING: screening}
+    return {
+        REMINDERS: reminders,
+        MUNICIPALITY_REMINDERS: municipality_reminders,
+        REGISTER_ALERTS: register_alerts,
+        SCREENING: screening,
+    }
 
 
 async def queue_periodic(conn: Connection, *, mail: bool = True) -> list[int]:

@@ -302,20 +302,20 @@ def test_jobs_run_sends_the_reminders_and_jobs_list_shows_them(tmp_path: Path) -
     away = run("jobs", "run", env={**base, "PLACEMENT_SMTP_PORT": str(free_port())})
     assert away.returncode == 0, away.stderr
     listed = run("jobs", "list", env=base).stdout
-    assert "reminders\tväntar\tförsök 1/8" in listed
+    assert "municipality_reminders\tväntar\tförsök 1/8" in listed
     assert "RemindersFailed" in listed
 
     inbox = Inbox()
     for port in serving(inbox):
         env = {**base, "PLACEMENT_SMTP_PORT": str(port)}
-        [reminders] = [line for line in listed.splitlines() if "\treminders\t" in line]
+        [reminders] = [line for line in listed.splitlines() if "\tmunicipality_reminders\t" in line]
         job_id = reminders.split("\t", 1)[0]
         assert run("jobs", "retry", job_id, env=env).stdout.strip() == f"Jobb {job_id} köat igen"
         ran = run("jobs", "run", env=env)
         assert ran.returncode == 0, ran.stderr
     assert {m["To"] for m in inbox.messages} >= {"sami@demo.invalid", "sofia@demo.invalid"}
     listed = run("jobs", "list", env=base).stdout
-    assert "reminders\tklart" in listed
+    assert "\tmunicipality_reminders\tklart" in listed
     assert "register_alerts\tklart" in listed
     missing = run("jobs", "retry", "999999", env=base)
     assert (missing.returncode, missing.stderr.strip()) == (

@@ -202,7 +202,7 @@ async def test_a_refused_send_is_retried_with_backoff_and_sent_once(
     await jobs.drain(worker)
 
     async with db.transaction() as conn:
-        job = await conn.fetchrow("SELECT * FROM job WHERE kind = 'reminders'")
+        job = await conn.fetchrow("SELECT * FROM job WHERE kind = 'municipality_reminders'")
     assert job["state"] == "queued"
     assert job["attempts"] == 1
     assert job["last_error"].startswith("RemindersFailed")
@@ -212,11 +212,11 @@ async def test_a_refused_send_is_retried_with_backoff_and_sent_once(
     assert first_round == len(sent) >= 2
 
     async with db.transaction() as conn:  # the backoff has passed
-        await conn.execute("UPDATE job SET run_after = now() WHERE kind = 'reminders'")
+        await conn.execute("UPDATE job SET run_after = now() WHERE kind = 'municipality_reminders'")
     await jobs.drain(worker)
 
     async with db.transaction() as conn:
-        state = await conn.fetchval("SELECT state FROM job WHERE kind = 'reminders'")
+        state = await conn.fetchval("SELECT state FROM job WHERE kind = 'municipality_reminders'")
     assert state == "done"
     assert len(smtp.inbox.messages) == first_round + 1
     recipients = [m["To"] for m in smtp.inbox.messages]

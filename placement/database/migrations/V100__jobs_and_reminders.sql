@@ -41,9 +41,10 @@ CREATE TABLE reminder_preference (
     municipality_id       uuid NOT NULL REFERENCES municipality (id),
     staff_id              uuid NOT NULL,
     frequency             text NOT NULL DEFAULT 'weekly' CHECK (frequency IN ('weekly', 'daily', 'off')),
-    calendar_secret_hash  bytea UNIQUE,
+    calendar_secret_hash  bytea,
     updated_at            timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (municipality_id, staff_id),
+    UNIQUE (municipality_id, calendar_secret_hash),
     FOREIGN KEY (municipality_id, staff_id) REFERENCES staff (municipality_id, id)
 );
 GRANT SELECT, INSERT, UPDATE ON reminder_preference TO placement_service;
