@@ -71,7 +71,9 @@ class Metrics:
         )
 
     def job_outcome(self, job: jobs.Job, state: jobs.JobState) -> None:
-        self.job_outcomes.labels(job.kind, state.value).inc()
+        """A run's outcome: done, failed and to be retried, or failed for good."""
+        outcome = {jobs.JobState.QUEUED: "retry", jobs.JobState.FAILED: "failed"}.get(state, "done")
+        self.job_outcomes.labels(job.kind, outcome).inc()
 
     async def refresh(self, database: Database) -> None:
         """Read what lives in the database and the pool, at scrape time."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiosmtplib
 import pytest
 from aiohttp.test_utils import TestClient
 from prometheus_client.parser import text_string_to_metric_families
@@ -12,6 +13,7 @@ from pydantic import SecretStr
 
 from placement import jobs
 from placement.api.app import create_app
+from placement.api.app import mailer as app_mailer
 from placement.database.pool import Database
 from placement.settings import Settings
 from tests.conftest import SessionDatabase, TestServer
@@ -72,3 +74,33 @@ async def test_metrics_refuse_anyone_without_the_token(metered: Any) -> None:
 
 async def test_without_a_token_configured_there_are_no_metrics(client: Any) -> None:
     assert (await client.get("/metrics", headers={"Authorization": "Bearer "})).status == 404
+
+
+async def test_job_failures_and_mail_are_counted(metered: Any, database: Database) -> None:
+    """A failed job run and a failed mail show in the counters the operator alerts on."""
+    from placement.metrics import METRICS
+
+    metrics = metered.server.app[METRICS]
+
+    async def fails(job: jobs.Job) -> None:
+        raise RuntimeError
+
+    worker = jobs.Worker(database.pool, {"probe": fails}, on_outcome=metrics.job_outcome)
+    async with database.transaction() as conn:
+        await jobs.enqueue(conn, "probe")
+    await worker.run_one()
+    unreachable = Settings(smtp_host="127.0.0.1", smtp_port=1, smtp_timeout_s=2.0)
+    with pytest.raises(
+        aiosmtplib.SMTPConnectError
+    ):  # the mailer the app's workers use, against no mail server
+        await app_mailer(unreachable, metrics).send(to="a@kommun.invalid", subject="x", body="y")
+
+    text = await (await metered.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})).text()
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for f in text_string_to_metric_families(text)
+        for s in f.samples
+    }
+    assert samples[("placement_job_outcomes_total", (("kind", "probe"), ("outcome", "retry")))] == 1.0
+    assert samples[("placement_jobs", (("kind", "probe"), ("state", "queued")))] == 1.0
+    assert samples[("placement_mails_failed_total", ())] == 1.0
