@@ -156,7 +156,11 @@ def page(
                 raise Forbidden("Din roll ger inte åtkomst till den här sidan")
             principal = session.principal(request.get(REQUEST_ID))
             async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-                return await func(PageContext(request, session, principal, conn))
+                try:
+                    return await func(PageContext(request, session, principal, conn))
+                except web.HTTPRedirection as redirect:
+                    done = redirect  # after a write: commit first, then send the browser on
+            raise done
 
         handler.__doc__ = func.__doc__
         return handler

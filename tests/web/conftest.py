@@ -17,6 +17,7 @@ from placement.database.pool import Database, connect_with_retry
 from placement.demo import load_demo
 from placement.settings import Settings
 from tests.conftest import SessionDatabase
+from tests.web.browser import chromium, page  # noqa: F401 - fixtures for the browser tests
 
 Client = TestClient[Any, Any]
 
@@ -32,13 +33,18 @@ async def scan_now(test_database: SessionDatabase) -> None:
 
 
 @pytest.fixture
+async def demo_data(db: Database, test_database: SessionDatabase) -> None:
+    """The demo municipality, its obligations computed."""
+    async with db.pool.acquire() as conn:
+        await load_demo(conn)
+    await scan_now(test_database)
+
+
+@pytest.fixture
 async def demo_site(
     db: Database, test_database: SessionDatabase, settings: Settings
 ) -> AsyncIterator[Client]:
     """The service in demo mode over the demo municipality, obligations computed, on loopback."""
-    async with db.pool.acquire() as conn:
-        await load_demo(conn)
-    await scan_now(test_database)
     app = create_app(settings.model_copy(update={"demo": True}), dsn=test_database.service)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield client

@@ -20,10 +20,9 @@ from aiohttp.test_utils import TestServer
 
 from placement.api.app import create_app
 from placement.database.pool import Database
-from placement.demo import load_demo
 from placement.settings import Settings
 from tests.conftest import SessionDatabase
-from tests.web.conftest import csrf_of, scan_now
+from tests.web.conftest import csrf_of
 from tests.web.oidc import CLIENT_ID, Provider, running_provider, through_provider
 
 
@@ -31,13 +30,6 @@ from tests.web.oidc import CLIENT_ID, Provider, running_provider, through_provid
 async def provider() -> AsyncIterator[Provider]:
     async with running_provider() as running:
         yield running
-
-
-@pytest.fixture
-async def demo_data(db: Database, test_database: SessionDatabase) -> None:
-    async with db.pool.acquire() as conn:
-        await load_demo(conn)
-    await scan_now(test_database)
 
 
 @asynccontextmanager

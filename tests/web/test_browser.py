@@ -1,0 +1,120 @@
+"""The web application in a real browser: the journeys of a social worker and a unit lead,
+by label and role as a person finds their way, one of them with the keyboard alone; axe-core on
+every page they pass (zero violations), and a screenshot of each in test-artifacts/screens/."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiohttp.test_utils import TestServer
+
+from placement.api.app import create_app
+from placement.database.pool import Database
+from placement.settings import Settings
+from tests.conftest import SessionDatabase
+from tests.web.browser import checked, needs_chromium, tab_to
+from tests.web.oidc import CLIENT_ID, running_provider
+
+pytestmark = needs_chromium
+
+
+async def a_child_with_an_overdue_visit(db: Database, email: str) -> tuple[str, str]:
+    """A placement in the demo whose responsible social worker is ``email``, with its FU08
+    (visit with a private talk) overdue: the child's name and the placement's id."""
+    async with db.transaction() as conn:
+        row = await conn.fetchrow(
+            """SELECT c.name, p.id FROM placement p
+                 JOIN child c ON c.id = p.child_id
+                 JOIN social_worker_assignment a ON a.child_id = p.child_id AND a.assigned_to IS NULL
+                 JOIN staff s ON s.id = a.staff_id
+                 JOIN obligation_state o ON o.placement_id = p.id AND o.code = 'FU08'
+                WHERE s.email = $1 AND p.end_date IS NULL AND o.state = 'overdue'
+                ORDER BY c.name LIMIT 1""",
+            email,
+        )
+    assert row is not None, "the demo has an overdue visit for this social worker"
+    return row["name"], str(row["id"])
+
+
+async def test_a_social_worker_records_a_visit_with_the_keyboard_alone(
+    demo_data: None,
+    db: Database,
+    test_database: SessionDatabase,
+    settings: Settings,
+    page: Any,
+) -> None:
+    """Sami signs in at the municipality's identity provider, finds the child whose visit is
+    overdue at the top of Mina barn, records a visit with a private talk, and the visit
+    obligation is no longer overdue; every step by keyboard."""
+    child, placement_id = await a_child_with_an_overdue_visit(db, "sami@demo.invalid")
+    async with running_provider() as provider:
+        overrides = {
+            "demo": False,
+            "oidc_issuer": provider.issuer,
+            "oidc_audience": CLIENT_ID,
+            "oidc_jwks_url": f"{provider.issuer}/jwks",
+        }
+        server = TestServer(
+            create_app(settings.model_copy(update=overrides), dsn=test_database.service),
+            host="127.0.0.1",
+            port=provider.service_port,
+        )
+        await server.start_server()
+        try:
+            await page.goto(f"{provider.service}/mina-barn")
+            await checked(page, "01 logga in")
+            await tab_to(page, page.get_by_role("link", name="Logga in med kommunens inloggning"))
+            await page.keyboard.press("Enter")
+            await page.wait_for_url(re.compile(r"/interaction/"))
+            await tab_to(page, page.locator("input[name=login]"))
+            await page.keyboard.type("sami")
+            await page.keyboard.press("Tab")
+            await page.keyboard.type("lösenord")
+            await page.keyboard.press("Enter")
+            await page.wait_for_selector("button[type=submit]")
+            await page.keyboard.press("Enter")  # consent: the provider's button has focus
+            await page.wait_for_url(f"{provider.service}/mina-barn")
+
+            await checked(page, "02 mina barn")
+            assert await page.get_by_role("heading", level=1).inner_text() == "Mina barn"
+            assert "Sami Socialsekreterare (demo)" in await page.locator("header").inner_text()
+            row = page.get_by_role("row").filter(has_text=child)
+            assert "Försenad sedan" in await row.inner_text()
+
+            await tab_to(page, page.get_by_role("link", name=child))
+            await page.keyboard.press("Enter")
+            await page.wait_for_url(f"{provider.service}/placeringar/{placement_id}")
+            await checked(page, "03 barnets placering")
+            visit = page.get_by_role("row").filter(has_text="FU08")
+            assert "Försenad" in await visit.inner_text()
+
+            await tab_to(page, page.get_by_role("link", name="Besök", exact=True))
+            await page.keyboard.press("Enter")
+            await page.wait_for_url(re.compile(r"/registrera/visit$"))
+            await checked(page, "04 registrera besok")
+            # Submitting without answers: the same form again, with an error summary.
+            await tab_to(page, page.get_by_role("button", name="Registrera besöket"))
+            await page.keyboard.press("Enter")
+            await page.wait_for_selector("[data-error-summary]")
+            await checked(page, "05 registrera besok med fel")
+            assert await page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+            summary = await page.locator("[data-error-summary]").inner_text()
+            assert "Svara ja eller nej: träffade du barnet enskilt" in summary
+
+            await tab_to(page, page.get_by_label("Ja, vi hade ett enskilt samtal"))
+            await page.keyboard.press("Space")
+            await tab_to(page, page.get_by_label("Ja", exact=True))
+            await page.keyboard.press("Space")
+            await tab_to(page, page.get_by_role("button", name="Registrera besöket"))
+            await page.keyboard.press("Enter")
+            await page.wait_for_url(re.compile(r"klart=handelse"))
+            await checked(page, "06 besoket registrerat")
+            visit = page.get_by_role("row").filter(has_text="FU08")
+            text = await visit.inner_text()
+            assert "Försenad" not in text
+            assert "Öppen" in text
+            assert "senaste enskilda samtal" in text
+            assert "med enskilt samtal, i hemmet" in await page.get_by_role("table").nth(1).inner_text()
+        finally:
+            await server.close()
