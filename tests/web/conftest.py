@@ -42,7 +42,7 @@ async def demo_data(db: Database, test_database: SessionDatabase) -> None:
 
 @pytest.fixture
 async def demo_site(
-    db: Database, test_database: SessionDatabase, settings: Settings
+    demo_data: None, test_database: SessionDatabase, settings: Settings
 ) -> AsyncIterator[Client]:
     """The service in demo mode over the demo municipality, obligations computed, on loopback."""
     app = create_app(settings.model_copy(update={"demo": True}), dsn=test_database.service)
@@ -50,15 +50,15 @@ async def demo_site(
         yield client
 
 
-def csrf_of(page: str) -> str:
-    found = CSRF.search(page)
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
     assert found is not None, "the page has no form with a CSRF token"
     return found.group(1)
 
 
 async def sign_in_as(client: Client, email: str) -> str:
     """Sign in through the demo sign-in page; returns the page signed in lands on."""
-    page = await (await client.get("/logga-in")).text()
-    response = await client.post("/logga-in/demo", data={"csrf": csrf_of(page), "email": email, "next": "/"})
+    html = await (await client.get("/logga-in")).text()
+    response = await client.post("/logga-in/demo", data={"csrf": csrf_of(html), "email": email, "next": "/"})
     assert response.status == 200, await response.text()
     return await response.text()

@@ -118,3 +118,79 @@ async def test_a_social_worker_records_a_visit_with_the_keyboard_alone(
             assert "med enskilt samtal, i hemmet" in await page.get_by_role("table").nth(1).inner_text()
         finally:
             await server.close()
+
+
+async def test_a_unit_lead_waives_an_obligation(demo_site: Any, page: Any) -> None:
+    """Tove (teamledare) signs in as a demo user, looks at the unit's state, switches to one
+    social worker's list, opens a child and waives an obligation with a reason, confirming it."""
+    base = str(demo_site.make_url("")).rstrip("/")
+    await page.goto(f"{base}/")
+    await page.wait_for_url(f"{base}/logga-in")
+    await checked(page, "10 demo logga in")
+    await page.get_by_role("button", name="Logga in som Tove Teamledare (demo)").click()
+    await page.wait_for_url(f"{base}/mina-barn")
+    await checked(page, "11 enhetens barn")
+    assert await page.get_by_role("heading", level=1).inner_text() == "Barn i enheten"
+
+    await page.get_by_role("link", name="Enhetens läge").click()
+    await checked(page, "12 enhetens lage")
+    sami = page.get_by_role("row").filter(has_text="Sami Socialsekreterare (demo)")
+    assert "försenade" in await sami.inner_text()
+    await sami.get_by_role("link").click()
+    await checked(page, "13 en handlaggares barn")
+    assert await page.get_by_role("heading", level=1).inner_text() == "Sami Socialsekreterare (demo)s barn"
+    assert await page.get_by_label("Vems barn").input_value() != "alla"
+
+    await page.get_by_label("Skyldighet").select_option(value="FU10")
+    await page.get_by_role("button", name="Visa").click()
+    first = page.get_by_role("row").nth(1)
+    child = await first.get_by_role("link").inner_text()
+    await first.get_by_role("link").click()
+    await checked(page, "14 placering for teamledare")
+
+    row = page.get_by_role("row").filter(has_text="FU10")
+    await row.get_by_role("link", name=re.compile("Efterge")).click()
+    await checked(page, "15 efterge skal")
+    await page.get_by_role("button", name="Fortsätt").click()
+    await checked(page, "16 efterge utan skal")
+    assert "Skriv varför skyldigheten efterges" in await page.locator("[data-error-summary]").inner_text()
+    await page.get_by_label("Skäl").fill("Barnet undersöktes av regionen före placeringen; intyg i akten.")
+    await page.get_by_role("button", name="Fortsätt").click()
+    await checked(page, "17 efterge bekrafta")
+    assert await page.get_by_role("heading", level=1).inner_text() == "Vill du efterge skyldigheten?"
+    await page.get_by_role("button", name="Efterge skyldigheten").click()
+    await page.wait_for_url(re.compile(r"klart=eftergiven"))
+    await checked(page, "18 eftergiven")
+    assert child in await page.get_by_role("heading", level=1).inner_text()
+    assert "Efterskänkt" in await page.get_by_role("row").filter(has_text="FU10").inner_text()
+
+
+async def test_the_other_pages_have_no_accessibility_violations(demo_site: Any, page: Any) -> None:
+    """The pages outside the journeys: the accessibility statement, error pages, the forms to end
+    a placement and to record a complaint, with their errors shown."""
+    base = str(demo_site.make_url("")).rstrip("/")
+    await page.goto(f"{base}/tillganglighet")
+    await checked(page, "20 tillganglighetsredogorelse")
+    await page.goto(f"{base}/finns-inte")
+    await checked(page, "21 sidan finns inte")
+    await page.goto(f"{base}/logga-in")
+    await page.get_by_role("button", name="Logga in som Sami Socialsekreterare (demo)").click()
+    await page.wait_for_url(f"{base}/mina-barn")
+    await page.goto(f"{base}/enhetens-lage")
+    await checked(page, "22 ingen behorighet")
+    assert await page.get_by_role("heading", level=1).inner_text() == "Du har inte behörighet till sidan"
+    await page.goto(f"{base}/mina-barn")
+    await page.get_by_role("row").nth(1).get_by_role("link").click()
+    await page.get_by_role("link", name="Avsluta placeringen").click()
+    await page.get_by_role("button", name="Avsluta placeringen").click()
+    await checked(page, "23 avsluta med fel")
+    await page.go_back()
+    await page.go_back()
+    await page.get_by_role("link", name="Klagomål mottaget").click()
+    await page.get_by_label("Datum").fill("2026-13-01")
+    await page.get_by_role("button", name="Registrera klagomålet").click()
+    await checked(page, "24 klagomal med fel")
+    summary = await page.locator("[data-error-summary]").inner_text()
+    assert "Ange datum som ÅÅÅÅ-MM-DD" in summary
+    assert "Ange klagomålets referens" in summary
+    assert await page.get_by_label("Datum").input_value() == "2026-13-01"
