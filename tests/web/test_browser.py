@@ -194,3 +194,19 @@ async def test_the_other_pages_have_no_accessibility_violations(demo_site: Any, 
     assert "Ange datum som ÅÅÅÅ-MM-DD" in summary
     assert "Ange klagomålets referens" in summary
     assert await page.get_by_label("Datum").input_value() == "2026-13-01"
+
+
+async def test_mina_barn_on_a_phone(demo_site: Any, chromium: Any) -> None:
+    """A social worker on a phone during a home visit: the worklist at 390 pixels wide."""
+    context = await chromium.new_context(locale="sv-SE", viewport={"width": 390, "height": 844})
+    try:
+        phone = await context.new_page()
+        base = str(demo_site.make_url("")).rstrip("/")
+        await phone.goto(f"{base}/logga-in")
+        await phone.get_by_role("button", name="Logga in som Sami Socialsekreterare (demo)").click()
+        await phone.wait_for_url(f"{base}/mina-barn")
+        await checked(phone, "30 mina barn i mobilen")
+        await phone.get_by_role("row").nth(1).get_by_role("link").click()
+        await checked(phone, "31 barnets placering i mobilen")
+    finally:
+        await context.close()

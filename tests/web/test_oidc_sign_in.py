@@ -109,7 +109,7 @@ async def test_a_social_worker_signs_in_and_sees_their_children(
             assert not cookie["secure"]  # loopback: a plain-http test server
         async with http.get(f"{provider.service}/mina-barn") as response:
             page = await response.text()
-        assert "<h1>Mina barn</h1>" in page
+        assert '<h1 id="rubrik">Mina barn</h1>' in page
         assert "Sami Socialsekreterare (demo), socialsekreterare, Demokommunen (syntetisk)" in page
         first = session_cookie(http)
 

@@ -34,7 +34,7 @@ async def a_placement_of(db: Database, email: str) -> tuple[str, str, str]:
 
 async def test_social_worker_lands_on_their_worklist(demo_site: Client) -> None:
     page = await sign_in_as(demo_site, "sami@demo.invalid")
-    assert "<h1>Mina barn</h1>" in page
+    assert '<h1 id="rubrik">Mina barn</h1>' in page
     assert "Sami Socialsekreterare (demo)" in page
     assert "Sofia" not in page.split("<main", 1)[1]  # only Sami's own children
 
@@ -184,7 +184,7 @@ async def test_a_unit_lead_can_switch_to_one_workers_list_and_filter(demo_site: 
     async with db.transaction() as conn:
         sami = await conn.fetchval("SELECT id FROM staff WHERE email = 'sami@demo.invalid'")
     page = await (await demo_site.get(f"/mina-barn?handlaggare={sami}&status=overdue&kod=FU10")).text()
-    assert "<h1>Sami Socialsekreterare (demo)s barn</h1>" in page
+    assert '<h1 id="rubrik">Sami Socialsekreterare (demo)s barn</h1>' in page
     rows = re.findall(r"<tr>\s*<th scope=\"row\".*?</tr>", page, re.S)
     assert rows
     assert all("FU10" in r and "Försenad sedan" in r for r in rows)
