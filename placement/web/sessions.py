@@ -53,6 +53,30 @@ class WebSession:
         )
 
 
+async def new_session(
+    conn: Connection, principal: Principal, *, display_name: str, id_token: str | None = None
+) -> str:
+    """Insert a new session for ``principal`` in the open transaction on ``conn`` (scoped to its
+    municipality); the cookie value that names it."""
+    secret = secrets.token_urlsafe(32)
+    await conn.execute(
+        """INSERT INTO web_session (municipality_id, secret_sha256, method, subject, display_name, roles,
+                                    staff_id, org_unit, csrf_token, id_token)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
+        principal.municipality_id,
+        _sha256(secret),
+        principal.method.value,
+        principal.subject,
+        display_name,
+        sorted(r.value for r in principal.roles),
+        principal.staff_id,
+        principal.org_unit,
+        secrets.token_urlsafe(32),
+        id_token,
+    )
+    return f"{principal.municipality_id}.{secret}"
+
+
 class SessionStore:
     def __init__(self, database: Database, *, idle: dt.timedelta) -> None:
         self.database = database
@@ -63,23 +87,7 @@ class SessionStore:
     ) -> str:
         """A new session for ``principal``, inside the caller's transaction (scoped to the
         principal's municipality); returns the cookie value."""
-        secret = secrets.token_urlsafe(32)
-        await conn.execute(
-            """INSERT INTO web_session (municipality_id, secret_sha256, method, subject, display_name, roles,
-                                        staff_id, org_unit, csrf_token, id_token)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
-            principal.municipality_id,
-            _sha256(secret),
-            principal.method.value,
-            principal.subject,
-            display_name,
-            sorted(r.value for r in principal.roles),
-            principal.staff_id,
-            principal.org_unit,
-            secrets.token_urlsafe(32),
-            id_token,
-        )
-        return f"{principal.municipality_id}.{secret}"
+        return await new_session(conn, principal, display_name=display_name, id_token=id_token)
 
     async def find(self, cookie: str) -> WebSession | None:
         """The live session the cookie names, its idle clock restarted; None if there is none
