@@ -86,7 +86,13 @@ class SessionStore:
         self, conn: Connection, principal: Principal, *, display_name: str, id_token: str | None = None
     ) -> str:
         """A new session for ``principal``, inside the caller's transaction (scoped to the
-        principal's municipality); returns the cookie value."""
+        principal's municipality); returns the cookie value. The municipality's sessions idle too
+        long are deleted on the way."""
+        await conn.execute(
+            "DELETE FROM web_session WHERE municipality_id = $1 AND last_seen_at <= now() - $2::interval",
+            principal.municipality_id,
+            self.idle,
+        )
         return await new_session(conn, principal, display_name=display_name, id_token=id_token)
 
     async def find(self, cookie: str) -> WebSession | None:

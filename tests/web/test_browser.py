@@ -45,8 +45,9 @@ async def test_a_social_worker_records_a_visit_with_the_keyboard_alone(
     page: Any,
 ) -> None:
     """Sami signs in at the municipality's identity provider, finds the child whose visit is
-    overdue at the top of Mina barn, records a visit with a private talk, and the visit
-    obligation is no longer overdue; every step by keyboard."""
+    overdue in Mina barn, records a visit with a private talk (the visit obligation, rolling, is
+    no longer overdue: its next date is set from the talk) and that the child has been given the
+    contact details (that obligation turns met); every step by keyboard."""
     child, placement_id = await a_child_with_an_overdue_visit(db, "sami@demo.invalid")
     async with running_provider() as provider:
         overrides = {
@@ -116,6 +117,19 @@ async def test_a_social_worker_records_a_visit_with_the_keyboard_alone(
             assert "Öppen" in text
             assert "senaste enskilda samtal" in text
             assert "med enskilt samtal, i hemmet" in await page.get_by_role("table").nth(1).inner_text()
+
+            # Telling the child how to reach their social worker meets FU06 at once.
+            contact = page.get_by_role("row").filter(has_text="FU06")
+            assert "Uppfylld" not in await contact.inner_text()
+            await tab_to(page, page.get_by_role("link", name="Kontaktuppgifter lämnade till barnet"))
+            await page.keyboard.press("Enter")
+            await page.wait_for_url(re.compile(r"/registrera/contact_details_given$"))
+            await checked(page, "07 kontaktuppgifter")
+            await tab_to(page, page.get_by_role("button", name="Registrera händelsen"))
+            await page.keyboard.press("Enter")
+            await page.wait_for_url(re.compile(r"klart=handelse"))
+            await checked(page, "08 kontaktuppgifter registrerade")
+            assert "Uppfylld" in await page.get_by_role("row").filter(has_text="FU06").inner_text()
         finally:
             await server.close()
 
