@@ -64,36 +64,40 @@ async def worklist(
     obligations; most urgent first. One query; the total comes with each row."""
     rows = await conn.fetch(
         f"""
+        WITH open AS MATERIALIZED (  -- the open obligations, with their placement's counts
+            SELECT o.placement_id, o.code, o.title, o.due_on, o.state,
+                   count(*) FILTER (WHERE o.state = 'overdue') OVER w AS overdue,
+                   count(*) FILTER (WHERE o.state = 'due_soon') OVER w AS due_soon
+              FROM obligation_state o
+             WHERE o.municipality_id = $1 AND o.state IN ('overdue', 'due_soon', 'open')
+            WINDOW w AS (PARTITION BY o.placement_id)
+        ), due AS MATERIALIZED (  -- each placement's most urgent of them (in the state, of the code)
+            SELECT DISTINCT ON (o.placement_id) o.*
+              FROM open o
+             WHERE o.state = ANY ($6::text[]) AND ($7::text IS NULL OR o.code = $7)
+             ORDER BY o.placement_id, {_URGENCY.format("o.state")}, o.due_on, o.code
+        ), candidate AS MATERIALIZED (  -- ongoing, or ended with something still due; reach after
+            SELECT p.id, p.child_id, p.home_name, p.form, p.legal_basis, p.start_date, p.end_date,
+                   n.code, n.title, n.due_on, n.state, n.overdue, n.due_soon
+              FROM placement p
+              LEFT JOIN due n ON n.placement_id = p.id
+             WHERE p.municipality_id = $1 AND (p.end_date IS NULL OR p.end_date >= $5 OR n.code IS NOT NULL)
+               AND (($7::text IS NULL AND $9::text IS NULL) OR n.code IS NOT NULL)
+               AND ($9::text IS NULL OR n.state = $9)
+        )
         SELECT p.id AS placement_id, p.child_id, c.name AS child_name, c.birth_date, p.home_name, p.form,
                p.legal_basis, p.start_date, p.end_date, s.name AS responsible_name,
-               n.code, n.title, n.due_on, n.state,
-               coalesce(k.overdue, 0) AS overdue, coalesce(k.due_soon, 0) AS due_soon,
+               p.code, p.title, p.due_on, p.state,
+               coalesce(p.overdue, 0) AS overdue, coalesce(p.due_soon, 0) AS due_soon,
                count(*) OVER () AS total
-          FROM placement p
-          JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
+          FROM candidate p
+          JOIN child c ON c.municipality_id = $1 AND c.id = p.child_id
           LEFT JOIN social_worker_assignment a
-                 ON a.municipality_id = p.municipality_id AND a.child_id = p.child_id
-                AND a.assigned_to IS NULL
+                 ON a.municipality_id = $1 AND a.child_id = p.child_id AND a.assigned_to IS NULL
           LEFT JOIN staff s ON s.municipality_id = a.municipality_id AND s.id = a.staff_id
-          LEFT JOIN LATERAL (
-                SELECT o.code, o.title, o.due_on, o.state
-                  FROM obligation_state o
-                 WHERE o.municipality_id = p.municipality_id AND o.placement_id = p.id
-                   AND o.state = ANY ($6::text[]) AND ($7::text IS NULL OR o.code = $7)
-                 ORDER BY {_URGENCY.format("o.state")}, o.due_on, o.code
-                 LIMIT 1) n ON true
-          LEFT JOIN LATERAL (
-                SELECT count(*) FILTER (WHERE o.state = 'overdue') AS overdue,
-                       count(*) FILTER (WHERE o.state = 'due_soon') AS due_soon
-                  FROM obligation_state o
-                 WHERE o.municipality_id = p.municipality_id AND o.placement_id = p.id) k ON true
-         WHERE p.municipality_id = $1
-           AND child_in_reach(p.municipality_id, p.child_id, $2, $3, $4)
-           AND (p.end_date IS NULL OR p.end_date >= $5 OR n.code IS NOT NULL)
-           AND ($8::uuid IS NULL OR a.staff_id = $8)
-           AND (($7::text IS NULL AND $9::text IS NULL) OR n.code IS NOT NULL)
-           AND ($9::text IS NULL OR n.state = $9)
-         ORDER BY {_URGENCY.format("n.state")}, n.due_on NULLS LAST, c.name, p.id
+         WHERE ($8::uuid IS NULL OR a.staff_id = $8)
+           AND child_in_reach($1, p.child_id, $2, $3, $4)
+         ORDER BY {_URGENCY.format("p.state")}, p.due_on NULLS LAST, c.name, p.id
          LIMIT $10 OFFSET $11
         """,
         actor.municipality_id,
