@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from placement.rulebook import Severity, register
+from placement.core.rulebook import Severity, register
 
 EK01 = register(
     "EK01",

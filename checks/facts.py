@@ -10,9 +10,9 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from placement.vocabulary import LegalBasis, PlacementForm, Sex
+from placement.core.supplier_vocabulary import Need
+from placement.core.vocabulary import LegalBasis, PlacementForm, Sex
 from suppliers.records import Intervention, Permit, Provider, Unit
-from suppliers.vocabulary import Need
 
 
 class Model(BaseModel):

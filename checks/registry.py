@@ -1,6 +1,6 @@
 """The pre-placement rules, registered like a linter's: one rule per module (checks/rules/PPxx.py),
 its code in the function's name, its title the first docstring line, its severity and legal
-reference as data. A code is checked at import to be well formed and unique (placement/rulebook.py).
+reference as data. A code is checked at import to be well formed and unique (placement/core/rulebook.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from checks.facts import CheckFacts
-from placement.rulebook import Rule, Severity, register
+from placement.core.rulebook import Rule, Severity, register
 
 
 @dataclass(frozen=True)

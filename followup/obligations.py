@@ -2,7 +2,7 @@
 
 Facts go in (the placement, its decisions, the child's responsible social workers, recorded
 events); obligations come out, each with its code, due date and state. Dates are calendar dates
-in Swedish time; "six months" from 31 August is the last day of February (placement/clock.py
+in Swedish time; "six months" from 31 August is the last day of February (placement/core/clock.py
 add_months). Recording the event that meets an obligation makes the next one due.
 
 Thresholds that are guidance rather than law (visits per year, days for contact details and
@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from placement.clock import add_months
-from placement.rulebook import Severity, register
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
+from placement.core.clock import add_months
+from placement.core.rulebook import Severity, register
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 
 
 class EventKind(StrEnum):

@@ -28,9 +28,9 @@ from followup.obligations import (
     next_review,
     obligations,
 )
-from placement import clock
+from placement.core import clock
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 from placement.database.pool import Connection, scope_to
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 
 log = structlog.get_logger(__name__)
 

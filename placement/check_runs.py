@@ -28,17 +28,17 @@ from checks.facts import (
 from checks.registry import Verdict, run
 from placement import foster_identity
 from placement.audit import Actor
-from placement.clock import SWEDEN
+from placement.core.clock import SWEDEN
+from placement.core.rulebook import Severity
+from placement.core.supplier_vocabulary import Need
+from placement.core.vocabulary import DecisionKind, LegalBasis, PlacementForm
 from placement.database.pool import Connection
 from placement.errors import NotFound, ValidationFailed
 from placement.models import Input
 from placement.principal import Principal
 from placement.reach import EVERY_CHILD, Reach
-from placement.rulebook import Severity
-from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm
 from suppliers.integrity import policy_value
 from suppliers.register import unit_view
-from suppliers.vocabulary import Need
 
 NEEDS_CHECK = {
     DecisionKind.PLACEMENT_SOL,

@@ -27,11 +27,13 @@ from pydantic import SecretStr, ValidationError
 
 from followup.store import SCAN_WORKERS, scan
 from placement import __version__
-from placement.clock import today_in_sweden
+from placement.bench.demo import load_demo
+from placement.core.clock import today_in_sweden
+from placement.core.rulebook import all_rules
+from placement.core.vocabulary import StaffRole
 from placement.database import roles
 from placement.database.migrator import migrate, pending
 from placement.database.pool import Connection, connect_with_retry, init_connection, scope_to
-from placement.demo import load_demo
 from placement.errors import BadRequest, DatabaseUnavailable, NotFound, PlacementError
 from placement.foster_identity import load_or_create_key
 from placement.logs import configure_logging
@@ -40,10 +42,8 @@ from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.audit_log import AuditLogRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.operator_tokens import OperatorTokenRepository
-from placement.rulebook import all_rules
 from placement.runtime import database_urls
 from placement.settings import Settings
-from placement.vocabulary import StaffRole
 from suppliers.formats import Feed, FileRejected
 from suppliers.integrity import run_screening
 from suppliers.service import run_import
@@ -176,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = settings.log_level if args.command == "serve" or settings.log_level == "debug" else "warning"
     configure_logging(settings.log_format, level)
     if args.command == "bench":
-        from placement.bench import bench
+        from placement.bench.suite import bench
 
         return bench(quick=args.quick, json_path=args.json)
     try:

@@ -14,8 +14,8 @@ import secrets
 import uuid
 from pathlib import Path
 
+from placement.core.names import normalise
 from placement.database.pool import Connection
-from suppliers.screening import normalise
 
 
 def identity_hash(key: bytes, *, name: str, birth_date: dt.date | None, personnummer: str | None) -> bytes:

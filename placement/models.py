@@ -10,8 +10,8 @@ from typing import Annotated, Generic, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from placement.identifiers import Kommunkod, Personnummer, birth_date_of, sex_of
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
+from placement.core.identifiers import Kommunkod, Personnummer, birth_date_of, sex_of
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
 
 T = TypeVar("T")
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from placement.audit import Actor
+from placement.core.vocabulary import StaffRole
 from placement.reach import EVERY_CHILD, Reach, ReachKind
-from placement.vocabulary import StaffRole
 
 
 class SignInMethod(StrEnum):

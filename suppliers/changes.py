@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from placement.core.supplier_vocabulary import CompanyStatus, PermitStatus
 from suppliers.records import Intervention, Provider, Record, Unit
-from suppliers.vocabulary import CompanyStatus, PermitStatus
 
 
 class ChangeKind(StrEnum):

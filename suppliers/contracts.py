@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from placement.clock import add_months
+from placement.core.clock import add_months
 
 
 class ContractKind(StrEnum):

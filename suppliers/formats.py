@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from placement.validation_messages import field_errors
+from placement.core.validation_messages import field_errors
 from suppliers.records import Intervention, Provider, Record, Unit
 
 MAX_REPORTED_ERRORS = 500

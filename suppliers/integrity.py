@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection
 from placement.errors import NotFound
-from placement.vocabulary import StaffRole
 from suppliers.contracts import next_follow_up_due
 from suppliers.integrity_rules import declaration_overdue, follow_up_overdue, must_declare
 from suppliers.records import Provider

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from placement.clock import add_months
-from placement.vocabulary import StaffRole
+from placement.core.clock import add_months
+from placement.core.vocabulary import StaffRole
 
 # Roles whose holders must declare their interests and secondary occupations (LOA 7 c–7 d §§).
 DECLARING_ROLES = frozenset(

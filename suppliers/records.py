@@ -18,8 +18,8 @@ from pydantic_core import PydanticCustomError
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
 
-from placement.identifiers import Kommunkod, Personnummer
-from suppliers.vocabulary import (
+from placement.core.identifiers import Kommunkod, Personnummer
+from placement.core.supplier_vocabulary import (
     CompanyStatus,
     InterventionKind,
     Need,

@@ -6,7 +6,7 @@ where the permit has gone) blocks further placements there; the others must be a
 
 from __future__ import annotations
 
-from placement.rulebook import Severity, register
+from placement.core.rulebook import Severity, register
 
 SV01 = register(
     "SV01", "Tillståndet har återkallats eller upphört medan barn är placerade", Severity.BLOCK, "permit"

@@ -19,14 +19,14 @@ common company words removed: sharing only "Omsorg AB" is no match.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+
+from placement.core.names import normalise
 
 BIRTH_DATE_AGREES = 10
 BIRTH_DATE_DISAGREES = -35
@@ -68,19 +68,6 @@ COMPANY_WORDS = frozenset(
         "the",
     }
 )
-
-_SPELLINGS = (("aa", "a"), ("ae", "a"), ("oe", "o"), ("w", "v"), ("z", "s"), ("ph", "f"))
-_NON_LETTER = re.compile(r"[^a-z ]+")
-
-
-def normalise(name: str) -> str:
-    """Lower case, Swedish letters and their spellings folded, punctuation and hyphens to spaces."""
-    text = name.lower().replace("å", "a").replace("ä", "a").replace("ö", "o")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = _NON_LETTER.sub(" ", text)
-    for spelling, plain in _SPELLINGS:
-        text = text.replace(spelling, plain)
-    return " ".join(text.split())
 
 
 def organisation_words(name: str) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import aiohttp
 
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from placement.database.pool import Connection
 from suppliers.fetch import Fetched, Validators, fetch_url, is_url, read_file
 from suppliers.formats import Feed, parse_feed

@@ -6,6 +6,7 @@ import datetime as dt
 
 from followup.store import refresh
 from placement.audit import Actor
+from placement.core.vocabulary import DecisionKind, LegalBasis, PlacementForm, StaffRole
 from placement.database.pool import Connection, Database
 from placement.models import (
     Child,
@@ -21,7 +22,6 @@ from placement.repositories.contracts import ContractIn, ContractRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
 from placement.repositories.staff import StaffRepository
-from placement.vocabulary import DecisionKind, LegalBasis, PlacementForm, StaffRole
 from suppliers.contracts import ContractKind
 
 

@@ -23,16 +23,16 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from placement.api.app import create_app
+from placement.bench.demo import load_demo
+from placement.core.vocabulary import StaffRole
 from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
 from placement.database.migrator import migrate
 from placement.database.pool import Database, connect_with_retry
-from placement.demo import load_demo
 from placement.logs import configure_logging, find_personnummer
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import LogFormat, Settings
-from placement.vocabulary import StaffRole
 
 # Every log line the suite writes, rendered as in production; checked for personnummer at the end.
 SUITE_LOG = io.StringIO()

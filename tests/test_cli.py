@@ -19,6 +19,9 @@ import pytest
 
 from placement import __version__
 
+# Real processes or benchmark smoke runs: the everyday loop (-m "not slow") leaves them out.
+pytestmark = pytest.mark.slow
+
 
 def run(
     *args: str, env: dict[str, str] | None = None, timeout: float = 60
@@ -227,7 +230,7 @@ def test_operator_token_create_list_revoke(tmp_path: Path) -> None:
 
 def test_audit_list_and_sample(tmp_path: Path) -> None:
     """The granskare's log review from the command line: the same seed draws the same sample."""
-    from placement.clock import today_in_sweden
+    from placement.core.clock import today_in_sweden
 
     env = clean_env(PLACEMENT_DATA_DIR=str(tmp_path))
     assert run("demo", env=env).returncode == 0

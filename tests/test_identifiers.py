@@ -8,9 +8,9 @@ import pytest
 from pydantic_core import PydanticCustomError
 from stdnum.se import personnummer
 
-from placement.demo import synthetic_personnummer
-from placement.identifiers import birth_date_of, normalise_personnummer, sex_of
-from placement.vocabulary import Sex
+from placement.bench.demo import synthetic_personnummer
+from placement.core.identifiers import birth_date_of, normalise_personnummer, sex_of
+from placement.core.vocabulary import Sex
 
 
 @pytest.mark.parametrize(

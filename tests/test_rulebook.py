@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from placement.legal import REFERENCES, LegalReference
-from placement.rulebook import Rule, Severity, all_rules, register
+from placement.core.legal import REFERENCES, LegalReference
+from placement.core.rulebook import Rule, Severity, all_rules, register
 
 RULES = all_rules()
 
@@ -46,6 +46,7 @@ def test_unconfirmed_references_say_so() -> None:
     assert "bekräftat" not in REFERENCES["contract_follow_up"].cite()
 
 
+@pytest.mark.slow  # a real process
 def test_rules_command_lists_them_as_json() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "placement", "rules", "--json"], capture_output=True, text=True, check=True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from placement.vocabulary import VOCABULARIES, PlacementForm, label
+from placement.core.vocabulary import VOCABULARIES, PlacementForm, label
 
 
 @pytest.mark.parametrize("vocabulary", VOCABULARIES, ids=lambda v: v.__name__)

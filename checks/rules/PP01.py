@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from checks.facts import CheckFacts
 from checks.registry import Finding, check_rule, finding
-from placement.rulebook import Severity
-from placement.vocabulary import PlacementForm
-from suppliers.vocabulary import Ownership
+from placement.core.rulebook import Severity
+from placement.core.supplier_vocabulary import Ownership
+from placement.core.vocabulary import PlacementForm
 
 NEEDS_REGISTER = {PlacementForm.HVB, PlacementForm.STODBOENDE, PlacementForm.LSS_BOENDE}
 

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from checks.facts import CheckFacts
 from checks.registry import Finding, check_rule, finding
-from placement.rulebook import Severity
-from suppliers.vocabulary import PermitStatus
+from placement.core.rulebook import Severity
+from placement.core.supplier_vocabulary import PermitStatus
 
 
 @check_rule(

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from checks.facts import CheckFacts
 from checks.registry import Finding, check_rule, finding
-from placement.rulebook import Severity
-from placement.vocabulary import LegalBasis, PlacementForm
-from suppliers.vocabulary import OperationKind
+from placement.core.rulebook import Severity
+from placement.core.supplier_vocabulary import OperationKind
+from placement.core.vocabulary import LegalBasis, PlacementForm
 
 FITS = {
     PlacementForm.HVB: {OperationKind.HVB_CHILDREN},

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from checks.facts import CheckFacts
 from checks.registry import Finding, check_rule, finding
-from placement.rulebook import Severity
-from placement.vocabulary import Sex
-from suppliers.vocabulary import TargetSex
+from placement.core.rulebook import Severity
+from placement.core.supplier_vocabulary import TargetSex
+from placement.core.vocabulary import Sex
 
 
 @check_rule(

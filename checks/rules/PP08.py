@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from checks.facts import CheckFacts
 from checks.registry import Finding, check_rule, finding
-from placement.rulebook import Severity
-from suppliers.screening import normalise
+from placement.core.names import normalise
+from placement.core.rulebook import Severity
 
 
 @check_rule(

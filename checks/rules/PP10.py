@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from checks.facts import CheckFacts
 from checks.registry import Finding, check_rule, finding
-from placement.clock import add_months
-from placement.rulebook import Severity
+from placement.core.clock import add_months
+from placement.core.rulebook import Severity
 
 
 @check_rule(

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from checks.facts import CheckFacts
 from checks.registry import Finding, check_rule, finding
-from placement.clock import add_months
-from placement.rulebook import Severity
-from placement.vocabulary import PlacementForm
+from placement.core.clock import add_months
+from placement.core.rulebook import Severity
+from placement.core.vocabulary import PlacementForm
 
 
 @check_rule(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from checks.facts import CheckFacts
 from checks.registry import Finding, check_rule, finding
-from placement.rulebook import Severity
+from placement.core.rulebook import Severity
 
 
 @check_rule(

@@ -28,7 +28,7 @@ from placement.api.state import (
     TEMPLATES,
     TOKEN_VERIFIER,
 )
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from placement.database.pool import Database
 from placement.database.roles import verify_service_role
 from placement.oidc import KeySet, TokenVerifier

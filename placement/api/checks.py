@@ -22,14 +22,14 @@ from placement.check_runs import (
     read_run,
     store_run,
 )
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.rulebook import Severity
+from placement.core.vocabulary import StaffRole
 from placement.errors import Forbidden, ValidationFailed
 from placement.models import Input
 from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS
 from placement.repositories.delegation import Delegation, DelegationIn, DelegationRepository
 from placement.repositories.foster_homes import FosterHome, FosterHomeIn, FosterHomeRepository
-from placement.rulebook import Severity
-from placement.vocabulary import StaffRole
 
 routes = EndpointRegistry()
 API = "/api/v1"

@@ -10,7 +10,7 @@ from placement import foster_identity
 from placement.api.routing import Context, EndpointRegistry
 from placement.api.state import SETTINGS
 from placement.check_runs import NEEDS_CHECK, open_findings_for_decision
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from placement.errors import Conflict
 from placement.models import (
     Child,

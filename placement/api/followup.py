@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from followup.obligations import Obligation, State
 from placement.api.routing import Context, EndpointRegistry
+from placement.core.vocabulary import StaffRole
 from placement.models import Input
 from placement.principal import CHILD_READERS, CHILD_WRITERS
 from placement.repositories.followup import (
@@ -21,7 +22,6 @@ from placement.repositories.followup import (
     WaiverIn,
     WatchItem,
 )
-from placement.vocabulary import StaffRole
 
 routes = EndpointRegistry()
 API = "/api/v1"

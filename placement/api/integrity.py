@@ -12,7 +12,8 @@ from aiohttp import web
 from pydantic import BaseModel, Field, StringConstraints
 
 from placement.api.routing import Context, EndpointRegistry
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import StaffRole
 from placement.errors import Forbidden
 from placement.models import Input
 from placement.principal import STAFF_READERS
@@ -22,7 +23,6 @@ from placement.repositories.declarations import (
     DeclarationRepository,
     Declarations,
 )
-from placement.vocabulary import StaffRole
 from suppliers.integrity import (
     Flag,
     ProviderOverview,

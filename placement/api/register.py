@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from placement.api.routing import Context, EndpointRegistry
 from placement.api.state import REGISTER_DATABASE
-from placement.clock import SWEDEN, today_in_sweden
+from placement.core.clock import SWEDEN, today_in_sweden
 from placement.errors import NotFound, ServiceUnavailable, UnsupportedMediaType, ValidationFailed
 from placement.models import Input, PageQuery
 from placement.principal import CHILD_READERS, STAFF_READERS

@@ -22,12 +22,12 @@ from pydantic import BaseModel, ValidationError
 from placement import audit
 from placement.api.state import DATABASE
 from placement.audit import Access, Actor, AuditAction
+from placement.core.validation_messages import field_errors
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection
 from placement.errors import BadRequest, Forbidden, NotFound, UnsupportedMediaType, ValidationFailed
 from placement.principal import Principal
 from placement.repositories.idempotency import IdempotencyRepository, Remembered
-from placement.validation_messages import field_errors
-from placement.vocabulary import StaffRole
 
 Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse | None]]
 

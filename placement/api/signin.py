@@ -21,6 +21,7 @@ from aiohttp import web
 
 from placement.api.middleware import REQUEST_ID
 from placement.api.state import DATABASE, SETTINGS, TOKEN_VERIFIER
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection, Database, scope_to
 from placement.errors import Forbidden, Unauthorized
 from placement.principal import Principal, SignInMethod
@@ -31,7 +32,6 @@ from placement.repositories.operator_tokens import (
     OperatorTokenRepository,
     looks_like_operator_token,
 )
-from placement.vocabulary import StaffRole
 
 DEMO_USER_HEADER = "X-Demo-User"
 _ROLE_VALUES = frozenset(r.value for r in StaffRole)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection
 from placement.errors import NotFound
-from placement.vocabulary import StaffRole
 
 _TOKEN = re.compile(r"^pk_(?P<kommunkod>\d{4})_(?P<id>[0-9a-f]{32})_(?P<secret>[A-Za-z0-9_-]{43})$")
 

@@ -8,7 +8,7 @@ import binascii
 import datetime as dt
 import uuid
 
-from placement.clock import SWEDEN
+from placement.core.clock import SWEDEN
 from placement.database.pool import Connection
 from placement.errors import ValidationFailed
 from placement.models import AuditEvent, AuditPage, AuditQuery, AuditSample, AuditSampleUnit

@@ -10,9 +10,9 @@ from typing import Literal, Self
 from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from placement.core.identifiers import Personnummer
 from placement.database.pool import Connection
 from placement.errors import NotFound
-from placement.identifiers import Personnummer
 from placement.models import Input, LongText, Text
 from suppliers.records import Orgnr
 

@@ -7,10 +7,10 @@ import uuid
 
 from pydantic import BaseModel, Field
 
+from placement.core.vocabulary import DecisionKind, StaffRole
 from placement.database.pool import Connection
 from placement.errors import ValidationFailed
 from placement.models import Input, Text
-from placement.vocabulary import DecisionKind, StaffRole
 
 _COLUMNS = "id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit"
 

@@ -15,7 +15,7 @@ from followup.obligations import EventKind, Obligation, State
 from followup.store import compute, details_for, refresh
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from placement.database.pool import Connection
 from placement.errors import ValidationFailed
 from placement.models import Input

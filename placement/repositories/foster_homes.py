@@ -10,9 +10,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from placement.core.identifiers import Personnummer
 from placement.database.pool import Connection
 from placement.errors import NotFound
-from placement.identifiers import Personnummer
 from placement.models import Input, Text
 
 

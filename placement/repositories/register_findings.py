@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
+from placement.core.rulebook import all_rules
 from placement.database.pool import Connection
 from placement.models import PageQuery
 from placement.pagination import decode_cursor, next_cursor
-from placement.rulebook import all_rules
 
 FINDING_TITLES = {rule.code: rule.title for rule in all_rules() if rule.family == "SV"}
 

@@ -8,8 +8,8 @@ from enum import StrEnum
 import jinja2
 
 from followup.obligations import State
-from placement.clock import today_in_sweden
-from placement.vocabulary import label
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import label
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from followup.obligations import EventKind
-from placement.validation_messages import field_errors
+from placement.core.validation_messages import field_errors
 
 EVENT_KINDS: dict[EventKind, str] = {
     EventKind.VISIT: "Besök",

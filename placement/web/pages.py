@@ -14,17 +14,17 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from followup.obligations import EventKind, State
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.rulebook import all_rules
+from placement.core.vocabulary import EndReason, StaffRole, label
 from placement.errors import NotFound, PlacementError, ValidationFailed
 from placement.models import PlacementEndIn
 from placement.principal import CHILD_READERS, CHILD_WRITERS
 from placement.repositories.children import ChildRepository
 from placement.repositories.followup import EventIn, FollowUpRepository, WaiverIn
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
-from placement.rulebook import all_rules
-from placement.vocabulary import EndReason, StaffRole, label
 from placement.web import queries
-from placement.web.app import MENU, SESSION, PageContext, page, render
+from placement.web.base import MENU, SESSION, PageContext, page, render
 from placement.web.forms import EVENT_BUTTONS, EVENT_KINDS, FormState, event_details, parse_date, validated
 
 WAIVERS = frozenset({StaffRole.TEAMLEDARE})

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from followup.obligations import State
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
+from placement.core.vocabulary import LegalBasis, PlacementForm
 from placement.database.pool import Connection
-from placement.vocabulary import LegalBasis, PlacementForm
 
 PAGE_SIZE = 50
 _OPEN = ["overdue", "due_soon", "open"]

@@ -14,9 +14,9 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection, Database
 from placement.principal import Principal, SignInMethod
-from placement.vocabulary import StaffRole
 
 SESSION_COOKIE = "pk_session"
 

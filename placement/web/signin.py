@@ -13,11 +13,11 @@ from aiohttp import web
 from placement.api import signin as api_signin
 from placement.api.middleware import REQUEST_ID
 from placement.api.state import DATABASE, SETTINGS, TOKEN_VERIFIER
-from placement.demo import STAFF
+from placement.bench.demo import STAFF
+from placement.core.vocabulary import label
 from placement.errors import NotFound, PlacementError
 from placement.principal import Principal
-from placement.vocabulary import label
-from placement.web.app import (
+from placement.web.base import (
     SESSION,
     SESSIONS,
     SIGN_IN,

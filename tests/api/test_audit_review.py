@@ -13,10 +13,10 @@ from aiohttp.test_utils import TestClient
 from placement import audit
 from placement.api.app import api_registry
 from placement.audit import Access, Actor, AuditAction
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
 from placement.principal import CHILD_READERS
 from placement.repositories.municipalities import MunicipalityRepository
-from placement.vocabulary import StaffRole
 from tests.arrange import municipality_a_data
 from tests.conftest import api_token, bearer
 

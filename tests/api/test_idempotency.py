@@ -7,8 +7,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
-from placement.vocabulary import StaffRole
 from tests.conftest import api_token, bearer
 
 Client = TestClient[Any, Any]

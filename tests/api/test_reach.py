@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
 from placement.principal import Principal, SignInMethod
 from placement.reach import EVERY_CHILD, Reach, ReachKind
-from placement.vocabulary import StaffRole
 from tests.conftest import demo_user as user
 
 Client = TestClient[Any, Any]

@@ -16,12 +16,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from placement.api.app import api_registry, create_app
+from placement.bench.demo import load_demo
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
-from placement.demo import load_demo
 from placement.repositories.api_tokens import ApiTokenRepository, parse_token
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import Settings
-from placement.vocabulary import StaffRole
 from tests.conftest import SessionDatabase, api_token, bearer
 
 Client = TestClient[Any, Any]

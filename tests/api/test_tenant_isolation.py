@@ -10,8 +10,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from placement.api.app import api_registry
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
-from placement.vocabulary import StaffRole
 from tests.arrange import municipality_a_data
 from tests.conftest import api_token, bearer
 

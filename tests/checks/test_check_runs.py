@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 from aiohttp.test_utils import TestClient
 
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from placement.database.pool import Database
 from suppliers.formats import Feed
 from suppliers.service import run_import

@@ -11,11 +11,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
 from placement.api.app import create_app
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import Settings
-from placement.vocabulary import StaffRole
 from tests.conftest import SessionDatabase, api_token, bearer
 
 Client = TestClient[Any, Any]

@@ -20,7 +20,7 @@ import yaml
 
 from checks.facts import CheckFacts
 from checks.registry import DOCSTRING_SECTIONS, RULES, load_rules
-from placement.rulebook import Severity
+from placement.core.rulebook import Severity
 
 CASES = Path(__file__).parent / "cases"
 STANDARD_UNIT: dict[str, Any] = {

@@ -123,3 +123,63 @@ async def test_service_refuses_to_run_as_a_privileged_role(
             await server.start_server()
     finally:
         await server.close()
+
+
+async def test_enable_tenant_isolation_gives_a_new_table_the_standard_policy(
+    owner: asyncpg.Connection,
+) -> None:
+    """A migration that adds a table calls enable_tenant_isolation; the table then has forced
+    row-level security and the same policy as the tables before it, so each municipality sees and
+    writes only its own rows, even as the table's owner."""
+    a, b = uuid.uuid4(), uuid.uuid4()
+    transaction = owner.transaction()
+    await transaction.start()
+    try:
+        await owner.execute("CREATE TABLE probe_note (municipality_id uuid NOT NULL, note text)")
+        await owner.execute("SELECT enable_tenant_isolation('probe_note')")
+        flags = await owner.fetchrow(
+            "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = 'probe_note'"
+        )
+        policies = await owner.fetch(
+            "SELECT tablename, policyname, cmd, qual, with_check FROM pg_policies"
+            " WHERE tablename IN ('probe_note', 'child') ORDER BY tablename"
+        )
+        for municipality in (a, b):
+            await owner.execute("SELECT set_config('placement.municipality_id', $1, true)", str(municipality))
+            await owner.execute("INSERT INTO probe_note VALUES ($1, 'x')", municipality)
+        seen_by_b = await owner.fetch("SELECT municipality_id FROM probe_note")
+        savepoint = owner.transaction()
+        await savepoint.start()
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
+            await owner.execute("INSERT INTO probe_note VALUES ($1, 'y')", a)
+        await savepoint.rollback()
+    finally:
+        await transaction.rollback()
+    assert flags is not None
+    assert (flags["relrowsecurity"], flags["relforcerowsecurity"]) == (True, True)
+    child, probe = ({k: v for k, v in dict(p).items() if k != "tablename"} for p in policies)
+    assert probe == child
+    assert probe["policyname"] == "tenant_isolation"
+    assert probe["qual"] == probe["with_check"] == "(municipality_id = current_municipality_id())"
+    assert [r["municipality_id"] for r in seen_by_b] == [b]
+
+
+async def test_enable_tenant_isolation_refuses_a_table_without_municipality(
+    owner: asyncpg.Connection,
+) -> None:
+    """A table with nothing to isolate by is an error in the migration, not a silent no-op."""
+    transaction = owner.transaction()
+    await transaction.start()
+    try:
+        await owner.execute("CREATE TABLE probe_plain (note text)")
+        with pytest.raises(asyncpg.RaiseError, match="has no municipality_id uuid column"):
+            await owner.execute("SELECT enable_tenant_isolation('probe_plain')")
+    finally:
+        await transaction.rollback()
+
+
+async def test_only_the_owner_may_enable_tenant_isolation(database: Database) -> None:
+    """The service's role cannot call the helper (nor alter tables)."""
+    async with database.pool.acquire() as conn:
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await conn.execute("SELECT enable_tenant_isolation('child')")

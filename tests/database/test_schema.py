@@ -7,8 +7,8 @@ from enum import StrEnum
 
 import pytest
 
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
 from placement.database.pool import Database
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
 
 TENANT_TABLES = [
     "staff",
@@ -35,6 +35,7 @@ TENANT_TABLES = [
     "placement_check",
     "check_resolution",
     "foster_parent",
+    "web_session",
 ]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from followup.store import SCAN_LOCK, scan
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from placement.database.pool import Database, connect_with_retry
 from tests.conftest import SessionDatabase
 from tests.conftest import demo_user as user

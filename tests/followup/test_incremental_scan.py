@@ -12,12 +12,12 @@ import pytest
 
 from followup.store import ScanResult, scan
 from placement.audit import Actor
+from placement.core.vocabulary import DecisionKind, EndReason, StaffRole
 from placement.database.pool import Database, connect_with_retry
 from placement.models import DecisionIn, PlacementEndIn, SocialWorkerAssignmentIn, StaffIn
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
 from placement.repositories.staff import StaffRepository
-from placement.vocabulary import DecisionKind, EndReason, StaffRole
 from tests.arrange import placed_child
 from tests.conftest import SessionDatabase
 

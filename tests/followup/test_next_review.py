@@ -19,7 +19,7 @@ from followup.obligations import (
     next_review,
     obligations,
 )
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 
 D = dt.date
 HORIZON = 400  # days walked after today; a next review further away is checked up to here

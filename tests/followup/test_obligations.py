@@ -18,8 +18,8 @@ from followup.obligations import (
     State,
     obligations,
 )
-from placement.rulebook import all_rules
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
+from placement.core.rulebook import all_rules
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 
 D = dt.date
 BORN = D(2012, 5, 5)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from followup.store import SCAN_ACTOR, scan
 from placement.audit import Actor
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
 from placement.database.pool import Database, connect_with_retry
 from placement.repositories.municipalities import MunicipalityRepository
 from tests.arrange import placed_child

@@ -6,12 +6,12 @@ import datetime as dt
 
 from followup.store import scan
 from placement.audit import Actor
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import EndReason
 from placement.database.pool import Database, connect_with_retry
 from placement.models import PlacementEndIn
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository
-from placement.vocabulary import EndReason
 from tests.arrange import placed_child
 from tests.conftest import SessionDatabase
 

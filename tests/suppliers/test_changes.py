@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from placement.core.supplier_vocabulary import CompanyStatus, InterventionKind, PermitStatus
 from suppliers.changes import ChangeKind, intervention_changes, provider_changes, unit_changes
 from suppliers.formats import Feed, parse_feed
 from suppliers.records import Intervention, Provider, Unit
-from suppliers.vocabulary import CompanyStatus, InterventionKind, PermitStatus
 
 SAMPLES = Path(__file__).parents[2] / "deploy" / "samples"
 

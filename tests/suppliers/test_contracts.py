@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from placement.clock import add_months
+from placement.core.clock import add_months
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
-from placement.vocabulary import StaffRole
 from suppliers.contracts import next_follow_up_due
 from tests.conftest import api_token, bearer
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from placement.core.supplier_vocabulary import LABELS, VOCABULARIES
 from suppliers.formats import Feed, FileRejected, parse_feed
-from suppliers.vocabulary import LABELS, VOCABULARIES
 
 SAMPLES = Path(__file__).parents[2] / "deploy" / "samples"
 

@@ -14,11 +14,11 @@ import asyncpg
 import pytest
 
 from placement.audit import Actor
+from placement.core.vocabulary import EndReason
 from placement.database.pool import Database
 from placement.models import PlacementEndIn
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository
-from placement.vocabulary import EndReason
 from suppliers.formats import Feed, FileRejected
 from suppliers.register import unit_as_of, unit_signals, unit_view
 from suppliers.service import run_import

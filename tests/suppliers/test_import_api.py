@@ -9,10 +9,10 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 
 from placement.api.app import create_app
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
 from placement.repositories.operator_tokens import OperatorTokenRepository
 from placement.settings import Settings
-from placement.vocabulary import StaffRole
 from tests.conftest import SessionDatabase, api_token, bearer
 
 SAMPLES = Path(__file__).parents[2] / "deploy" / "samples"

@@ -13,9 +13,9 @@ import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient
 
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
-from placement.vocabulary import StaffRole
 from suppliers.formats import Feed
 from suppliers.service import run_import
 from tests.conftest import api_token, bearer

@@ -8,8 +8,8 @@ from typing import Any
 import asyncpg
 from aiohttp.test_utils import TestClient
 
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
-from placement.vocabulary import StaffRole
 from suppliers.formats import Feed
 from suppliers.service import run_import
 from tests.conftest import api_token, bearer

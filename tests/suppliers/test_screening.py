@@ -7,11 +7,11 @@ import random
 
 import pytest
 
+from placement.core.names import normalise
 from suppliers.screening import (
     NAME_THRESHOLD,
     Person,
     naive_screen,
-    normalise,
     organisation_words,
     screen_organisations,
     screen_people,

@@ -12,9 +12,9 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from followup.store import scan
 from placement.api.app import create_app
-from placement.clock import today_in_sweden
+from placement.bench.demo import load_demo
+from placement.core.clock import today_in_sweden
 from placement.database.pool import Database, connect_with_retry
-from placement.demo import load_demo
 from placement.settings import Settings
 from tests.conftest import SessionDatabase
 from tests.web.browser import chromium, page  # noqa: F401 - fixtures for the browser tests

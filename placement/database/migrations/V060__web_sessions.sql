@@ -31,11 +31,7 @@ CREATE INDEX web_session_last_seen_idx ON web_session (last_seen_at);
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON web_session TO placement_service;
 
-ALTER TABLE web_session ENABLE ROW LEVEL SECURITY;
-ALTER TABLE web_session FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON web_session
-    USING (municipality_id = current_municipality_id())
-    WITH CHECK (municipality_id = current_municipality_id());
+SELECT enable_tenant_isolation('web_session');
 
 CREATE TABLE web_sign_in (
     browser_sha256  bytea PRIMARY KEY CHECK (length(browser_sha256) = 32),

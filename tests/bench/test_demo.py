@@ -6,8 +6,8 @@ import datetime as dt
 
 from stdnum.se import personnummer
 
+from placement.bench.demo import DEMO_KOMMUNKOD, load_demo
 from placement.database.pool import Database
-from placement.demo import DEMO_KOMMUNKOD, load_demo
 
 
 async def test_loading_twice_creates_once(db: Database) -> None:

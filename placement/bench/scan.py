@@ -1,6 +1,6 @@
 """Benchmark: the obligation scan over 40,000 active placements with their events.
 
-    python -m followup.benchmark [--placements 40000]
+    python -m placement.bench.scan [--placements 40000]
 
 Loads active placements with a few events each with COPY (marked synthetic; `placement bench`
 runs ``measure`` on the national dataset instead), then measures, in the same run, a plain read of
@@ -21,9 +21,9 @@ import uuid
 import asyncpg
 
 from followup.store import SCAN_WORKERS, ScanResult, in_scope, scan
-from placement.benchmarking import BenchDatabase, run_on_a_server, throwaway_database
+from placement.bench.harness import BenchDatabase, run_on_a_server, throwaway_database
+from placement.bench.national_dataset import TODAY, copy_events
 from placement.database.pool import Connection, connect_with_retry, init_connection, scope_to
-from placement.national_dataset import TODAY, copy_events
 
 FORMS = ["familjehem", "jourhem", "hvb", "stodboende", "lss_boende"]
 BASES = {"familjehem": "sol", "jourhem": "sol", "hvb": "lvu_3", "stodboende": "sol", "lss_boende": "lss"}

@@ -1,7 +1,7 @@
 """Benchmark: pre-placement check runs over HTTP on loopback, 32 concurrent clients, against a
 trivial municipality-scoped endpoint on the same server in the same run.
 
-    python -m placement.benchmark_checks [--seconds 5] [--clients 32]
+    python -m placement.bench.checks [--seconds 5] [--clients 32]
 
 The server is `placement serve` in a process of its own (its peak resident memory is read from
 /proc when the load is over); the clients run in this process. Prints throughput and p50/p99
@@ -29,15 +29,15 @@ from typing import Any
 
 import aiohttp
 
-from placement.benchmarking import BenchDatabase, run_on_a_server, throwaway_database
-from placement.clock import today_in_sweden
+from placement.bench.harness import BenchDatabase, run_on_a_server, throwaway_database
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection, connect_with_retry, scope_to
 from placement.repositories.api_tokens import ApiTokenRepository
-from placement.vocabulary import StaffRole
 from suppliers.formats import Feed
 from suppliers.service import run_import
 
-SAMPLES = Path(__file__).parents[1] / "deploy" / "samples"
+SAMPLES = Path(__file__).parents[2] / "deploy" / "samples"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from suppliers.benchmark import run
+from placement.bench.register_import import run
+
+# Real processes or benchmark smoke runs: the everyday loop (-m "not slow") leaves them out.
+pytestmark = pytest.mark.slow
 
 
 async def test_benchmark_runs_and_reports(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -23,7 +26,7 @@ def test_screening_benchmark_runs_and_reports() -> None:
         [
             sys.executable,
             "-m",
-            "suppliers.benchmark_screening",
+            "placement.bench.screening",
             "--staff",
             "400",
             "--officers",

@@ -7,10 +7,10 @@ import random
 import uuid
 
 from followup.store import scan
-from placement import national_dataset
-from placement.benchmarking import throwaway_database
+from placement.bench import national_dataset
+from placement.bench.harness import throwaway_database
+from placement.bench.national_dataset import MARK, NATIONAL, municipality_rows, units
 from placement.database.pool import connect_with_retry
-from placement.national_dataset import MARK, NATIONAL, municipality_rows, units
 
 TINY = NATIONAL.scaled(0.003)
 OFFICERS = [("5590000014", f"Officer {n} {MARK}", "1970-01-01") for n in range(5)]

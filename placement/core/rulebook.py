@@ -2,7 +2,7 @@
 
 A code is never reused; a renumbered rule keeps its old code as an alias. Tests, audit trails and
 reports cite codes. Each rule names its Swedish title, severity and legal reference (from
-placement/legal.py). `placement rules` lists them.
+placement/core/legal.py). `placement rules` lists them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from placement.legal import LegalReference, reference
+from placement.core.legal import LegalReference, reference
 
 
 class Severity(StrEnum):

@@ -1,7 +1,7 @@
 """Benchmark: importing an IVO register of N units with permits, and its diff.
 
-    python -m suppliers.benchmark            # 5,000 units on a throwaway embedded PostgreSQL
-    DATABASE_URL=postgresql://postgres@host/postgres python -m suppliers.benchmark --units 5000
+    python -m placement.bench.register_import            # 5,000 units on a throwaway embedded PostgreSQL
+    DATABASE_URL=postgresql://postgres@host/postgres python -m placement.bench.register_import --units 5000
 
 Prints its figures; asserts nothing about time (the machines are shared and noisy). Target on a
 2-core machine: the second import of 5,000 permits, with its diff, change events and findings,
@@ -24,11 +24,11 @@ from typing import Any
 import asyncpg
 from stdnum import luhn
 
+from placement.bench.national_dataset import TODAY
 from placement.database import roles
 from placement.database.embedded import EmbeddedPostgres
 from placement.database.migrator import migrate
 from placement.database.pool import Connection, connect_with_retry, scope_to
-from placement.national_dataset import TODAY
 from suppliers.fetch import Fetched
 from suppliers.formats import Feed, parse_feed
 from suppliers.importer import apply_feed

@@ -26,9 +26,9 @@ from typing import Any
 import structlog
 from stdnum import luhn
 
-from placement.clock import add_months
+from placement.bench.screening import FIRST, LAST
+from placement.core.clock import add_months
 from placement.database.pool import Connection, scope_to
-from suppliers.benchmark_screening import FIRST, LAST
 from suppliers.fetch import Fetched
 from suppliers.formats import Feed, parse_feed
 from suppliers.importer import apply_feed

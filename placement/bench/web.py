@@ -1,7 +1,7 @@
 """How fast the web pages render, on the national-scale synthetic dataset.
 
-``python -m placement.web.benchmark`` (``--quick``: a twentieth of the dataset) loads the dataset
-into a throwaway database (placement/benchmarking.py), gathers ``--children`` (500) of the largest
+``python -m placement.bench.web`` (``--quick``: a twentieth of the dataset) loads the dataset
+into a throwaway database (placement/bench/harness.py), gathers ``--children`` (500) of the largest
 municipality's placed children under one unit with a unit lead and ten social workers, computes
 their obligations (the scan), signs the unit lead in (a web session, as the sign-in makes), and
 then requests, one at a time over HTTP on loopback, the unit's worklist (``/mina-barn``, the whole
@@ -22,15 +22,15 @@ import aiohttp
 from aiohttp import web
 
 from followup.store import scan
-from placement import national_dataset
 from placement.api.app import create_app
-from placement.benchmarking import BenchDatabase, run_on_a_server, throwaway_database
-from placement.clock import today_in_sweden
+from placement.bench import national_dataset
+from placement.bench.harness import BenchDatabase, run_on_a_server, throwaway_database
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection, connect_with_retry, scope_to
 from placement.logs import configure_logging
 from placement.principal import Principal, SignInMethod
 from placement.settings import LogFormat, Settings
-from placement.vocabulary import StaffRole
 from placement.web.sessions import SESSION_COOKIE, new_session
 
 UNIT = "Bänkenheten (syntetisk)"

@@ -1,7 +1,7 @@
 """`placement bench`: every workload on the national-scale synthetic dataset, in one run; a table
 of figures, and the same as JSON.
 
-The dataset (placement/national_dataset.py) is loaded into a throwaway database (the embedded
+The dataset (placement/bench/national_dataset.py) is loaded into a throwaway database (the embedded
 server, or the server DATABASE_URL names as a superuser), and each workload runs on it: check runs
 over HTTP against a server process of its own, the obligation scan, a register import, conflict
 screening, and the server's peak memory. Timings are printed, never asserted: the command fails
@@ -18,13 +18,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from followup import benchmark as scan_bench
-from placement import benchmark_checks as check_bench
-from placement import national_dataset
-from placement.benchmarking import run_on_a_server, throwaway_database
+from placement.bench import checks as check_bench
+from placement.bench import national_dataset
+from placement.bench import register_import as import_bench
+from placement.bench import scan as scan_bench
+from placement.bench import screening as screening_bench
+from placement.bench.harness import run_on_a_server, throwaway_database
 from placement.database.pool import connect_with_retry
-from suppliers import benchmark as import_bench
-from suppliers import benchmark_screening as screening_bench
 
 FULL: dict[str, Any] = {
     "dataset": national_dataset.NATIONAL,

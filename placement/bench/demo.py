@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from stdnum import luhn
 
 from placement.audit import Actor
-from placement.clock import today_in_sweden
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, StaffRole
 from placement.database.pool import Connection
 from placement.models import (
     ChildIn,
@@ -29,7 +30,6 @@ from placement.repositories.children import ChildRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
 from placement.repositories.staff import StaffRepository
-from placement.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, StaffRole
 
 DEMO_KOMMUNKOD = "0000"
 DEMO_NAME = "Demokommunen (syntetisk)"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from placement.benchmark_checks import run
+from placement.bench.checks import run
+
+# Real processes or benchmark smoke runs: the everyday loop (-m "not slow") leaves them out.
+pytestmark = pytest.mark.slow
 
 
 async def test_check_benchmark_runs_and_reports(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:

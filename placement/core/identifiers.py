@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.se import personnummer as _pnr
 
-from placement.vocabulary import Sex
+from placement.core.vocabulary import Sex
 
 _REASONS: dict[type[Exception], str] = {
     InvalidChecksum: "kontrollsiffran stämmer inte",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from followup.benchmark import run
+from placement.bench.scan import run
+
+# Real processes or benchmark smoke runs: the everyday loop (-m "not slow") leaves them out.
+pytestmark = pytest.mark.slow
 
 
 async def test_scan_benchmark_runs_and_reports(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from placement import national_dataset
-from placement.web.benchmark import run
+from placement.bench import national_dataset
+from placement.bench.web import run
+
+# A benchmark smoke run: the everyday loop (-m "not slow") leaves it out.
+pytestmark = pytest.mark.slow
 
 
 async def test_web_benchmark_runs_and_reports(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:

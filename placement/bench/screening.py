@@ -1,6 +1,6 @@
 """Benchmark: conflict screening of 20,000 staff against 20,000 provider officers.
 
-    python -m suppliers.benchmark_screening [--staff 20000] [--officers 20000]
+    python -m placement.bench.screening [--staff 20000] [--officers 20000]
 
 Prints the blocked, vectorised screening's time and the naive pairwise loop's, measured on a
 subsample in the same run and extrapolated, and their ratio. Asserts nothing about time. Targets on
