@@ -13,8 +13,8 @@ from aiohttp import web
 from placement.api import signin as api_signin
 from placement.api.middleware import REQUEST_ID
 from placement.api.state import DATABASE, SETTINGS, TOKEN_VERIFIER
-from placement.bench.demo import STAFF
-from placement.core.vocabulary import label
+from placement.core.vocabulary import StaffRole, label
+from placement.database.pool import scope_to
 from placement.errors import NotFound, PlacementError
 from placement.principal import Principal
 from placement.web.base import (
@@ -43,11 +43,7 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
     next_path = safe_next(request.query.get("next"))
     if request.get(SESSION) is not None:
         raise web.HTTPSeeOther(next_path)
-    demo_users = (
-        [(name, email, ", ".join(label(r) for r in roles)) for name, email, _, roles in STAFF]
-        if settings.demo
-        else []
-    )
+    demo_users = await _demo_users(request) if settings.demo else []
     return render(
         request,
         "sign_in.html",
@@ -55,6 +51,21 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
         demo_users=demo_users,
         next_path=next_path,
     )
+
+
+async def _demo_users(request: web.Request) -> list[tuple[str, str, str]]:
+    """The demo municipality's staff as loaded (name, e-mail, roles in Swedish), to choose from."""
+    async with request.app[DATABASE].transaction() as conn:
+        municipality_id = await conn.fetchval("SELECT id FROM municipality WHERE is_demo")
+        if municipality_id is None:
+            return []
+        await scope_to(conn, municipality_id)
+        rows = await conn.fetch(
+            """SELECT name, email, roles FROM staff
+                WHERE municipality_id = $1 AND active AND email IS NOT NULL ORDER BY name""",
+            municipality_id,
+        )
+    return [(r["name"], r["email"], ", ".join(label(StaffRole(x)) for x in r["roles"])) for r in rows]
 
 
 async def _start_session(
