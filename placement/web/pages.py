@@ -245,7 +245,7 @@ def _back(ctx: PageContext, placement_id: uuid.UUID, done: str) -> web.HTTPSeeOt
     return web.HTTPSeeOther(url.with_query(klart=done))
 
 
-async def _end_page(ctx: PageContext, form: FormState) -> web.Response:
+async def _end_page(ctx: PageContext, form: FormState, *, confirm: bool = False) -> web.Response:
     placement_id = _placement_id(ctx)
     actor = ctx.principal.actor
     found = await PlacementRepository(ctx.conn, actor=actor).for_writing(placement_id=placement_id)
@@ -257,6 +257,8 @@ async def _end_page(ctx: PageContext, form: FormState) -> web.Response:
         child=child,
         form=form,
         reasons=[(r.value, label(r)) for r in EndReason],
+        reason_label=dict((r.value, label(r)) for r in EndReason),
+        confirm=confirm,
     )
 
 
@@ -287,6 +289,8 @@ async def end_placement(ctx: PageContext) -> web.StreamResponse:
     )
     if ending is None:
         return await _end_page(ctx, FormState(values, errors))
+    if values.get("step") != "confirm":  # ending is legally significant: say what will happen first
+        return await _end_page(ctx, FormState(values), confirm=True)
     try:
         await PlacementRepository(ctx.conn, actor=ctx.principal.actor).end(
             placement_id=placement_id, ending=ending

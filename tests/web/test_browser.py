@@ -194,12 +194,17 @@ async def test_the_other_pages_have_no_accessibility_violations(demo_site: Any, 
     await checked(page, "22 ingen behorighet")
     assert await page.get_by_role("heading", level=1).inner_text() == "Du har inte behörighet till sidan"
     await page.goto(f"{base}/mina-barn")
+    child = await page.get_by_role("row").nth(1).get_by_role("link").inner_text()
     await page.get_by_role("row").nth(1).get_by_role("link").click()
     await page.get_by_role("link", name="Avsluta placeringen").click()
-    await page.get_by_role("button", name="Avsluta placeringen").click()
+    await page.get_by_role("button", name="Fortsätt").click()
     await checked(page, "23 avsluta med fel")
-    await page.go_back()
-    await page.go_back()
+    await page.get_by_label("Slutdatum").fill("2026-11-01")
+    await page.get_by_text("omplacering", exact=True).click()  # FKUI draws the radio in its label
+    await page.get_by_role("button", name="Fortsätt").click()
+    await checked(page, "23b avsluta bekrafta")
+    assert await page.get_by_role("heading", level=1).inner_text() == f"Vill du avsluta {child}s placering?"
+    await page.get_by_role("link", name="Avbryt").click()
     await page.get_by_role("link", name="Klagomål mottaget").click()
     await page.get_by_label("Datum").fill("2026-13-01")
     await page.get_by_role("button", name="Registrera klagomålet").click()

@@ -143,6 +143,39 @@ async def test_a_visit_with_bad_input_comes_back_with_values_and_messages(
     assert created == 1
 
 
+async def test_ending_a_placement_asks_for_confirmation_first(demo_site: Client, db: Database) -> None:
+    """Ending is legally significant: the first submit shows what will happen and changes
+    nothing; the confirmation ends the placement with its reason."""
+    placement_id, _, _ = await a_placement_of(db, "sami@demo.invalid")
+    page = await sign_in_as(demo_site, "sami@demo.invalid")
+    form = {"end_date": "2026-11-01", "end_reason": "move", "note": "Flyttar till mormor"}
+    response = await demo_site.post(
+        f"/placeringar/{placement_id}/avsluta", data={"csrf": csrf_of(page), **form}
+    )
+    assert response.status == 200
+    page = await response.text()
+    assert "Vill du avsluta" in page
+    assert "omplacering: Flyttar till mormor" in page
+    async with db.transaction() as conn:
+        assert await conn.fetchval("SELECT end_date FROM placement WHERE id = $1::uuid", placement_id) is None
+    response = await demo_site.post(
+        f"/placeringar/{placement_id}/avsluta",
+        data={"csrf": csrf_of(page), **form, "step": "confirm"},
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    async with db.transaction() as conn:
+        ended = await conn.fetchrow(
+            "SELECT end_date::text, end_reason, end_reason_note FROM placement WHERE id = $1::uuid",
+            placement_id,
+        )
+    assert dict(ended) == {
+        "end_date": "2026-11-01",
+        "end_reason": "move",
+        "end_reason_note": "Flyttar till mormor",
+    }
+
+
 async def test_ending_a_placement_before_it_started_is_refused_on_the_form(
     demo_site: Client, db: Database
 ) -> None:
@@ -155,6 +188,7 @@ async def test_ending_a_placement_before_it_started_is_refused_on_the_form(
             "end_date": "2000-01-01",
             "end_reason": "move",
             "note": "Flyttar till mormor",
+            "step": "confirm",
         },
     )
     assert response.status == 422
