@@ -25,7 +25,15 @@ from placement.repositories.followup import EventIn, FollowUpRepository, WaiverI
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
 from placement.web import queries
 from placement.web.base import MENU, SESSION, PageContext, page, render
-from placement.web.forms import EVENT_BUTTONS, EVENT_KINDS, FormState, event_details, parse_date, validated
+from placement.web.forms import (
+    EVENT_BUTTONS,
+    EVENT_KINDS,
+    FormState,
+    as_uuid,
+    event_details,
+    parse_date,
+    validated,
+)
 
 WAIVERS = frozenset({StaffRole.TEAMLEDARE})
 UNIT_LEADS = frozenset({StaffRole.TEAMLEDARE})
@@ -161,6 +169,7 @@ async def _placement_page(ctx: PageContext, placement_id: uuid.UUID, **extra: An
         child=child,
         obligations=obligations,
         events=list(reversed(events)),
+        replaced={e.corrects for e in events if e.corrects},
         decisions=list(reversed(decisions)),
         workers=workers,
         names=names,
@@ -208,8 +217,27 @@ async def _event_page(ctx: PageContext, kind: EventKind, form: FormState) -> web
 
 @page(CHILD_WRITERS)
 async def event_form(ctx: PageContext) -> web.StreamResponse:
+    """The form for one kind of event; with ``?rattar=<event>``, filled in from that event, to
+    record its correction (a new event that replaces it: events are never edited)."""
     kind = _kind(ctx)
-    return await _event_page(ctx, kind, FormState(values={"occurred_on": today_in_sweden().isoformat()}))
+    values = {"occurred_on": today_in_sweden().isoformat()}
+    corrected = as_uuid(ctx.request.query.get("rattar", ""))
+    if corrected is not None:
+        events = await FollowUpRepository(ctx.conn, actor=ctx.principal.actor).events(
+            placement_id=_placement_id(ctx)
+        )
+        event = next((e for e in events if e.id == corrected and e.kind is kind), None)
+        if event is None:
+            raise NotFound("Händelsen som ska rättas finns inte för placeringen")
+        values = {"occurred_on": event.occurred_on.isoformat(), "corrects": str(event.id)}
+        values.update({k: _yes_no(v) for k, v in event.details.items() if isinstance(v, bool)})
+        if isinstance(event.details.get("ref"), str):
+            values["ref"] = event.details["ref"]
+    return await _event_page(ctx, kind, FormState(values=values))
+
+
+def _yes_no(value: bool) -> str:
+    return "ja" if value else "nej"
 
 
 @page(CHILD_WRITERS)
@@ -228,7 +256,13 @@ async def record_event(ctx: PageContext) -> web.StreamResponse:
         return await _event_page(ctx, kind, FormState(values, errors))
     event = validated(
         EventIn,
-        {"kind": kind, "occurred_on": occurred, "staff_id": ctx.principal.staff_id, "details": details},
+        {
+            "kind": kind,
+            "occurred_on": occurred,
+            "staff_id": ctx.principal.staff_id,
+            "details": details,
+            "corrects": as_uuid(values.get("corrects", "")),
+        },
         errors,
         {"occurred_on": "occurred_on", "details": "occurred_on"},
     )

@@ -288,3 +288,37 @@ async def test_an_unexpected_error_is_a_swedish_page_with_a_code(demo_site: Clie
     assert response.headers["X-Request-Id"] in page
     assert "boom" not in page
     assert "Traceback" not in page
+
+
+async def test_a_visit_is_corrected_by_a_new_event_that_replaces_it(demo_site: Client, db: Database) -> None:
+    """A visit recorded without a private talk, corrected to one with: the correction is a new
+    event naming the first (events are never edited), the form starts from the first one's
+    values, and the obligation counts the corrected visit."""
+    placement_id, _, _ = await a_placement_of(db, "sami@demo.invalid")
+    page = await sign_in_as(demo_site, "sami@demo.invalid")
+    url = f"/placeringar/{placement_id}/registrera/visit"
+    visit = {"occurred_on": "2026-11-02", "private_talk": "nej", "in_home": "ja"}
+    response = await demo_site.post(url, data={"csrf": csrf_of(page), **visit}, allow_redirects=False)
+    assert response.status == 303
+    async with db.transaction() as conn:
+        first = await conn.fetchval("SELECT id FROM placement_event")
+
+    page = await (await demo_site.get(f"{url}?rattar={first}")).text()
+    assert "<h1>Rätta: besök</h1>" in page
+    assert f'name="corrects" value="{first}"' in page
+    assert 'value="2026-11-02"' in page
+    assert re.search(r'id="private_talk-nej"[^>]*checked', page, re.S)
+
+    response = await demo_site.post(
+        url,
+        data={"csrf": csrf_of(page), **visit, "private_talk": "ja", "corrects": str(first)},
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    async with db.transaction() as conn:
+        events = await conn.fetch("SELECT id, corrects, details FROM placement_event ORDER BY created_at")
+    assert [e["corrects"] for e in events] == [None, first]
+    assert events[1]["details"] == {"private_talk": True, "in_home": True}
+    page = await (await demo_site.get(f"/placeringar/{placement_id}")).text()
+    assert "Ersatt av en rättelse" in page
+    assert "senaste enskilda samtal 2026-11-02" in page
