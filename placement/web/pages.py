@@ -6,8 +6,12 @@ transaction scoped to the person's municipality, with the same reach and the sam
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import datetime as dt
+import io
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,7 +27,7 @@ from placement.principal import CHILD_READERS, CHILD_WRITERS
 from placement.repositories.children import ChildRepository
 from placement.repositories.followup import EventIn, FollowUpRepository, WaiverIn
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
-from placement.web import queries
+from placement.web import filters, queries
 from placement.web.base import MENU, SESSION, PageContext, page, render
 from placement.web.forms import (
     EVENT_BUTTONS,
@@ -45,6 +49,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/", start, name="web_start")
     app.router.add_get("/tillganglighet", accessibility, name="web_accessibility")
     app.router.add_get("/mina-barn", worklist, name="web_worklist")
+    app.router.add_get("/mina-barn.csv", worklist_export, name="web_worklist_export")
     app.router.add_get("/enhetens-lage", unit, name="web_unit")
     app.router.add_get("/placeringar/{placement_id}", placement, name="web_placement")
     app.router.add_get("/placeringar/{placement_id}/registrera/{kind}", event_form, name="web_event_form")
@@ -79,9 +84,27 @@ def _placement_id(ctx: PageContext) -> uuid.UUID:
         raise NotFound("Placeringen finns inte") from None
 
 
-@page(CHILD_READERS)
-async def worklist(ctx: PageContext) -> web.StreamResponse:
-    """Mina barn: each placed child with the next obligation, most urgent first."""
+@dataclass(frozen=True)
+class WorklistChoice:
+    """What the person chose on Mina barn (from the query string), checked."""
+
+    chosen: str  # "mina", "alla" or a social worker's id
+    responsible: uuid.UUID | None
+    state: State | None
+    code: str | None
+    order: str
+    page: int
+    workers: list[tuple[uuid.UUID, str]]
+    unit_lead: bool
+    social_worker: bool
+
+    @property
+    def unlinked(self) -> bool:
+        """Signed in, but no staff member has this e-mail: nobody's own children are known."""
+        return self.chosen == "mina" and self.responsible is None
+
+
+async def _worklist_choice(ctx: PageContext) -> WorklistChoice:
     query = ctx.request.query
     unit_lead = StaffRole.TEAMLEDARE in ctx.principal.roles
     social_worker = StaffRole.SOCIALSEKRETERARE in ctx.principal.roles
@@ -98,45 +121,118 @@ async def worklist(ctx: PageContext) -> web.StreamResponse:
         responsible = next((w for w, _ in workers if str(w) == chosen), None)
         if responsible is None:
             chosen = "alla"
-    state = next((s for s in FILTER_STATES if s.value == query.get("status")), None)
-    code = query.get("kod") if query.get("kod") in FU_CODES else None
     try:
         page_no = max(int(query.get("sida", "1")), 1)
     except ValueError:
         page_no = 1
-    today = today_in_sweden()
-    # Signed in, but no staff member has this e-mail: nobody's own children are known.
-    unlinked = chosen == "mina" and ctx.principal.staff_id is None
-    found = (
-        queries.Worklist(rows=[], total=0)
-        if unlinked
-        else await queries.worklist(
-            ctx.conn,
-            ctx.principal.actor,
-            today=today,
-            responsible=responsible,
-            state=state,
-            code=code,
-            page=page_no,
-        )
+    return WorklistChoice(
+        chosen=chosen or "alla",
+        responsible=responsible,
+        state=next((s for s in FILTER_STATES if s.value == query.get("status")), None),
+        code=query.get("kod") if query.get("kod") in FU_CODES else None,
+        order=query.get("ordning", "") if query.get("ordning") in queries.ORDERS else "bradskande",
+        page=page_no,
+        workers=workers,
+        unit_lead=unit_lead,
+        social_worker=social_worker,
     )
+
+
+async def _worklist_rows(ctx: PageContext, choice: WorklistChoice, *, page_size: int) -> queries.Worklist:
+    if choice.unlinked:
+        return queries.Worklist(rows=[], total=0)
+    return await queries.worklist(
+        ctx.conn,
+        ctx.principal.actor,
+        today=today_in_sweden(),
+        responsible=choice.responsible,
+        state=choice.state,
+        code=choice.code,
+        page=choice.page,
+        order=choice.order,
+        page_size=page_size,
+    )
+
+
+@page(CHILD_READERS)
+async def worklist(ctx: PageContext) -> web.StreamResponse:
+    """Mina barn: each placed child with the next obligation, most urgent first."""
+    choice = await _worklist_choice(ctx)
+    found = await _worklist_rows(ctx, choice, page_size=queries.PAGE_SIZE)
+    query = ctx.request.query
     return ctx.render(
         "worklist.html",
         rows=found.rows,
         total=found.total,
-        page_no=page_no,
+        page_no=choice.page,
         pages=max((found.total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1),
-        today=today,
-        workers=workers,
-        chosen=chosen or "alla",
-        social_worker=social_worker,
-        unit_lead=unit_lead,
+        today=today_in_sweden(),
+        workers=choice.workers,
+        chosen=choice.chosen,
+        social_worker=choice.social_worker,
+        unit_lead=choice.unit_lead,
         states=FILTER_STATES,
-        state=state,
+        state=choice.state,
         codes=[(c, _titles().get(c, c)) for c in FU_CODES],
-        code=code,
+        code=choice.code,
+        order=choice.order,
         request_query=lambda n: urlencode({**query, "sida": n}),
-        unlinked=unlinked,
+        export_query=urlencode({k: v for k, v in query.items() if k != "sida"}),
+        unlinked=choice.unlinked,
+    )
+
+
+EXPORT_LIMIT = 5000
+
+
+@page(CHILD_READERS)
+async def worklist_export(ctx: PageContext) -> web.StreamResponse:
+    """Mina barn as a CSV file for Excel (semicolons, UTF-8 with BOM), the same choice, every row
+    (up to 5,000); each child in it is a read in the audit log, as on the page."""
+    choice = await _worklist_choice(ctx)
+    found = await _worklist_rows(ctx, dataclasses.replace(choice, page=1), page_size=EXPORT_LIMIT)
+    today = today_in_sweden()
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            "Barn",
+            "Ålder",
+            "Hem",
+            "Placeringsform",
+            "Grund",
+            "Ansvarig",
+            "Nästa skyldighet",
+            "Kod",
+            "Senast",
+            "Läge",
+            "Försenade",
+            "Snart",
+        ]
+    )
+    for r in found.rows:
+        writer.writerow(
+            [
+                r.child_name,
+                filters.age(r.birth_date, today),
+                r.home_name,
+                label(r.form),
+                label(r.legal_basis),
+                r.responsible_name or "",
+                r.title or "",
+                r.code or "",
+                filters.day(r.due_on),
+                filters.state_words(r.state, r.due_on, today),
+                r.overdue,
+                r.due_soon,
+            ]
+        )
+    return web.Response(
+        body=out.getvalue().encode("utf-8"),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="barn-{today.isoformat()}.csv"'},
     )
 
 

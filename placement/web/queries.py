@@ -19,6 +19,12 @@ from placement.core.vocabulary import LegalBasis, PlacementForm
 from placement.database.pool import Connection
 
 PAGE_SIZE = 50
+# How the worklist can be ordered (the form's value: the ORDER BY); most urgent first by default.
+ORDERS = {
+    "bradskande": "{urgency}, p.due_on NULLS LAST, c.name, p.id",
+    "datum": "p.due_on NULLS LAST, {urgency}, c.name, p.id",
+    "namn": "c.name, p.id",
+}
 _OPEN = ["overdue", "due_soon", "open"]
 _URGENCY = "CASE {0} WHEN 'overdue' THEN 0 WHEN 'due_soon' THEN 1 WHEN 'open' THEN 2 ELSE 3 END"
 
@@ -58,6 +64,8 @@ async def worklist(
     state: State | None,
     code: str | None,
     page: int,
+    order: str = "bradskande",
+    page_size: int = PAGE_SIZE,
 ) -> Worklist:
     """The placed children within reach (ongoing, or ended with something still due), each with
     its most urgent open obligation (of ``code``, if given) and its counts of overdue and due-soon
@@ -97,7 +105,7 @@ async def worklist(
           LEFT JOIN staff s ON s.municipality_id = a.municipality_id AND s.id = a.staff_id
          WHERE ($8::uuid IS NULL OR a.staff_id = $8)
            AND child_in_reach($1, p.child_id, $2, $3, $4)
-         ORDER BY {_URGENCY.format("p.state")}, p.due_on NULLS LAST, c.name, p.id
+         ORDER BY {ORDERS[order].format(urgency=_URGENCY.format("p.state"))}
          LIMIT $10 OFFSET $11
         """,
         actor.municipality_id,
@@ -107,8 +115,8 @@ async def worklist(
         code,
         responsible,
         state.value if state else None,
-        PAGE_SIZE,
-        max(page - 1, 0) * PAGE_SIZE,
+        page_size,
+        max(page - 1, 0) * page_size,
     )
     found = [WorklistRow(**{k: v for k, v in dict(r).items() if k != "total"}) for r in rows]
     await audit.record(

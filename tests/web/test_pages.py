@@ -322,3 +322,33 @@ async def test_a_visit_is_corrected_by_a_new_event_that_replaces_it(demo_site: C
     page = await (await demo_site.get(f"/placeringar/{placement_id}")).text()
     assert "Ersatt av en rättelse" in page
     assert "senaste enskilda samtal 2026-11-02" in page
+
+
+async def test_the_worklist_downloads_for_excel_and_sorts_by_name(demo_site: Client, db: Database) -> None:
+    """The same list as a CSV file Excel opens in Swedish (semicolons, UTF-8 with a BOM), every
+    child in it read in the audit log; and the list by the child's name."""
+    page = await sign_in_as(demo_site, "sami@demo.invalid")
+    assert "Ladda ner listan för Excel (CSV)" in page
+    async with db.transaction() as conn:
+        await conn.execute("TRUNCATE audit_event")
+    response = await demo_site.get("/mina-barn.csv?ordning=namn")
+    assert response.status == 200
+    assert response.content_type == "text/csv"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="barn-')
+    body = (await response.read()).decode("utf-8")
+    assert body.startswith(
+        "\ufeffBarn;Ålder;Hem;Placeringsform;Grund;Ansvarig;Nästa skyldighet;Kod;Senast;Läge"
+    )
+    rows = body.strip().split("\r\n")[1:]
+    names = [r.split(";")[0] for r in rows]
+    assert names == sorted(names)
+    assert all(";Sami Socialsekreterare (demo);" in r for r in rows)
+    async with db.transaction() as conn:
+        read = await conn.fetchval(
+            "SELECT count(DISTINCT child_id) FROM audit_event WHERE action = 'read' AND object_type = 'child'"
+        )
+    assert read == len(rows) > 0
+
+    page = await (await demo_site.get("/mina-barn?ordning=namn")).text()
+    shown = re.findall(r'<th scope="row"[^>]*><a href="/placeringar/[^"]+">([^<]+)</a>', page)
+    assert shown == names
