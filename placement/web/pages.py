@@ -185,6 +185,13 @@ async def worklist(ctx: PageContext) -> web.StreamResponse:
 EXPORT_LIMIT = 5000
 
 
+def _cell(value: object) -> object:
+    """A value Excel shows as text: one that begins like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 @page(CHILD_READERS)
 async def worklist_export(ctx: PageContext) -> web.StreamResponse:
     """Mina barn as a CSV file for Excel (semicolons, UTF-8 with BOM), the same choice, every row
@@ -213,7 +220,8 @@ async def worklist_export(ctx: PageContext) -> web.StreamResponse:
     )
     for r in found.rows:
         writer.writerow(
-            [
+            _cell(value)
+            for value in [
                 r.child_name,
                 filters.age(r.birth_date, today),
                 r.home_name,

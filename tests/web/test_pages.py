@@ -352,3 +352,38 @@ async def test_the_worklist_downloads_for_excel_and_sorts_by_name(demo_site: Cli
     page = await (await demo_site.get("/mina-barn?ordning=namn")).text()
     shown = re.findall(r'<th scope="row"[^>]*><a href="/placeringar/[^"]+">([^<]+)</a>', page)
     assert shown == names
+
+
+async def test_a_name_that_looks_like_a_formula_stays_text_in_excel(demo_site: Client, db: Database) -> None:
+    _, child_id, _ = await a_placement_of(db, "sami@demo.invalid")
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE child SET name = '=HYPERLINK(\"x\")' WHERE id = $1::uuid", child_id)
+    await sign_in_as(demo_site, "sami@demo.invalid")
+    body = (await (await demo_site.get("/mina-barn.csv")).read()).decode("utf-8")
+    lines = body.split("\r\n")
+    assert any(line.lstrip('"').startswith("'=HYPERLINK") for line in lines)
+    assert not any(line.lstrip('"').startswith("=") for line in lines)
+
+
+async def test_the_session_cookie_is_secure_when_people_use_https(
+    demo_data: None, test_database: SessionDatabase, settings: Settings
+) -> None:
+    """Behind a proxy at an https address the cookies are Secure; only loopback goes without."""
+    configured = settings.model_copy(update={"demo": True, "public_url": "https://placering.example.se"})
+    async with TestClient(
+        TestServer(create_app(configured, dsn=test_database.service), host="127.0.0.1")
+    ) as client:
+        response = await client.get("/logga-in")
+        assert response.cookies["pk_form"]["secure"]
+        html = await response.text()
+        response = await client.post(
+            "/logga-in/demo",
+            data={"csrf": csrf_of(html), "email": "sami@demo.invalid"},
+            cookies={"pk_form": response.cookies["pk_form"].value},
+            allow_redirects=False,
+        )
+        assert response.status == 303
+        cookie = response.cookies["pk_session"]
+        assert cookie["secure"]
+        assert cookie["httponly"]
+        assert cookie["samesite"] == "Lax"
