@@ -147,6 +147,25 @@ async def test_a_replayed_answer_is_refused(
         assert not await signed_in(http, provider)
 
 
+async def test_a_used_code_presented_again_is_refused_by_the_provider(
+    demo_data: None, test_database: SessionDatabase, settings: Settings, provider: Provider
+) -> None:
+    """A code already exchanged, brought back inside a fresh sign-in (its state right): the
+    provider refuses it, and so does the service, with nobody signed in."""
+    async with service(test_database, settings, provider), browser() as http:
+        first = await callback_url(http, provider, "sami")
+        used_code = parse_qs(urlsplit(first).query)["code"][0]
+        async with http.get(first, allow_redirects=False) as response:
+            assert response.status == 303
+        page = await (await http.get(f"{provider.service}/mina-barn")).text()
+        await http.post(f"{provider.service}/logga-ut", data={"csrf": csrf_of(page)}, allow_redirects=False)
+        async with http.get(f"{provider.service}/logga-in/start", allow_redirects=False) as response:
+            state = parse_qs(urlsplit(response.headers["Location"]).query)["state"][0]
+        replay = f"{provider.service}/logga-in/klar?" + urlencode({"code": used_code, "state": state})
+        await refused(http, replay, "Inloggningskoden godtogs inte")
+        assert not await signed_in(http, provider)
+
+
 async def test_a_wrong_state_is_refused(
     demo_data: None, test_database: SessionDatabase, settings: Settings, provider: Provider
 ) -> None:
