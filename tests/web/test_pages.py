@@ -117,7 +117,7 @@ async def test_a_visit_with_bad_input_comes_back_with_values_and_messages(
     assert 'href="#occurred_on">Datumet kan inte ligga i framtiden</a>' in page
     assert 'href="#in_home">Svara ja eller nej: var besöket i barnets hem</a>' in page
     assert 'value="2099-01-01"' in page
-    assert re.search(r'id="private_talk-ja"[^>]*checked', page, re.S)
+    assert re.search(r'id="private_talk"[^>]*value="ja"[^>]*checked', page, re.S)
     async with db.transaction() as conn:
         assert await conn.fetchval("SELECT count(*) FROM placement_event") == 0
 
@@ -307,7 +307,7 @@ async def test_a_visit_is_corrected_by_a_new_event_that_replaces_it(demo_site: C
     assert "<h1>Rätta: besök</h1>" in page
     assert f'name="corrects" value="{first}"' in page
     assert 'value="2026-11-02"' in page
-    assert re.search(r'id="private_talk-nej"[^>]*checked', page, re.S)
+    assert re.search(r'id="private_talk-nej"[^>]*value="nej"[^>]*checked', page, re.S)
 
     response = await demo_site.post(
         url,
