@@ -11,7 +11,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from placement.core.supplier_vocabulary import Need
-from placement.core.vocabulary import LegalBasis, PlacementForm, Sex
+from placement.core.vocabulary import DecisionKind, LegalBasis, PlacementForm, Sex
 from suppliers.records import Intervention, Permit, Provider, Unit
 
 
@@ -40,7 +40,9 @@ class ProposedPlacement(Model):
 
 
 class UnitFacts(Model):
-    """The register's word on the unit as of the check, and the snapshot it comes from."""
+    """The register's word on the unit as of the check, and the snapshot it comes from. The unit's
+    stability (PP09) is its unplanned endings and moves against all its endings in the last 12
+    months, across municipalities."""
 
     in_register: bool = True
     unit: Unit | None = None
@@ -49,10 +51,28 @@ class UnitFacts(Model):
     active_placements: int | None = Field(default=None, description="Across all municipalities, now.")
     moves_12m: int = 0
     unplanned_endings_12m: int = 0
+    endings_12m: int | None = Field(
+        default=None, description="All endings in the period (the rate's denominator); None: unknown."
+    )
     interventions: tuple[Intervention, ...] = ()
 
 
+class FosterPersonFacts(Model):
+    """A person the nämnd means to engage for the care in the home (SoF (2025:468) 3 kap. 3 §)."""
+
+    name: str = "Familjehemsförälder"
+    belastningsregister_on: dt.date | None = None
+    misstankeregister_on: dt.date | None = None
+
+
 class FosterHomeFacts(Model):
+    kommunkod: str | None = Field(default=None, description="Where the home lies; None: not recorded.")
+    people: tuple[FosterPersonFacts, ...] = ()
+    placed_children: int | None = Field(
+        default=None,
+        description="Children placed in the home now, counted across municipalities by keyed hash; "
+        "None: unknown (then only this municipality's concurrent placements are known).",
+    )
     investigated_on: dt.date | None = None
     approved_on: dt.date | None = None
     belastningsregister_on: dt.date | None = None
@@ -68,6 +88,7 @@ class FosterHomeFacts(Model):
 
 class ContractFact(Model):
     kind: str = "ramavtal"
+    provider_orgnr: str | None = None
     valid_from: dt.date
     valid_to: dt.date | None = None
 
@@ -83,6 +104,8 @@ class CheckPolicy(Model):
     """The municipality's policy values for checks, with their documented defaults (guidance)."""
 
     unplanned_endings_threshold: int = 3
+    unplanned_rate_threshold_percent: int = 30
+    unplanned_rate_min_endings: int = 3
     concurrent_foster_placements_threshold: int = 3
     placing_municipalities_threshold: int = 2
     register_check_max_age_months: int = 12
@@ -101,11 +124,26 @@ class CheckFacts(Model):
     provider: Provider | None = None
     contracts: tuple[ContractFact, ...] = ()
     conflicts: tuple[ConflictFact, ...] = ()
+    decision_kind: DecisionKind = DecisionKind.PLACEMENT_SOL
+    decided_by_namnd: bool = Field(
+        default=False, description="The nämnd or its utskott takes the decision, not an official."
+    )
     decision_maker_has_delegation: bool | None = None
     delegation_basis: str = ""
     needs_assessment_documented: bool = False
     investigation_ended_on: dt.date | None = None
     jourhem_special_reasons: str | None = None
+    municipality_kommunkod: str | None = None
+    foster_agreement_on: dt.date | None = Field(
+        default=None, description="The agreement with the foster parents (SoL 22 kap. 3 §)."
+    )
+    host_municipality_consulted_on: dt.date | None = Field(
+        default=None, description="The host municipality informed and consulted (SoL 22 kap. 6 §)."
+    )
+    other_placing_municipalities_consulted_on: dt.date | None = Field(
+        default=None,
+        description="The other municipalities with a child in the home informed and consulted.",
+    )
     policy: CheckPolicy = CheckPolicy()
 
     def unit_record(self) -> Unit | None:

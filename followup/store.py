@@ -5,8 +5,11 @@ a time across instances (a PostgreSQL advisory lock, released if the scanner die
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import hashlib
+import importlib.metadata
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +18,7 @@ from typing import Any
 import asyncpg
 import structlog
 
+import followup.model
 import followup.obligations as rules
 from followup.obligations import (
     Assignment,
@@ -28,7 +32,7 @@ from followup.obligations import (
     next_review,
     obligations,
 )
-from placement.core import clock
+from placement.core import clock, statutory_time
 from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 from placement.database.pool import Connection, scope_to
 
@@ -41,10 +45,19 @@ SCAN_ACTOR = "system:obligation-scan"
 # took a scan after a day's visits on 40,000 placements from 0.8 to 0.5 to 0.4 s).
 SCAN_WORKERS = 8
 
-# The rules' own fingerprint: a new version of them (or of the calendar they count with) makes
-# the next scan recompute every placement.
+# The rules' own fingerprint: a new version of them (each FU module, the model they share, the
+# calendar and the statutory time they count with, the holiday calendar's version) makes the next
+# scan recompute every placement.
+_FINGERPRINTED = (
+    rules,
+    followup.model,
+    *(sys.modules[f"followup.rules.{code}"] for code in sorted(rules.RULES)),
+    clock,
+    statutory_time,
+)
 RULES_FINGERPRINT = hashlib.sha256(
-    b"".join(Path(module.__file__ or "").read_bytes() for module in (rules, clock))
+    b"".join(Path(module.__file__ or "").read_bytes() for module in _FINGERPRINTED)
+    + importlib.metadata.version("holidays").encode()
 ).hexdigest()[:16]
 
 
@@ -110,7 +123,13 @@ async def load_facts(
                                     WHERE f.municipality_id = e.municipality_id AND f.corrects = e.id))
                    AS events,
                (SELECT jsonb_agg(jsonb_build_array(w.code, w.item, w.due_on)) FROM obligation_waiver w
-                 WHERE w.municipality_id = p.municipality_id AND w.placement_id = p.id) AS waivers
+                 WHERE w.municipality_id = p.municipality_id AND w.placement_id = p.id) AS waivers,
+               -- FU17: the check run for this child and home found a fourth child (PP21).
+               (p.foster_home_id IS NOT NULL AND EXISTS (
+                   SELECT 1 FROM placement_check k
+                    WHERE k.municipality_id = p.municipality_id AND k.child_id = p.child_id
+                      AND k.form = p.form AND k.foster_home_id = p.foster_home_id
+                      AND k.findings @> '[{{"code": "PP21"}}]')) AS ivo_notice_required
           FROM placement p
           JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
           JOIN municipality m ON m.id = p.municipality_id
@@ -143,6 +162,7 @@ async def load_facts(
                     for kind, occurred, details in p["events"] or ()
                 ),
                 other_municipality=p["elsewhere"],
+                ivo_notice_required=p["ivo_notice_required"],
             ),
             p["followup_version"],
             frozenset((code, item, day(due)) for code, item, due in p["waivers"] or ()),
@@ -207,9 +227,7 @@ async def compute(
 
 
 def _waive(obligation: Obligation) -> Obligation:
-    return Obligation(
-        obligation.code, obligation.item, obligation.title, obligation.due_on, State.WAIVED, obligation.detail
-    )
+    return dataclasses.replace(obligation, state=State.WAIVED)
 
 
 async def store(
@@ -219,21 +237,22 @@ async def store(
     and when to look again; returns the placements whose stored states changed. A state that did
     not change keeps the time it began and is not rewritten."""
     rows = [
-        (placement_id, o.code, o.item, o.title, o.due_on, o.state.value, o.detail)
+        (placement_id, o.code, o.item, o.title, o.due_on, o.state.value, o.detail, o.rolled_due_on)
         for placement_id, one in reviewed.items()
         for o in one.obligations
         if o.state is not State.MET  # watch lists and digests show what is owed; met needs no row
     ]
-    columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
-    placement_ids, codes, items, titles, dues, states, details = columns
+    columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(8)]
+    placement_ids, codes, items, titles, dues, states, details, rolled_dues = columns
     # One statement: the states no longer owed go, the owed ones are written where they changed
     # (the two touch different rows), and what they were computed from is remembered.
     changed = await conn.fetch(
         """
         WITH owed AS (
                  SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::date[],
-                                      $8::text[], $9::text[])
-                                   AS t (placement_id, code, item, title, due_on, state, detail)),
+                                      $8::text[], $9::text[], $13::date[])
+                                   AS t (placement_id, code, item, title, due_on, state, detail,
+                                         rolled_due_on)),
              deleted AS (
                  DELETE FROM obligation_state o
                   WHERE o.municipality_id = $1 AND o.placement_id = ANY ($2::uuid[])
@@ -241,15 +260,18 @@ async def store(
                  RETURNING o.placement_id),
              written AS (
                  INSERT INTO obligation_state AS o
-                     (municipality_id, placement_id, code, item, title, due_on, state, detail)
+                     (municipality_id, placement_id, code, item, title, due_on, state, detail,
+                      rolled_due_on)
                  SELECT $1, * FROM owed
                  ON CONFLICT (municipality_id, placement_id, code, item) DO UPDATE
                     SET title = EXCLUDED.title, detail = EXCLUDED.detail, computed_at = now(),
                         state_since = CASE WHEN o.state = EXCLUDED.state AND o.due_on = EXCLUDED.due_on
                                            THEN o.state_since ELSE now() END,
-                        state = EXCLUDED.state, due_on = EXCLUDED.due_on
-                  WHERE (o.state, o.due_on, o.title, o.detail)
-                        IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.due_on, EXCLUDED.title, EXCLUDED.detail)
+                        state = EXCLUDED.state, due_on = EXCLUDED.due_on,
+                        rolled_due_on = EXCLUDED.rolled_due_on
+                  WHERE (o.state, o.due_on, o.title, o.detail, o.rolled_due_on)
+                        IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.due_on, EXCLUDED.title, EXCLUDED.detail,
+                                          EXCLUDED.rolled_due_on)
                  RETURNING o.placement_id),
              remembered AS (
                  INSERT INTO followup_review AS r
@@ -272,6 +294,7 @@ async def store(
         [one.facts_version for one in reviewed.values()],
         [basis] * len(reviewed),
         [one.review_on for one in reviewed.values()],
+        rolled_dues,
     )
     return frozenset(r["placement_id"] for r in changed)
 

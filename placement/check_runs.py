@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 from pydantic import BaseModel, Field
 
-from checks.egenkontroll import EK01
+from checks.egenkontroll import EK01, DecisionCheckFacts, ek01_decision_without_check
 from checks.facts import (
     CheckFacts,
     CheckPolicy,
@@ -22,10 +22,11 @@ from checks.facts import (
     ConflictFact,
     ContractFact,
     FosterHomeFacts,
+    FosterPersonFacts,
     ProposedPlacement,
     UnitFacts,
 )
-from checks.registry import Verdict, run
+from checks.registry import Finding, Verdict, run
 from placement import foster_identity
 from placement.audit import Actor
 from placement.core.clock import SWEDEN
@@ -37,7 +38,7 @@ from placement.errors import NotFound, ValidationFailed
 from placement.models import Input
 from placement.principal import Principal
 from placement.reach import EVERY_CHILD, Reach
-from suppliers.integrity import policy_value
+from placement.repositories.integrity import policy_value
 from suppliers.register import unit_view
 
 NEEDS_CHECK = {
@@ -63,9 +64,37 @@ class CheckRequest(Input):
     handlaggare_id: uuid.UUID | None = None
     decision_maker_id: uuid.UUID | None = None
     decision_kind: DecisionKind = DecisionKind.PLACEMENT_SOL
+    decided_by_namnd: bool = Field(
+        default=False,
+        description="The nämnd or its utskott takes the decision (required for familjehem, jourhem, LVU "
+        "care, övervägande: SoL 30 kap. 6–7 §§), not an official.",
+    )
     manager_known_to_municipality: str | None = None
     investigation_ended_on: dt.date | None = None
     jourhem_special_reasons: str | None = None
+    foster_agreement_on: dt.date | None = Field(
+        default=None, description="When the agreement with the foster parents was made (SoL 22 kap. 3 §)."
+    )
+    host_municipality_consulted_on: dt.date | None = Field(
+        default=None,
+        description="When the municipality the home lies in was informed and consulted (SoL 22 kap. 6 §).",
+    )
+    other_placing_municipalities_consulted_on: dt.date | None = Field(
+        default=None,
+        description="When the other municipalities with a child in the home were informed and consulted.",
+    )
+
+
+class Consequence(BaseModel):
+    """A finding that follows from the one it is shown under (PP04's age range under PP03)."""
+
+    code: str
+    severity: Severity
+    title: str
+    detail: str
+    guidance: str
+    evidence: dict[str, Any]
+    consequences: list[Consequence] = Field(default_factory=list)
 
 
 class StoredFinding(BaseModel):
@@ -76,6 +105,9 @@ class StoredFinding(BaseModel):
     detail: str
     guidance: str
     evidence: dict[str, Any]
+    consequences: list[Consequence] = Field(
+        default_factory=list, description="Findings that follow from this one, shown under it."
+    )
     resolution: str | None = Field(default=None, description="acknowledge or override, once recorded.")
     resolved_by: str | None = None
     resolution_reason: str | None = None
@@ -106,7 +138,8 @@ async def gather(
 ) -> CheckFacts:
     tenant = principal.municipality_id
     child = await conn.fetchrow(  # and the municipality's policy for checks, in the same query
-        """SELECT c.birth_date, c.sex, policy_value($1, 'checks') AS policy
+        """SELECT c.birth_date, c.sex, policy_value($1, 'checks') AS policy,
+                  (SELECT m.kommunkod FROM municipality m WHERE m.id = $1) AS kommunkod
              FROM child c
             WHERE c.municipality_id = $1 AND c.id = $2 AND child_in_reach($1, c.id, $3, $4, $5)""",
         tenant,
@@ -129,6 +162,7 @@ async def gather(
             active_placements=view.active_placements,
             moves_12m=view.moves_12m,
             unplanned_endings_12m=view.unplanned_endings_12m,
+            endings_12m=view.endings_12m,
             interventions=view.interventions,
         )
         if found and found.unit.provider_orgnr:
@@ -148,7 +182,19 @@ async def gather(
             request.foster_home_id,
             today,
         )
+        people = await conn.fetch(
+            """SELECT name, belastningsregister_on, misstankeregister_on FROM foster_parent
+                WHERE municipality_id = $1 AND foster_home_id = $2 ORDER BY name""",
+            tenant,
+            request.foster_home_id,
+        )
+        placing, placed = await _across_municipalities(
+            conn, identity_key, tenant, request.foster_home_id, today
+        )
         foster_home = FosterHomeFacts(
+            kommunkod=home["kommunkod"],
+            people=tuple(FosterPersonFacts.model_validate(dict(p)) for p in people),
+            placed_children=placed,
             investigated_on=home["investigated_on"],
             approved_on=home["approved_on"],
             belastningsregister_on=home["belastningsregister_on"],
@@ -157,9 +203,7 @@ async def gather(
             company_orgnr=home["company_orgnr"],
             concurrent_placements=concurrent,
             # Known only through the keyed hashes shared across municipalities (no key: unknown).
-            placing_municipalities=await _placing_municipalities(
-                conn, identity_key, tenant, request.foster_home_id, today
-            ),
+            placing_municipalities=placing,
         )
     conflicts: list[ConflictFact] = []
     orgnr = unit.unit.provider_orgnr if unit and unit.unit else None
@@ -175,7 +219,8 @@ async def gather(
         # two people and the provider's officers (dismissed ones left out), in one query.
         dealings = await conn.fetchrow(
             """SELECT (SELECT jsonb_agg(jsonb_build_object('kind', kind, 'valid_from', valid_from,
-                                                           'valid_to', valid_to))
+                                                           'valid_to', valid_to,
+                                                           'provider_orgnr', provider_orgnr))
                          FROM contract WHERE municipality_id = $1 AND provider_orgnr = $2) AS contracts,
                       (SELECT jsonb_agg(jsonb_build_object('staff_id', staff_id, 'officer_name', officer_name,
                                                            'officer_role', officer_role, 'score', score,
@@ -221,22 +266,33 @@ async def gather(
         provider=provider,
         contracts=tuple(contracts),
         conflicts=tuple(conflicts),
+        decision_kind=request.decision_kind,
+        decided_by_namnd=request.decided_by_namnd,
         decision_maker_has_delegation=delegated,
         delegation_basis=basis,
         needs_assessment_documented=request.needs_assessment_documented,
         investigation_ended_on=request.investigation_ended_on,
         jourhem_special_reasons=request.jourhem_special_reasons,
+        municipality_kommunkod=child["kommunkod"],
+        foster_agreement_on=request.foster_agreement_on,
+        host_municipality_consulted_on=request.host_municipality_consulted_on,
+        other_placing_municipalities_consulted_on=request.other_placing_municipalities_consulted_on,
         policy=policy,
     )
 
 
-async def _placing_municipalities(
+async def _across_municipalities(
     conn: Connection, key: bytes | None, tenant: uuid.UUID, foster_home_id: uuid.UUID, today: dt.date
-) -> int | None:
+) -> tuple[int | None, int | None]:
+    """The municipalities placing children with the home's parents, and the children placed there,
+    counted across municipalities by keyed hash (no key: unknown)."""
     if key is None:
-        return None
+        return None, None
     await foster_identity.publish(conn, key, tenant, foster_home_id, today)
-    return await foster_identity.placing_municipalities(conn, key, tenant, foster_home_id)
+    return (
+        await foster_identity.placing_municipalities(conn, key, tenant, foster_home_id),
+        await foster_identity.placed_children(conn, key, tenant, foster_home_id),
+    )
 
 
 async def delegation_for(
@@ -262,6 +318,19 @@ async def delegation_for(
     return False, f"{staff['name']} saknar delegation för {kind.value} enligt delegationsordningen"
 
 
+def _stored(f: Finding) -> dict[str, Any]:
+    """A finding as stored, with the findings that follow from it under it."""
+    return {
+        "code": f.code,
+        "severity": f.severity.value,
+        "title": f.title,
+        "detail": f.detail,
+        "guidance": f.guidance,
+        "evidence": json.loads(json.dumps(f.evidence, default=str)),
+        "consequences": [_stored(c) for c in f.consequences],
+    }
+
+
 async def store_run(
     conn: Connection, principal: Principal, request: CheckRequest, facts: CheckFacts
 ) -> CheckRun:
@@ -274,17 +343,7 @@ async def store_run(
         "foster_home_id": request.foster_home_id,
         "request": request.model_dump(mode="json"),
         "facts": facts.model_dump(mode="json"),
-        "findings": [
-            {
-                "code": f.code,
-                "severity": f.severity.value,
-                "title": f.title,
-                "detail": f.detail,
-                "guidance": f.guidance,
-                "evidence": json.loads(json.dumps(f.evidence, default=str)),
-            }
-            for f in findings
-        ],
+        "findings": [_stored(f) for f in findings],
         "verdict": verdict.value,
         "run_by": principal.actor.name,
     }
@@ -422,9 +481,27 @@ class MissingCheck(BaseModel):
 async def missing_checks(conn: Connection, principal: Principal) -> list[MissingCheck]:
     rows = await conn.fetch(
         """
-        SELECT d.id AS decision_id, p.id AS placement_id, p.child_id, d.decided_on, d.urgent_reason
+        SELECT d.id AS decision_id, p.id AS placement_id, p.child_id, d.decided_on, d.urgent_reason,
+               before.id IS NOT NULL AS checked_before,
+               coalesce(before.unresolved_blocks, 0) AS unresolved_blocks_before
           FROM decision d
           JOIN placement p ON p.municipality_id = d.municipality_id AND p.id = d.placement_id
+          -- the latest check run before the decision for this child, form and home, and its blocks
+          -- left without an override
+          LEFT JOIN LATERAL (
+                SELECT c.id,
+                       (SELECT count(*) FROM jsonb_array_elements(c.findings) WITH ORDINALITY f(finding, n)
+                         WHERE f.finding ->> 'severity' = 'block'
+                           AND NOT EXISTS (SELECT 1 FROM check_resolution r
+                                            WHERE r.municipality_id = c.municipality_id AND r.check_id = c.id
+                                              AND r.finding_index = f.n - 1 AND r.action = 'override'))
+                           AS unresolved_blocks
+                  FROM placement_check c
+                 WHERE c.municipality_id = p.municipality_id AND c.child_id = p.child_id AND c.form = p.form
+                   AND c.unit_code IS NOT DISTINCT FROM p.unit_code
+                   AND c.foster_home_id IS NOT DISTINCT FROM p.foster_home_id
+                   AND c.run_at < d.created_at
+                 ORDER BY c.run_at DESC LIMIT 1) before ON true
          WHERE d.municipality_id = $1 AND d.urgent AND d.kind = ANY ($2::text[])
            AND child_in_reach(p.municipality_id, p.child_id, $3, $4, $5)
            AND NOT EXISTS (
@@ -439,4 +516,18 @@ async def missing_checks(conn: Connection, principal: Principal) -> list[Missing
         [k.value for k in NEEDS_CHECK],
         *principal.actor.reads.sql_args(),
     )
-    return [MissingCheck.model_validate(dict(r)) for r in rows]
+    # The candidates are urgent decisions with no check run since; whether each is a finding is EK01's.
+    keys = MissingCheck.model_fields.keys() - {"code", "title"}
+    return [
+        MissingCheck.model_validate({k: r[k] for k in keys})
+        for r in rows
+        if ek01_decision_without_check(
+            DecisionCheckFacts(
+                decided_on=r["decided_on"],
+                urgent=True,
+                urgent_reason=r["urgent_reason"],
+                checked_before=r["checked_before"],
+                unresolved_blocks_before=r["unresolved_blocks_before"],
+            )
+        )
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import getpass
 import json
 import os
 import secrets
@@ -26,7 +27,8 @@ from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
 from followup.store import SCAN_WORKERS, scan
-from placement import __version__
+from placement import __version__, rule_catalogue
+from placement.audit import Actor
 from placement.bench.demo import load_demo
 from placement.core.clock import today_in_sweden
 from placement.core.rulebook import all_rules
@@ -40,12 +42,12 @@ from placement.logs import configure_logging
 from placement.models import AuditQuery, AuditSampleQuery, MunicipalityIn
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.audit_log import AuditLogRepository
+from placement.repositories.integrity import run_screening
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.operator_tokens import OperatorTokenRepository
 from placement.runtime import database_urls
 from placement.settings import Settings
 from suppliers.formats import Feed, FileRejected
-from suppliers.integrity import run_screening
 from suppliers.service import run_import
 
 log = structlog.get_logger(__name__)
@@ -161,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    rule_catalogue.load()
     try:
         settings = Settings()
     except ValidationError as error:
@@ -268,6 +271,7 @@ def _print_rules(*, as_json: bool) -> None:
             "legal_reference": r.legal.current,
             "old_reference": r.legal.old,
             "new_reference_confirmed": r.legal.new_confirmed,
+            "old_reference_confirmed": r.legal.old_confirmed if r.legal.old else None,
         }
         for r in all_rules()
     ]
@@ -404,11 +408,20 @@ def _token_state(expires_at: dt.datetime, revoked_at: dt.datetime | None) -> str
     return f"återkallad {revoked_at:%Y-%m-%d}" if revoked_at else f"giltig till {expires_at:%Y-%m-%d}"
 
 
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "okänd"
+
+
 async def _audit(args: argparse.Namespace, conn: Connection) -> int:
     municipality_id = await _municipality_id(conn, args.kommunkod)
     async with conn.transaction():
         await scope_to(conn, municipality_id)
-        log_repo = AuditLogRepository(conn, municipality_id=municipality_id)
+        # Reading the log is itself logged, under the operating system user who ran the command.
+        reader = Actor(municipality_id, f"cli:{_os_user()}", role="cli")
+        log_repo = AuditLogRepository(conn, reader=reader)
         if args.action == "list":
             query = AuditQuery(
                 child_id=args.child, actor=args.actor, since=args.since, until=args.until, limit=args.limit
@@ -483,6 +496,7 @@ async def _municipality(args: argparse.Namespace, conn: Connection) -> int:
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from placement.api.app import create_app  # the web stack is only needed here
+    from placement.api.server import ServiceRunner
 
     if settings.demo and not settings.embedded and not args.allow_demo_on_external_database:
         print(
@@ -508,7 +522,7 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await conn.close()
 
-        runner = web.AppRunner(
+        runner = ServiceRunner(
             create_app(settings, dsn=urls.service, register_dsn=urls.register), access_log=None
         )
         await runner.setup()

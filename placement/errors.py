@@ -16,10 +16,13 @@ class PlacementError(Exception):
     type: str = "about:blank"
     title: str = "Internt fel"
 
-    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, detail: str, *, extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra = extra or {}
+        self.headers = headers or {}
 
 
 class BadRequest(PlacementError):
@@ -56,6 +59,23 @@ class Conflict(PlacementError):
     status = 409
     type = "/problems/conflict"
     title = "Konflikt"
+
+
+class PayloadTooLarge(PlacementError):
+    status = 413
+    type = "/problems/payload-too-large"
+    title = "Innehållet är för stort"
+
+
+class TooManyRequests(PlacementError):
+    """Too many failed sign-ins from one client; ``Retry-After`` says when to try again."""
+
+    status = 429
+    type = "/problems/too-many-requests"
+    title = "För många försök"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after_s)})
 
 
 class UnsupportedMediaType(PlacementError):

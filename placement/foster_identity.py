@@ -80,6 +80,21 @@ async def placing_municipalities(
     return count
 
 
+async def placed_children(conn: Connection, key: bytes, tenant: uuid.UUID, foster_home_id: uuid.UUID) -> int:
+    """How many children are placed with the home's parents now, across municipalities (this one
+    included): each municipality's count once, however many of the parents it shares."""
+    hashes = await _parent_hashes(conn, key, tenant, foster_home_id)
+    if not hashes:
+        return 0
+    count: int = await conn.fetchval(
+        """SELECT coalesce(sum(placed), 0) FROM (
+               SELECT max(active_placements) AS placed FROM foster_identity_use
+                WHERE identity_hash = ANY ($1::bytea[]) GROUP BY municipality_hash) per_municipality""",
+        hashes,
+    )
+    return count
+
+
 def load_or_create_key(data_dir: Path) -> str:
     """The embedded service's identity key, made once and kept (readable by the owner only)."""
     path = data_dir / "identity.key"

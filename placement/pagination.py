@@ -17,12 +17,21 @@ def encode_cursor(created_at: dt.datetime, row_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+_EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+_LATEST = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+
+
 def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    """The position a cursor names; only cursors this service could have made are accepted (an
+    instant with its offset, between 1900 and 2200), so nothing overflows in the database."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_at, row_id = raw.split("|", 1)
-        return dt.datetime.fromisoformat(created_at), uuid.UUID(row_id)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        created_at_text, row_id = raw.split("|", 1)
+        created_at = dt.datetime.fromisoformat(created_at_text)
+        if created_at.tzinfo is None or not _EARLIEST <= created_at <= _LATEST:
+            raise ValueError("cursor instant out of range")
+        return created_at.astimezone(dt.UTC), uuid.UUID(row_id)
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError) as error:
         raise ValidationFailed.on(
             "query.cursor",
             "Ogiltig sidmarkör; använd next_cursor från förra sidan",

@@ -8,7 +8,16 @@ from typing import Annotated, Self
 from urllib.parse import parse_qs, urlsplit
 
 import platformdirs
-from pydantic import AfterValidator, AliasChoices, AnyHttpUrl, Field, SecretStr, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -38,6 +47,20 @@ PostgresUrl = Annotated[str, AfterValidator(_postgres_url)]
 
 def _default_data_dir() -> Path:
     return platformdirs.user_data_path("placeringskontroll")
+
+
+class IdentityProvider(BaseModel):
+    """One identity provider trusted for one municipality: its issuer, optionally only for one
+    client of it (``azp``), and where its keys are (unset: the service-wide JWKS settings)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    issuer: str = Field(min_length=1)
+    kommunkod: str = Field(pattern=r"^\d{4}$")
+    client_id: str | None = Field(default=None, min_length=1)
+    audience: str | None = Field(default=None, min_length=1)
+    jwks_url: AnyHttpUrl | None = None
+    jwks_file: Path | None = None
 
 
 class Settings(BaseSettings):
@@ -75,7 +98,22 @@ class Settings(BaseSettings):
         default=None, description="Where the provider publishes its keys."
     )
     oidc_jwks_file: Path | None = Field(default=None, description="The provider's keys as a JWKS file.")
-    oidc_municipality_claim: str = Field(default="kommunkod", description="Claim naming the municipality.")
+    oidc_kommunkoder: list[str] = Field(
+        default=[],
+        description="The municipalities PLACEMENT_OIDC_ISSUER is trusted for (JSON list of kommunkoder). "
+        "With several, the token's municipality claim picks one of them.",
+    )
+    oidc_providers: list[IdentityProvider] = Field(
+        default=[],
+        description="Identity providers per municipality (JSON list of objects: issuer, kommunkod, "
+        "and optionally client_id, audience, jwks_url or jwks_file).",
+    )
+    oidc_municipality_claim: str = Field(
+        default="kommunkod", description="Claim that may narrow the municipality among those trusted."
+    )
+    oidc_email_verified_claim: str = Field(
+        default="email_verified", description="Claim that must be true for an e-mail to link a staff member."
+    )
     oidc_roles_claim: str = Field(default="roles", description="Claim listing the person's roles.")
     oidc_subject_claim: str = Field(default="sub", description="Claim naming the person in the audit log.")
     oidc_email_claim: str = Field(default="email", description="Claim matched to a staff member's e-mail.")
@@ -112,6 +150,10 @@ class Settings(BaseSettings):
         ge=0,
         description="How often serve recomputes every obligation; 0 turns the periodic scan off.",
     )
+    signin_failure_limit: int = Field(
+        default=20, ge=1, description="Failed sign-ins a client may make within the window before 429."
+    )
+    signin_failure_window_s: int = Field(default=60, ge=1, description="The window of that limit, seconds.")
     db_pool_min_size: int = Field(default=1, ge=0)
     db_pool_max_size: int = Field(default=10, ge=1)
 
@@ -123,16 +165,36 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _oidc_complete(self) -> Self:
         given = [self.oidc_issuer, self.oidc_audience, self.oidc_jwks_url or self.oidc_jwks_file]
-        if any(given) and not all(given):
+        half_configured = self.oidc_issuer is not None or not self.oidc_providers
+        if half_configured and any(given) and not all(given):
             raise ValueError(
                 "OIDC sign-in needs PLACEMENT_OIDC_ISSUER, PLACEMENT_OIDC_AUDIENCE and "
                 "PLACEMENT_OIDC_JWKS_URL or PLACEMENT_OIDC_JWKS_FILE"
             )
+        if self.oidc_issuer is not None and not self.oidc_kommunkoder:
+            raise ValueError(
+                "PLACEMENT_OIDC_ISSUER needs PLACEMENT_OIDC_KOMMUNKODER: the municipalities it is trusted for"
+            )
+        for provider in self.oidc_providers:
+            if (provider.audience or self.oidc_audience) is None:
+                raise ValueError(f"identity provider {provider.issuer} needs an audience")
+            if not (provider.jwks_url or provider.jwks_file or self.oidc_jwks_url or self.oidc_jwks_file):
+                raise ValueError(f"identity provider {provider.issuer} needs jwks_url or jwks_file")
         return self
+
+    def identity_providers(self) -> list[IdentityProvider]:
+        """Every trusted (issuer, client) and the municipality it is trusted for: the configured
+        list, and the single issuer of PLACEMENT_OIDC_ISSUER for each of PLACEMENT_OIDC_KOMMUNKODER."""
+        simple = [
+            IdentityProvider(issuer=self.oidc_issuer, kommunkod=kommunkod)
+            for kommunkod in self.oidc_kommunkoder
+            if self.oidc_issuer is not None
+        ]
+        return [*self.oidc_providers, *simple]
 
     @property
     def oidc_enabled(self) -> bool:
-        return self.oidc_issuer is not None
+        return self.oidc_issuer is not None or bool(self.oidc_providers)
 
     @property
     def pgdata(self) -> Path:

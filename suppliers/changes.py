@@ -8,41 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
-from placement.core.supplier_vocabulary import CompanyStatus, PermitStatus
+from placement.core.supplier_vocabulary import ChangeKind, CompanyStatus, PermitStatus
 from suppliers.records import Intervention, Provider, Record, Unit
-
-
-class ChangeKind(StrEnum):
-    PERMIT_NEW = "permit_new"
-    PERMIT_REVOKED = "permit_revoked"
-    PERMIT_CEASED = "permit_ceased"
-    TARGET_GROUP_CHANGED = "target_group_changed"
-    PLACES_CHANGED = "places_changed"
-    MANAGER_CHANGED = "manager_changed"
-    UNIT_NEW = "unit_new"
-    UNIT_CHANGED = "unit_changed"
-    UNIT_REMOVED = "unit_removed"
-    INTERVENTION_NEW = "intervention_new"
-    PROVIDER_NEW = "provider_new"
-    PROVIDER_REMOVED = "provider_removed"
-    COMPANY_STATUS_CHANGED = "company_status_changed"
-    OFFICERS_CHANGED = "officers_changed"
-    PROVIDER_CHANGED = "provider_changed"
-
-
-# The finding each change raises for municipalities with children placed at the unit now.
-FINDING_FOR: dict[ChangeKind, str] = {
-    ChangeKind.PERMIT_REVOKED: "SV01",
-    ChangeKind.PERMIT_CEASED: "SV01",
-    ChangeKind.TARGET_GROUP_CHANGED: "SV02",
-    ChangeKind.PLACES_CHANGED: "SV02",
-    ChangeKind.MANAGER_CHANGED: "SV03",
-    ChangeKind.COMPANY_STATUS_CHANGED: "SV08",
-    ChangeKind.OFFICERS_CHANGED: "SV09",
-}
+from suppliers.rules import FINDING_FOR
 
 
 @dataclass(frozen=True)

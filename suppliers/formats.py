@@ -2,11 +2,14 @@
 
 IVO feed (``placement import-ivo``):
   JSON ``{"units": [...], "interventions": [...]}`` with records as in suppliers/records.py, or
-  CSV with one row per unit, permit terms in flat columns (empty ``ivo_reference``: no permit) and
-  ``needs`` separated by ``;``. Interventions come in the JSON form only.
+  CSV with one row per unit, permit terms in flat columns (empty ``ivo_reference``: no permit),
+  ``needs`` and the permit's ``conditions`` (villkor) separated by ``;``. The permit names its
+  holder (``holder_orgnr``), its decision day (``decided_on``) and, once revoked, ``revoked_on``.
+  Interventions come in the JSON form only.
 Company feed (``placement import-companies``):
   JSON ``{"providers": [...]}``, or CSV with one row per provider and ``officers`` written as
-  ``role|name|birth date`` entries separated by ``;``.
+  ``role|name|birth date`` entries separated by ``;``; a legal person among the officers (a
+  holding company) is written ``role|name|organisationsnummer``.
 
 A bad file is rejected with every bad row and field named; nothing is partly accepted.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -157,7 +161,12 @@ _PERMIT_FIELDS = (
     "valid_from",
     "valid_to",
     "status",
+    "holder_orgnr",
+    "decided_on",
+    "revoked_on",
+    "conditions",
 )
+_ORGNR = re.compile(r"^\d{6}-?\d{4}$")
 _PROVIDER_FIELDS = ("orgnr", "name", "legal_form", "status", "f_skatt", "officers")
 
 
@@ -191,6 +200,8 @@ def _ivo_row(values: dict[str, str]) -> dict[str, Any]:
         permit["operation_kind"] = values.get("operation_kind")
         if "needs" in values:
             permit["needs"] = [n.strip() for n in values["needs"].split(";") if n.strip()]
+        if "conditions" in values:
+            permit["conditions"] = [c.strip() for c in values["conditions"].split(";") if c.strip()]
         unit["permit"] = permit
     else:
         stray = [k for k in _PERMIT_FIELDS if k in values]
@@ -209,7 +220,9 @@ def _provider_row(values: dict[str, str]) -> dict[str, Any]:
             role, _, rest = entry.partition("|")
             name, _, born = rest.partition("|")
             officer: dict[str, Any] = {"role": role.strip(), "name": name.strip()}
-            if born.strip():
+            if _ORGNR.match(born.strip()):
+                officer["orgnr"] = born.strip()  # a legal person: its organisationsnummer
+            elif born.strip():
                 officer["birth_date"] = born.strip()
             officers.append(officer)
         provider["officers"] = officers

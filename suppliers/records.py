@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Annotated, Self
+import re
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -55,8 +56,29 @@ class Record(BaseModel):
         raise NotImplementedError
 
     def content_sha256(self) -> bytes:
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """The hash of the record's content. Fields added to the register's format later count only
+        when they say something, so a record that does not use them hashes as it always did and an
+        upgrade does not make every stored record look changed."""
+        content = _without_empty_later_fields(self.model_dump(mode="json"))
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).digest()
+
+
+# Fields added after records were first stored: the permit's holder, decision and revocation days
+# and conditions (issue #15), and a legal person's orgnr among a provider's officers.
+LATER_FIELDS = frozenset({"holder_orgnr", "decided_on", "revoked_on", "conditions", "orgnr"})
+
+
+def _without_empty_later_fields(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_empty_later_fields(v)
+            for k, v in value.items()
+            if not (k in LATER_FIELDS and v in (None, []))
+        }
+    if isinstance(value, list):
+        return [_without_empty_later_fields(v) for v in value]
+    return value
 
 
 class Permit(BaseModel):
@@ -75,6 +97,13 @@ class Permit(BaseModel):
     valid_from: dt.date
     valid_to: dt.date | None = None
     status: PermitStatus = PermitStatus.VALID
+    holder_orgnr: Orgnr | None = Field(
+        default=None,
+        description="The permit's holder (SoF 2025:468 15 kap. 6 § 1); a permit cannot be transferred (7 §).",
+    )
+    decided_on: dt.date | None = Field(default=None, description="The day IVO decided the permit.")
+    revoked_on: dt.date | None = Field(default=None, description="The day IVO revoked it, if it did.")
+    conditions: tuple[Text, ...] = Field(default=(), description="The permit's conditions (villkor).")
 
     @model_validator(mode="after")
     def _ranges(self) -> Self:
@@ -82,6 +111,12 @@ class Permit(BaseModel):
             raise PydanticCustomError("age_range", "Åldersintervallet är omvänt (age_max < age_min)")
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise PydanticCustomError("date_order", "Tillståndet upphör före sitt startdatum")
+        if self.revoked_on is not None and self.decided_on is not None and self.revoked_on < self.decided_on:
+            raise PydanticCustomError("date_order", "Tillståndet återkallas före beslutet om det")
+        if self.revoked_on is not None and self.status is not PermitStatus.REVOKED:
+            raise PydanticCustomError(
+                "revoked_status", "Ett tillstånd med återkallelsedatum ska ha status revoked"
+            )
         return self
 
 
@@ -110,13 +145,38 @@ class Unit(Record):
         return self
 
 
+# Company forms in a name: an officer named so is a legal person, whatever the register says.
+_LEGAL_FORM = re.compile(
+    r"\b(ab|aktiebolag|hb|handelsbolag|kb|kommanditbolag|holding|ekonomisk förening|stiftelse|"
+    r"stiftelsen|ideell förening|förening)\b",
+    re.IGNORECASE,
+)
+
+
 class Officer(BaseModel):
+    """An owner, board member, signatory or manager of a provider: a person, or a legal person (a
+    holding company that owns the provider or sits on its board), named by its ``orgnr``."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     role: OfficerRole
     name: Text
     birth_date: dt.date | None = None
     personnummer: Personnummer | None = None
+    orgnr: Orgnr | None = Field(default=None, description="Set when the officer is a legal person.")
+
+    @model_validator(mode="after")
+    def _person_or_company(self) -> Self:
+        if self.orgnr is not None and (self.personnummer is not None or self.birth_date is not None):
+            raise PydanticCustomError(
+                "officer_kind", "En juridisk person (orgnr) har varken personnummer eller födelsedatum"
+            )
+        return self
+
+    @property
+    def is_legal_person(self) -> bool:
+        """A company, not a person: it has an organisationsnummer, or its name has a company form."""
+        return self.orgnr is not None or bool(_LEGAL_FORM.search(self.name))
 
 
 class Provider(Record):

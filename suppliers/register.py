@@ -98,6 +98,7 @@ class UnitView:
     active_placements: int
     moves_12m: int
     unplanned_endings_12m: int
+    endings_12m: int = 0
 
 
 async def unit_view(conn: Connection, unit_code: str, at: dt.datetime, on: dt.date) -> UnitView:
@@ -113,7 +114,8 @@ async def unit_view(conn: Connection, unit_code: str, at: dt.datetime, on: dt.da
                    AND (i.payload ->> 'unit_code' = $1
                         OR i.payload ->> 'provider_orgnr' = (SELECT payload ->> 'provider_orgnr' FROM unit)))
                    AS interventions,
-               s.active_placements, s.moves_12m, s.unplanned_endings_12m
+               s.active_placements, s.moves_12m, s.unplanned_endings_12m,
+               (SELECT e.endings_12m FROM unit_endings_12m(ARRAY[$1], $3) e) AS endings_12m
           FROM unit_signals(ARRAY[$1], $3) s
           LEFT JOIN unit ON true
           LEFT JOIN provider ON true
@@ -136,4 +138,5 @@ async def unit_view(conn: Connection, unit_code: str, at: dt.datetime, on: dt.da
         active_placements=row["active_placements"],
         moves_12m=row["moves_12m"],
         unplanned_endings_12m=row["unplanned_endings_12m"],
+        endings_12m=row["endings_12m"],
     )

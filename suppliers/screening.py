@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from placement.core.names import normalise
+from suppliers.records import Officer, Provider
 
 BIRTH_DATE_AGREES = 10
 BIRTH_DATE_DISAGREES = -35
@@ -68,6 +69,39 @@ COMPANY_WORDS = frozenset(
         "the",
     }
 )
+
+
+@dataclass(frozen=True)
+class ChainedOfficer:
+    """A person among a provider's officers, directly or through legal persons (a holding company
+    that owns the provider or sits on its board, and its own officers, and so on)."""
+
+    provider_orgnr: str
+    officer: Officer
+    via: tuple[str, ...]  # the legal persons' orgnr between the provider and the person, outermost first
+
+
+def people_behind(providers: Mapping[str, Provider], depth: int) -> list[ChainedOfficer]:
+    """Every person among each provider's officers, following legal persons among them to their own
+    officers in the register up to ``depth`` links (policy), never round a loop. A legal person is
+    never returned as a person: its name is a company's, not a person's."""
+    found: list[ChainedOfficer] = []
+    for orgnr, provider in providers.items():
+        stack: list[tuple[Provider, tuple[str, ...]]] = [(provider, ())]
+        while stack:
+            company, via = stack.pop()
+            for officer in company.officers:
+                if not officer.is_legal_person:
+                    found.append(ChainedOfficer(orgnr, officer, via))
+                elif (
+                    officer.orgnr is not None
+                    and len(via) < depth
+                    and officer.orgnr not in via
+                    and officer.orgnr != orgnr
+                    and officer.orgnr in providers
+                ):
+                    stack.append((providers[officer.orgnr], (*via, officer.orgnr)))
+    return found
 
 
 def organisation_words(name: str) -> str:

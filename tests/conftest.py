@@ -20,9 +20,13 @@ from urllib.parse import unquote, urlsplit
 
 import asyncpg
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer as _AiohttpTestServer
 
+from placement import rule_catalogue
 from placement.api.app import create_app
+from placement.api.server import ServiceRunner
 from placement.bench.demo import load_demo
 from placement.core.vocabulary import StaffRole
 from placement.database import roles
@@ -33,6 +37,8 @@ from placement.logs import configure_logging, find_personnummer
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.settings import LogFormat, Settings
+
+rule_catalogue.load()  # as every entry point does at start-up
 
 # Every log line the suite writes, rendered as in production; checked for personnummer at the end.
 SUITE_LOG = io.StringIO()
@@ -55,6 +61,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             red=True,
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+class TestServer(_AiohttpTestServer):
+    """aiohttp's test server, serving with the service's own runner (as ``placement serve`` does)."""
+
+    async def _make_runner(self, **kwargs: Any) -> web.AppRunner:
+        return ServiceRunner(self.app, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -183,7 +196,9 @@ async def db(admin_database: Database) -> Database:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(demo=False, db_pool_max_size=4, scan_interval_s=0)  # tests scan when they mean to
+    # Tests scan when they mean to; the suite signs in wrongly on purpose far more often than the
+    # production limit allows (tests/api/test_hardening.py tests that limit with its own app).
+    return Settings(demo=False, db_pool_max_size=4, scan_interval_s=0, signin_failure_limit=1_000_000)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import signal
@@ -239,6 +240,14 @@ def test_audit_list_and_sample(tmp_path: Path) -> None:
     lines = listed.stdout.splitlines()
     assert len(lines) == 5
     assert all(line.split("\t")[1] == "demo-loader" for line in lines)
+    # Reading the log is itself logged, under the operating system user who ran the command.
+    reader = f"cli:{getpass.getuser()}"
+    reads = run("audit", "list", "0000", "--actor", reader, env=env)
+    assert reads.returncode == 0, reads.stderr
+    read_rows = [line.split("\t") for line in reads.stdout.splitlines()]
+    shown = {line.split("\t")[7] for line in lines}
+    assert {(r[4], r[5]) for r in read_rows} == {("read", "audit_log")}
+    assert shown <= {r[7] for r in read_rows}
     month = today_in_sweden().strftime("%Y-%m")
     first = run("audit", "sample", "0000", "--month", month, "--per-unit", "3", "--seed", "s1", env=env)
     again = run("audit", "sample", "0000", "--month", month, "--per-unit", "3", "--seed", "s1", env=env)

@@ -10,10 +10,11 @@ import sys
 
 import pytest
 
+from placement import rule_catalogue
 from placement.core.legal import REFERENCES, LegalReference
-from placement.core.rulebook import Rule, Severity, all_rules, register
+from placement.core.rulebook import Rule, Severity, register
 
-RULES = all_rules()
+RULES = list(rule_catalogue.load())
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
@@ -60,4 +61,5 @@ def test_rules_command_lists_them_as_json() -> None:
         "legal_reference",
         "old_reference",
         "new_reference_confirmed",
+        "old_reference_confirmed",
     }

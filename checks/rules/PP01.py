@@ -24,7 +24,7 @@ def pp01_permit_exists(facts: CheckFacts) -> Iterable[Finding]:
 
     Checks: that an HVB, stödboende or LSS home is in IVO's register, and that a private one holds
     a permit (a municipal unit is registered instead).
-    Legal basis: SoL (2025:400) 26 kap. 1 §; 23 § LSS; old SoL 7 kap. 1 §.
+    Legal basis: SoL (2025:400) 26 kap. 1 §; 23 § LSS (formerly SoL (2001:453) 7 kap. 1 §).
     Fails when: the unit is not in the register, or it is private and holds no permit.
     Passes when: a private unit holds a permit, or a municipal unit is registered.
     """

@@ -20,7 +20,7 @@ def pp02_permit_valid_on_start(facts: CheckFacts) -> Iterable[Finding]:
     """Tillståndet gäller inte på startdagen
 
     Checks: that the unit's permit is in force on the planned start date.
-    Legal basis: SoL (2025:400) 26 kap. 1 §; 23 § LSS; old SoL 7 kap. 1 §.
+    Legal basis: SoL (2025:400) 26 kap. 1 §; 23 § LSS (formerly SoL (2001:453) 7 kap. 1 §).
     Fails when: the permit is revoked or ceased, not yet valid, or ended before the start.
     Passes when: the permit is valid and its period covers the start date.
     """

@@ -13,15 +13,18 @@ from placement.core.rulebook import Severity
     "PP04",
     Severity.BLOCK,
     "permit_target_group",
+    follows="PP03",
     guidance="Välj en enhet vars målgrupp omfattar barnets ålder på startdagen.",
 )
 def pp04_age_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
     """Barnets ålder ligger utanför tillståndets målgrupp
 
     Checks: the child's age in completed years on the planned start date against the permit's range.
-    Legal basis: the permit's målgrupp; IVO's decision.
+    Legal basis: the permit's målgrupp (SoF (2025:468) 15 kap. 6 § 2); IVO's decision.
     Fails when: the child is younger than the permit's lowest age or older than its highest.
     Passes when: the age is within the range, the day the child turns the highest age included.
+    Shown under PP03 when the permit's kind is also wrong (an adult HVB for a 16-year-old is PP03;
+    its age range follows from that and is not a second block beside it).
     """
     permit = facts.permit()
     if permit is None:

@@ -15,13 +15,14 @@ from placement.core.vocabulary import Sex
     "PP05",
     Severity.BLOCK,
     "permit_target_group",
+    severities={"sex_unknown": Severity.WARN},
     guidance="Välj en enhet vars målgrupp omfattar barnets kön, eller kontrollera uppgiften.",
 )
 def pp05_sex_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
     """Barnets kön ligger utanför tillståndets målgrupp
 
     Checks: the child's sex against a permit limited to girls or to boys.
-    Legal basis: the permit's målgrupp; IVO's decision.
+    Legal basis: the permit's målgrupp (SoF (2025:468) 15 kap. 6 § 2); IVO's decision.
     Fails when: the permit is for one sex and the child is of the other (blocks); or the child's
     sex is not recorded (warns: check by hand).
     Passes when: the permit is for all, or for the child's sex.
@@ -34,7 +35,7 @@ def pp05_sex_in_target_group(facts: CheckFacts) -> Iterable[Finding]:
         yield finding(
             "PP05",
             f"Tillståndet gäller endast {permit.sex.value}; barnets kön är inte angivet",
-            severity=Severity.WARN,
+            variant="sex_unknown",
         )
     elif sex.value != permit.sex.value:
         yield finding("PP05", f"Tillståndet gäller endast {permit.sex.value}", permit_sex=permit.sex.value)

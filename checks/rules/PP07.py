@@ -13,6 +13,7 @@ from placement.core.rulebook import Severity
     "PP07",
     Severity.BLOCK,
     "permit",
+    severities={"occupancy_unknown": Severity.WARN},
     guidance="Fråga enheten om ledig plats och dokumentera svaret innan beslut.",
 )
 def pp07_free_place(facts: CheckFacts) -> Iterable[Finding]:
@@ -20,7 +21,7 @@ def pp07_free_place(facts: CheckFacts) -> Iterable[Finding]:
 
     Checks: the known occupancy (the provider's report, if fresh, and the placements the service
     knows of across municipalities) against the permitted number of places.
-    Legal basis: the permit's number of places.
+    Legal basis: the permit's number of places (SoF (2025:468) 15 kap. 6 § 3).
     Fails when: occupancy is at or above the places (blocks); occupancy is unknown or the report
     older than policy (warns: ask the unit).
     Passes when: a fresh report and the known placements both leave a place free.
@@ -42,7 +43,7 @@ def pp07_free_place(facts: CheckFacts) -> Iterable[Finding]:
         yield finding(
             "PP07",
             "Beläggningen är okänd eller inaktuell; fråga enheten om ledig plats",
-            severity=Severity.WARN,
+            variant="occupancy_unknown",
             reported=reported,
             places=places,
         )

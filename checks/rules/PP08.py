@@ -17,7 +17,8 @@ def pp08_manager_matches(facts: CheckFacts) -> Iterable[Finding]:
     """Föreståndaren stämmer inte med tillståndet
 
     Checks: the manager the municipality knows of against the one named in the permit.
-    Legal basis: the permit; a change of föreståndare needs IVO's approval.
+    Legal basis: the permit names its föreståndare (SoF (2025:468) 15 kap. 6 § 4); a change needs
+    IVO's approval.
     Fails when: both are known and differ.
     Passes when: they are the same person, or either is unknown.
     """

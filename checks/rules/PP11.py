@@ -14,6 +14,7 @@ from placement.core.supplier_vocabulary import Ownership
     "PP11",
     Severity.WARN,
     "procurement_contract",
+    severities={"policy_blocks": Severity.BLOCK},
     guidance="Köp utan avtal ska följa reglerna om direktupphandling; kontakta upphandlingen.",
 )
 def pp11_contract(facts: CheckFacts) -> Iterable[Finding]:
@@ -35,7 +36,7 @@ def pp11_contract(facts: CheckFacts) -> Iterable[Finding]:
         yield finding(
             "PP11",
             "Inget avtal med utföraren gäller på startdagen",
-            severity=Severity.BLOCK if facts.policy.contract_missing_blocks else Severity.WARN,
+            variant="policy_blocks" if facts.policy.contract_missing_blocks else None,
             guidance="Köp utan avtal ska följa reglerna om direktupphandling.",
             provider_orgnr=unit.provider_orgnr,
         )

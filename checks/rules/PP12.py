@@ -18,7 +18,7 @@ def pp12_foster_home_not_a_business(facts: CheckFacts) -> Iterable[Finding]:
 
     Checks: the signs of a foster home run as a business: concurrent placements at or above
     policy, placements from several municipalities, care run through the foster parent's company.
-    Legal basis: SoL (2025:400) 9 kap. 2 §; old SoF 3 kap. 2 §.
+    Legal basis: SoL (2025:400) 9 kap. 2 § (formerly SoF (2001:937) 3 kap. 2 §).
     Fails when: any sign is present (warns, for legal review: such a home needs a permit).
     Passes when: none is.
     """

@@ -14,6 +14,7 @@ from placement.core.supplier_vocabulary import CompanyStatus
     "PP18",
     Severity.BLOCK,
     "company_register",
+    severities={"no_f_skatt": Severity.WARN},
     guidance="Placera inte hos en huvudman i konkurs, likvidation eller avregistrerad; kontrollera F-skatt.",
 )
 def pp18_provider_active(facts: CheckFacts) -> Iterable[Finding]:
@@ -30,4 +31,4 @@ def pp18_provider_active(facts: CheckFacts) -> Iterable[Finding]:
     if provider.status is not CompanyStatus.ACTIVE:
         yield finding("PP18", f"{provider.name} har status {provider.status.value}", orgnr=provider.orgnr)
     if not provider.f_skatt:
-        yield finding("PP18", f"{provider.name} saknar F-skatt", severity=Severity.WARN, orgnr=provider.orgnr)
+        yield finding("PP18", f"{provider.name} saknar F-skatt", variant="no_f_skatt", orgnr=provider.orgnr)

@@ -21,7 +21,7 @@ def pp19_jourhem_time(facts: CheckFacts) -> Iterable[Finding]:
     """Jourhem planeras längre än två månader efter avslutad utredning
 
     Checks: a jourhem placement's planned end against the end of the investigation plus two months.
-    Legal basis: old SoL 6 kap. 6 § (new number unconfirmed).
+    Legal basis: SoL (2025:400) 22 kap. 4 § (formerly SoL (2001:453) 6 kap. 6 §).
     Fails when: the placement is planned to last longer, or has no planned end, and no special
     reasons are stated.
     Passes when: it ends in time, or special reasons are stated.

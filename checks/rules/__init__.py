@@ -1,1 +1,1 @@
-"""The pre-placement rules PP01–PP19, one module each (see checks/registry.py)."""
+"""The pre-placement rules PP01–PP23, one module each (see checks/registry.py)."""

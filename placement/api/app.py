@@ -13,9 +13,10 @@ import structlog
 from aiohttp import web
 
 from followup.store import scan
-from placement import __version__
+from placement import __version__, rule_catalogue
 from placement.api import audit_review, checks, contracts, core, followup, health, integrity, register
-from placement.api.middleware import error_middleware, request_context
+from placement.api.limits import REGISTER_BODY_LIMIT
+from placement.api.middleware import error_middleware, request_context, security_headers
 from placement.api.openapi import build_openapi
 from placement.api.routing import EndpointRegistry, add_routes
 from placement.api.signin import authenticate, authenticate_operator
@@ -25,13 +26,17 @@ from placement.api.state import (
     OPENAPI,
     REGISTER_DATABASE,
     SETTINGS,
+    SIGNIN_THROTTLE,
     TEMPLATES,
     TOKEN_VERIFIER,
 )
+from placement.api.throttle import FailedSignIns
 from placement.core.clock import today_in_sweden
 from placement.database.pool import Database
 from placement.database.roles import verify_service_role
-from placement.oidc import KeySet, TokenVerifier
+from placement.errors import DatabaseUnavailable
+from placement.oidc import TokenVerifier
+from placement.repositories.idempotency import purge_expired
 from placement.settings import Settings
 from placement.web.app import mount as mount_web
 
@@ -65,10 +70,18 @@ def templates() -> jinja2.Environment:
 def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None) -> web.Application:
     """The service's aiohttp application, using the PostgreSQL database at ``dsn`` (as the service's
     role) and, for register imports over the API, ``register_dsn`` (as placement_register)."""
+    rule_catalogue.load()
     env = templates()
-    # Register files can be some megabytes; everything else is small JSON.
-    app = web.Application(middlewares=[request_context, error_middleware(env)], client_max_size=64 * 1024**2)
+    # Register files can be some megabytes (operators only, read after sign-in); JSON bodies are
+    # limited far lower per route (placement/api/limits.py).
+    app = web.Application(
+        middlewares=[request_context, error_middleware(env)], client_max_size=REGISTER_BODY_LIMIT
+    )
+    app.on_response_prepare.append(security_headers)
     app[SETTINGS] = settings
+    app[SIGNIN_THROTTLE] = FailedSignIns(
+        limit=settings.signin_failure_limit, window_s=settings.signin_failure_window_s
+    )
     app[TEMPLATES] = env
     registry = api_registry()
     app[OPENAPI] = build_openapi(registry, title="Placeringskontroll", version=__version__)
@@ -86,12 +99,13 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
         app.cleanup_ctx.append(_pool(REGISTER_DATABASE, register_dsn, 0, 2, settings.db_connect_patience_s))
     if settings.scan_interval_s > 0:
         app.cleanup_ctx.append(_periodic_scan(settings.scan_interval_s))
+    app.cleanup_ctx.append(_periodic_purge(IDEMPOTENCY_PURGE_INTERVAL_S))
     if settings.oidc_enabled:
 
         async def oidc(app: web.Application) -> AsyncIterator[None]:
             async with aiohttp.ClientSession() as session:
                 app[HTTP_CLIENT] = session
-                app[TOKEN_VERIFIER] = TokenVerifier(settings, KeySet(settings, session))
+                app[TOKEN_VERIFIER] = TokenVerifier(settings, session)
                 yield
 
         app.cleanup_ctx.append(oidc)
@@ -137,6 +151,36 @@ def _periodic_scan(interval_s: int) -> Callable[[web.Application], AsyncIterator
                 await asyncio.sleep(interval_s)
 
         task = asyncio.create_task(loop(), name="obligation-scan")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return periodic
+
+
+IDEMPOTENCY_PURGE_INTERVAL_S = 3600
+
+
+def _periodic_purge(interval_s: int) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Purge idempotency records older than 24 hours, every municipality's, at start and then
+    every ``interval_s`` seconds (claiming a key also purges its municipality's)."""
+
+    async def periodic(app: web.Application) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                try:
+                    async with app[DATABASE].transaction() as conn:
+                        purged = await purge_expired(conn)
+                    if purged:
+                        log.info("idempotency_purged", records=purged)
+                except DatabaseUnavailable:
+                    pass  # said once by the pool; the next round tries again
+                except asyncpg.PostgresError as error:  # e.g. migrations not yet applied
+                    log.warning("idempotency_purge_failed", sqlstate=error.sqlstate)
+                await asyncio.sleep(interval_s)
+
+        task = asyncio.create_task(loop(), name="idempotency-purge")
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -26,10 +26,9 @@ API = "/api/v1"
     roles=AUDIT_READERS,
 )
 async def search_audit_log(ctx: Context, *, query: AuditQuery) -> BaseModel:
-    """Oldest first; filter by child, user and period."""
-    return await AuditLogRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).search(
-        query=query
-    )
+    """Oldest first; filter by child, user and period. Reading the log is itself logged: one read
+    of each child the page shows."""
+    return await AuditLogRepository(ctx.conn, reader=ctx.actor).search(query=query)
 
 
 @routes.route(
@@ -44,6 +43,6 @@ async def search_audit_log(ctx: Context, *, query: AuditQuery) -> BaseModel:
 )
 async def sample_audit_log(ctx: Context, *, query: AuditSampleQuery) -> BaseModel:
     """A reproducible random sample per unit for one month: the same seed draws the same events."""
-    return await AuditLogRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).sample(
+    return await AuditLogRepository(ctx.conn, reader=ctx.actor).sample(
         month=query.month, per_unit=query.per_unit, seed=query.seed or secrets.token_hex(8)
     )

@@ -39,7 +39,7 @@ API = "/api/v1"
     "POST",
     f"{API}/placement-checks",
     name="run_placement_check",
-    summary="Kör kontroll före placering (PP01–PP19)",
+    summary="Kör kontroll före placering (PP01–PP23)",
     tag="kontroll",
     body=CheckRequest,
     response=CheckRun,

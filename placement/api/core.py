@@ -6,9 +6,10 @@ import uuid
 
 from pydantic import BaseModel, Field
 
-from placement import foster_identity
+from placement import audit, foster_identity
 from placement.api.routing import Context, EndpointRegistry
 from placement.api.state import SETTINGS
+from placement.audit import Access, AuditAction
 from placement.check_runs import NEEDS_CHECK, open_findings_for_decision
 from placement.core.clock import today_in_sweden
 from placement.errors import Conflict
@@ -279,6 +280,14 @@ async def create_decision(ctx: Context, *, placement_id: uuid.UUID, body: Decisi
                 extra={"open_findings": []},
             )
         if still_open:
+            # The refusal shows the check's findings about the child: a read, logged even though
+            # the request then fails (the API writes a refused request's reads again).
+            await audit.record(
+                ctx.conn,
+                ctx.actor,
+                AuditAction.READ,
+                [Access("check_run", run.id, placement.child_id)],
+            )
             raise Conflict(
                 f"Kontrollen {run.id} har {len(still_open)} fynd som inte är hanterade",
                 extra={

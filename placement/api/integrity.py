@@ -23,8 +23,7 @@ from placement.repositories.declarations import (
     DeclarationRepository,
     Declarations,
 )
-from suppliers.integrity import (
-    Flag,
+from placement.repositories.integrity import (
     ProviderOverview,
     ScreeningMatch,
     ScreeningSummary,
@@ -34,6 +33,7 @@ from suppliers.integrity import (
     review,
     run_screening,
 )
+from suppliers.rules import Flag
 
 routes = EndpointRegistry()
 API = "/api/v1"
@@ -187,6 +187,7 @@ class OverviewQuery(Input):
     query=OverviewQuery,
     response=Overview,
     roles=frozenset({StaffRole.UPPHANDLARE, StaffRole.GRANSKARE}),
+    also_answers=("text/csv",),
 )
 async def procurement_overview(ctx: Context, *, query: OverviewQuery) -> BaseModel | web.StreamResponse:
     """Per provider: contracts, follow-up, purchases without contract this year, current placements

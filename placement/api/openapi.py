@@ -123,6 +123,7 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
         responses_extra = {
             "401": _problem("Operatörstoken krävs"),
             "403": _problem("Token saknar behörighet"),
+            "413": _problem("Filen är för stor"),
             "415": _problem("Fel innehållstyp"),
             "422": _problem("Filen avvisades; errors namnger raderna"),
         }
@@ -139,13 +140,25 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
     if endpoint.response is not None:
         responses[str(endpoint.status)] = {
             "description": endpoint.summary,
-            "content": {"application/json": {"schema": refs[(endpoint.response, "serialization")]}},
+            "content": {
+                "application/json": {"schema": refs[(endpoint.response, "serialization")]},
+                **{media: {"schema": {"type": "string"}} for media in endpoint.also_answers},
+            },
         }
     else:
         responses[str(endpoint.status)] = {"description": endpoint.summary}
+    responses["400"] = _problem("Begäran kan inte läsas (för långa rader eller huvuden, ogiltig JSON)")
     if endpoint.body is not None:
-        responses["400"] = _problem("Innehållet är inte giltig JSON")
+        responses["413"] = _problem("Innehållet är för stort")
         responses["415"] = _problem("Innehållet är inte JSON")
+    if endpoint.method != "GET" and (endpoint.tenant or endpoint.operator_scope):
+        # A change can collide with what is already there (a duplicate, a refused decision, an
+        # import already running); every changing operation may answer 409.
+        responses["409"] = _problem("Konflikt med befintliga uppgifter")
+    if endpoint.tenant or endpoint.operator_scope:
+        responses["429"] = _problem("För många misslyckade inloggningar; se Retry-After")
+    if endpoint.tenant or endpoint.operator_scope or endpoint.path == "/ready":
+        responses["503"] = _problem("Databasen kan inte nås just nu; se Retry-After")
     if endpoint.tenant:
         responses["401"] = _problem("Inloggning krävs")
         responses["403"] = _problem("Rollen ger inte åtkomst")
@@ -155,7 +168,11 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
         operation["description"] = (operation.get("description", "") + f"\n\nRoller: {roles}.").strip()
     if endpoint.path_params:
         responses["404"] = _problem("Hittades inte")
-    if endpoint.body is not None or endpoint.query is not None:
+    if (
+        endpoint.body is not None
+        or endpoint.query is not None
+        or (endpoint.tenant and endpoint.method == "POST")
+    ):
         responses["422"] = _problem("Ogiltiga uppgifter; errors namnger varje fält")
     responses.update(responses_extra)
     operation["responses"] = responses

@@ -9,6 +9,7 @@ same declarations, never written by hand.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import re
 import uuid
@@ -20,12 +21,20 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from placement import audit
-from placement.api.state import DATABASE
-from placement.audit import Access, Actor, AuditAction
+from placement.api import limits
+from placement.api.state import DATABASE, SIGNIN_THROTTLE
+from placement.audit import Actor, AuditAction
 from placement.core.validation_messages import field_errors
 from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection
-from placement.errors import BadRequest, Forbidden, NotFound, UnsupportedMediaType, ValidationFailed
+from placement.errors import (
+    Forbidden,
+    NotFound,
+    PlacementError,
+    TooManyRequests,
+    Unauthorized,
+    ValidationFailed,
+)
 from placement.principal import Principal
 from placement.repositories.idempotency import IdempotencyRepository, Remembered
 
@@ -52,6 +61,7 @@ class Endpoint:
     roles: frozenset[StaffRole] = frozenset()
     operator_scope: str | None = None
     raw_body: tuple[str, ...] = ()
+    also_answers: tuple[str, ...] = ()
     description: str = ""
 
     @property
@@ -81,6 +91,7 @@ class EndpointRegistry:
         roles: frozenset[StaffRole] = frozenset(),
         operator_scope: str | None = None,
         raw_body: tuple[str, ...] = (),
+        also_answers: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         """Declare an endpoint. A municipality endpoint (``tenant``) must name the roles that may
         call it: access is denied by default, and a forgotten declaration fails at import."""
@@ -108,6 +119,7 @@ class EndpointRegistry:
                     roles=roles,
                     operator_scope=operator_scope,
                     raw_body=raw_body,
+                    also_answers=also_answers,
                     description=(func.__doc__ or "").strip(),
                 )
             )
@@ -141,12 +153,12 @@ def _wrap(
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         if endpoint.operator_scope is not None:
-            operator = await authenticate_operator(request, endpoint.operator_scope)
+            operator = await _throttled(request, authenticate_operator(request, endpoint.operator_scope))
             params = {p: _path_code(request.match_info[p]) for p in endpoint.path_params}
             return _respond(await endpoint.func(request, operator=operator, **params), endpoint.status)
         principal = None
         if endpoint.tenant:
-            principal = await authenticate(request)
+            principal = await _throttled(request, authenticate(request))
             if not principal.may(endpoint.roles):
                 raise Forbidden("Din roll ger inte åtkomst till detta")
         kwargs: dict[str, Any] = {}
@@ -154,37 +166,74 @@ def _wrap(
             raw = request.match_info[param]
             kwargs[param] = _path_uuid(raw) if param.endswith("_id") else _path_code(raw)
         if endpoint.query is not None:
-            kwargs["query"] = _validate(endpoint.query, dict(request.query), "query")
+            query = dict(request.query)
+            limits.check_query(query)
+            kwargs["query"] = _validate(endpoint.query, query, "query")
         if endpoint.body is not None:
-            kwargs["body"] = _validate(endpoint.body, await _read_json(request), "body")
+            kwargs["body"] = _validate(endpoint.body, await limits.read_json(request), "body")
         if principal is None:
             return _respond(await endpoint.func(request, **kwargs), endpoint.status)
 
         key = _idempotency_key(request, endpoint)
-        # One request, one transaction, scoped to the principal's municipality.
-        async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
-            remembered = None
-            if key is not None:
-                idempotency = IdempotencyRepository(
-                    conn, municipality_id=principal.municipality_id, subject=principal.actor.name
-                )
-                fingerprint = _fingerprint(endpoint, request, kwargs.get("body"))
-                remembered = await idempotency.claim(key=key, request_sha256=fingerprint)
-                if remembered is not None:
-                    response = _replay(remembered, fingerprint)
-                    # A replay shows the caller the child's data again: that is a read, and logged.
-                    await audit.record(
-                        conn, principal.actor, AuditAction.READ, await _accesses_in(conn, remembered.body)
-                    )
-                    return response
-            response = _respond(
-                await endpoint.func(Context(request, principal, conn), **kwargs), endpoint.status
-            )
-            if key is not None:
-                await idempotency.remember(key=key, status=response.status, body=_json_body(response))
-            return response
+        with audit.collecting() as touched:
+            try:
+                return await _in_transaction(request, endpoint, principal, key, kwargs, touched)
+            except PlacementError as error:
+                if error.status >= 500 or not touched:
+                    raise
+                # The request was refused after it had read a child's data (e.g. a decision refused
+                # with the check's open findings): the reads happened, so they are logged.
+                async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+                    await audit.record_refused(conn, principal.actor, touched)
+                raise
 
     return handle
+
+
+T = TypeVar("T")
+
+
+async def _throttled(request: web.Request, signing_in: Awaitable[T]) -> T:
+    """Sign in, counting failures per client: too many and the client gets 429 for a while."""
+    throttle = request.app[SIGNIN_THROTTLE]
+    client = request.remote or "unknown"
+    try:
+        throttle.check(client)
+    except TooManyRequests:
+        if inspect.iscoroutine(signing_in):
+            signing_in.close()
+        raise
+    try:
+        return await signing_in
+    except Unauthorized:
+        throttle.failed(client)
+        raise
+
+
+async def _in_transaction(
+    request: web.Request,
+    endpoint: Endpoint,
+    principal: Principal,
+    key: str | None,
+    kwargs: dict[str, Any],
+    touched: list[audit.Touched],
+) -> web.StreamResponse:
+    """One request, one transaction, scoped to the principal's municipality."""
+    async with request.app[DATABASE].transaction(principal.municipality_id) as conn:
+        if key is None:
+            return _respond(await endpoint.func(Context(request, principal, conn), **kwargs), endpoint.status)
+        idempotency = IdempotencyRepository(
+            conn, municipality_id=principal.municipality_id, subject=principal.actor.name
+        )
+        fingerprint = _fingerprint(endpoint, request, kwargs.get("body"))
+        remembered = await idempotency.claim(key=key, request_sha256=fingerprint)
+        if remembered is not None:
+            return await _replay(idempotency, principal, remembered, fingerprint)
+        response = _respond(await endpoint.func(Context(request, principal, conn), **kwargs), endpoint.status)
+        await idempotency.remember(
+            key=key, status=response.status, body=_json_body(response), touched=touched
+        )
+        return response
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,25 +292,11 @@ def _json_body(response: web.StreamResponse) -> Any:
     return None
 
 
-async def _accesses_in(conn: Connection, body: Any) -> list[Access]:
-    """The children's data a stored response shows (a child, or an object of a child's)."""
-    if not isinstance(body, dict) or not isinstance(body.get("id"), str):
-        return []
-    object_id = uuid.UUID(body["id"])
-    if "personnummer" in body:
-        return [Access("child", object_id, object_id)]
-    if isinstance(body.get("child_id"), str):
-        kind = "placement" if "form" in body else "social_worker_assignment"
-        return [Access(kind, object_id, uuid.UUID(body["child_id"]))]
-    if isinstance(body.get("placement_id"), str):
-        child_id = await conn.fetchval(
-            "SELECT child_id FROM placement WHERE id = $1", uuid.UUID(body["placement_id"])
-        )
-        return [Access("decision", object_id, child_id)] if child_id is not None else []
-    return []
-
-
-def _replay(remembered: Remembered, fingerprint: bytes) -> web.StreamResponse:
+async def _replay(
+    idempotency: IdempotencyRepository, principal: Principal, remembered: Remembered, fingerprint: bytes
+) -> web.StreamResponse:
+    """The first response again, if the caller still reaches every child it shows; logged as a
+    read of exactly what the first request touched."""
     if remembered.request_sha256 != fingerprint:
         raise ValidationFailed.on(
             "header.Idempotency-Key",
@@ -269,6 +304,10 @@ def _replay(remembered: Remembered, fingerprint: bytes) -> web.StreamResponse:
             "idempotency_mismatch",
             detail="Idempotency-Key har redan använts för en annan begäran",
         )
+    actor = principal.actor
+    if await idempotency.children_out_of_reach(accesses=remembered.accesses, reach=actor.reads):
+        raise NotFound("Det du frågar efter finns inte, eller ligger utanför din behörighet")
+    await audit.record(idempotency.conn, actor, AuditAction.READ, remembered.accesses)
     status = remembered.status or 200
     response = (
         web.Response(status=status)
@@ -295,19 +334,11 @@ def _path_uuid(raw: str) -> uuid.UUID:
         raise NotFound("Det finns inget sådant id") from None
 
 
-async def _read_json(request: web.Request) -> Any:
-    if request.content_type != "application/json":
-        raise UnsupportedMediaType("Skicka uppgifterna som JSON (Content-Type: application/json)")
-    raw = await request.read()
-    try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise BadRequest(f"Innehållet är inte giltig JSON: {error}") from None
-
-
 def _validate(model: type[M], data: Any, where: str) -> M:
     try:
-        return model.model_validate(data)
+        validated = model.model_validate(data)
     except ValidationError as error:
         errors = field_errors(error, where)
         raise ValidationFailed(f"{len(errors)} uppgift(er) är ogiltiga", errors) from None
+    limits.check_dates(validated, where)
+    return validated

@@ -9,6 +9,11 @@ Three ways in, tried in this order:
 
 Anything else gets 401. The route table then decides, by role, whether the principal may call
 the endpoint (403 if not).
+
+An unknown municipality gets the same answer as a bad credential: an unauthenticated caller
+learns nothing about which municipalities use the service. A person signed in with the
+identity provider is a staff member only when linked by their stable subject, recorded at the
+first sign-in from a verified e-mail address (placement/repositories/sign_in.py).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from placement.api.state import DATABASE, SETTINGS, TOKEN_VERIFIER
 from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection, Database, scope_to
 from placement.errors import Forbidden, Unauthorized
+from placement.oidc import VerifiedClaims
 from placement.principal import Principal, SignInMethod
 from placement.repositories.api_tokens import ApiTokenRepository, parse_token
 from placement.repositories.municipalities import MunicipalityRepository
@@ -32,8 +38,10 @@ from placement.repositories.operator_tokens import (
     OperatorTokenRepository,
     looks_like_operator_token,
 )
+from placement.repositories.sign_in import SignInRepository, demo_municipality
 
 DEMO_USER_HEADER = "X-Demo-User"
+BAD_CREDENTIAL = "Token är ogiltig, har gått ut eller är återkallad"
 _ROLE_VALUES = frozenset(r.value for r in StaffRole)
 
 
@@ -51,7 +59,7 @@ async def authenticate(request: web.Request) -> Principal:
         if verifier is None:
             raise Unauthorized("Inloggning med identitetsleverantör är inte konfigurerad för tjänsten")
         claims = await verifier.verify(credentials)
-        return await _oidc(database, claims.kommunkod, claims.subject, claims.roles, claims.email, request_id)
+        return await _oidc(database, claims, request_id)
     demo_user = request.headers.get(DEMO_USER_HEADER, "").strip()
     if demo_user and request.app[SETTINGS].demo:
         return await _demo(database, demo_user, request_id)
@@ -80,7 +88,7 @@ async def _signing_in(database: Database, kommunkod: str) -> AsyncIterator[tuple
     async with database.transaction() as conn:
         municipality = await MunicipalityRepository(conn).by_kommunkod(kommunkod=kommunkod)
         if municipality is None:
-            raise Unauthorized(f"Kommunen {kommunkod} är inte ansluten till tjänsten")
+            raise Unauthorized(BAD_CREDENTIAL)
         await scope_to(conn, municipality.id)
         yield conn, municipality.id
 
@@ -91,7 +99,7 @@ async def _api_token(database: Database, kommunkod: str, raw: str, request_id: s
     async with _signing_in(database, kommunkod) as (conn, municipality_id):
         token = await ApiTokenRepository(conn, municipality_id=municipality_id).verify(parsed=parsed)
     if token is None:
-        raise Unauthorized("Token är ogiltig, har gått ut eller är återkallad")
+        raise Unauthorized(BAD_CREDENTIAL)
     return Principal(
         municipality_id=municipality_id,
         subject=f"{token.name} ({token.id})",
@@ -101,54 +109,41 @@ async def _api_token(database: Database, kommunkod: str, raw: str, request_id: s
     )
 
 
-async def _oidc(
-    database: Database,
-    kommunkod: str,
-    subject: str,
-    roles: tuple[str, ...],
-    email: str | None,
-    request_id: str,
-) -> Principal:
-    known = frozenset(StaffRole(r) for r in roles if r in _ROLE_VALUES)
-    staff = None
-    async with _signing_in(database, kommunkod) as (conn, municipality_id):
-        if email is not None:
-            staff = await conn.fetchrow(
-                """SELECT id, org_unit FROM staff
-                    WHERE municipality_id = $1 AND lower(email) = lower($2) AND active""",
-                municipality_id,
-                email,
+async def _oidc(database: Database, claims: VerifiedClaims, request_id: str) -> Principal:
+    known = frozenset(StaffRole(r) for r in claims.roles if r in _ROLE_VALUES)
+    async with _signing_in(database, claims.kommunkod) as (conn, municipality_id):
+        staff_members = SignInRepository(conn, municipality_id=municipality_id)
+        staff = await staff_members.by_subject(issuer=claims.issuer, subject=claims.subject)
+        if staff is None and claims.email is not None and claims.email_verified:
+            staff = await staff_members.link_by_verified_email(
+                issuer=claims.issuer, subject=claims.subject, email=claims.email
             )
     return Principal(
         municipality_id=municipality_id,
-        subject=subject,
+        subject=claims.subject,
         roles=known,
         method=SignInMethod.OIDC,
         request_id=request_id,
-        staff_id=staff["id"] if staff else None,
-        org_unit=staff["org_unit"] if staff else None,
+        staff_id=staff.id if staff else None,
+        org_unit=staff.org_unit if staff else None,
     )
 
 
 async def _demo(database: Database, email: str, request_id: str) -> Principal:
     async with database.transaction() as conn:
-        municipality_id = await conn.fetchval("SELECT id FROM municipality WHERE is_demo")
+        municipality_id = await demo_municipality(conn)
         if municipality_id is None:
             raise Unauthorized("Det finns ingen demokommun; starta med placement serve --demo")
         await scope_to(conn, municipality_id)
-        staff = await conn.fetchrow(
-            "SELECT id, org_unit, roles FROM staff WHERE municipality_id = $1 AND lower(email) = lower($2)",
-            municipality_id,
-            email,
-        )
+        staff = await SignInRepository(conn, municipality_id=municipality_id).by_email(email=email)
     if staff is None:
         raise Unauthorized(f"Det finns ingen demoanvändare {email}; se README för demoanvändarna")
     return Principal(
         municipality_id=municipality_id,
         subject=email,
-        roles=frozenset(StaffRole(r) for r in staff["roles"]),
+        roles=staff.roles,
         method=SignInMethod.DEMO,
         request_id=request_id,
-        staff_id=staff["id"],
-        org_unit=staff["org_unit"],
+        staff_id=staff.id,
+        org_unit=staff.org_unit,
     )

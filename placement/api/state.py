@@ -8,6 +8,7 @@ import aiohttp
 import jinja2
 from aiohttp import web
 
+from placement.api.throttle import FailedSignIns
 from placement.database.pool import Database
 from placement.oidc import TokenVerifier
 from placement.settings import Settings
@@ -19,3 +20,4 @@ OPENAPI = web.AppKey("openapi", dict[str, Any])
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 TOKEN_VERIFIER = web.AppKey("token_verifier", TokenVerifier)
 HTTP_CLIENT = web.AppKey("http_client", aiohttp.ClientSession)
+SIGNIN_THROTTLE = web.AppKey("signin_throttle", FailedSignIns)

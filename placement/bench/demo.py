@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from stdnum import luhn
 
+from checks.rules.PP16 import RESERVED_KINDS
 from placement.audit import Actor
 from placement.core.clock import today_in_sweden
 from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, StaffRole
@@ -114,12 +115,14 @@ async def load_demo(conn: Connection, *, today: dt.date | None = None, seed: int
         ]
         social_workers = [s for s in staff if StaffRole.SOCIALSEKRETERARE in s.roles]
         decider = next(s for s in staff if StaffRole.TEAMLEDARE in s.roles)
-        # The delegation order: unit leads take every kind of decision in the demo.
+        # The delegation order: unit leads take the decisions an official may take. Placement in a
+        # familjehem or jourhem, LVU care, övervägande, omprövning and medgivande are reserved for
+        # the nämnd or its utskott (SoL 30 kap. 6–7 §§) and are delegated to no official.
         await conn.executemany(
             """INSERT INTO delegation_rule
                    (municipality_id, decision_kind, role, granted_by, reported_to_namnd)
                VALUES ($1, $2, 'teamledare', 'Socialnämnden (demo)', true)""",
-            [(municipality.id, kind.value) for kind in DecisionKind],
+            [(municipality.id, kind.value) for kind in DecisionKind if kind not in RESERVED_KINDS],
         )
 
         children_repo = ChildRepository(conn, actor=actor)

@@ -120,3 +120,23 @@ VOCABULARIES: tuple[type[StrEnum], ...] = (
     OfficerRole,
     InterventionKind,
 )
+
+
+class ChangeKind(StrEnum):
+    """What changed between two snapshots of a register (suppliers/changes.py)."""
+
+    PERMIT_NEW = "permit_new"
+    PERMIT_REVOKED = "permit_revoked"
+    PERMIT_CEASED = "permit_ceased"
+    TARGET_GROUP_CHANGED = "target_group_changed"
+    PLACES_CHANGED = "places_changed"
+    MANAGER_CHANGED = "manager_changed"
+    UNIT_NEW = "unit_new"
+    UNIT_CHANGED = "unit_changed"
+    UNIT_REMOVED = "unit_removed"
+    INTERVENTION_NEW = "intervention_new"
+    PROVIDER_NEW = "provider_new"
+    PROVIDER_REMOVED = "provider_removed"
+    COMPANY_STATUS_CHANGED = "company_status_changed"
+    OFFICERS_CHANGED = "officers_changed"
+    PROVIDER_CHANGED = "provider_changed"

@@ -42,6 +42,28 @@ async def scope_to(conn: Connection, municipality_id: uuid.UUID) -> None:
 
 _CONNECT_ERRORS = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
 
+# What a request meets while the database is away: refused or dropped connections, a server
+# shutting down or starting, a pool that cannot hand out a connection in time.
+DATABASE_AWAY: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.OperatorInterventionError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.TooManyConnectionsError,
+)
+RETRY_AFTER_S = 5
+ACQUIRE_TIMEOUT_S = 10.0
+
+
+def database_unavailable(cause: BaseException | None = None) -> DatabaseUnavailable:
+    """503 with Retry-After: the request may be repeated once the database is back."""
+    return DatabaseUnavailable(
+        "Databasen kan inte nås just nu; försök igen om en stund",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
 
 async def init_connection(conn: Connection) -> None:
     """Set up a new connection: jsonb in and out as Python values."""
@@ -73,6 +95,18 @@ class Database:
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        self.away = False
+
+    def _went_away(self, error: BaseException) -> None:
+        """One warning when the database goes away, not one per request."""
+        if not self.away:
+            self.away = True
+            log.warning("database_unreachable", error=type(error).__name__)
+
+    def _is_back(self) -> None:
+        if self.away:
+            self.away = False
+            log.warning("database_reachable_again")
 
     @classmethod
     async def connect(
@@ -89,11 +123,27 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self, municipality_id: uuid.UUID | None = None) -> AsyncIterator[Connection]:
-        """One transaction; with ``municipality_id``, scoped to that municipality's data."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            if municipality_id is not None:
-                await scope_to(conn, municipality_id)
-            yield conn
+        """One transaction; with ``municipality_id``, scoped to that municipality's data.
+
+        While the database is away this raises :class:`DatabaseUnavailable` (503, Retry-After);
+        the pool reconnects by itself once it is back.
+        """
+        try:
+            async with self.pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn, conn.transaction():
+                self._is_back()
+                if municipality_id is not None:
+                    await scope_to(conn, municipality_id)
+                yield conn
+        except DATABASE_AWAY as error:
+            self._went_away(error)
+            raise database_unavailable(error) from error
+        except asyncpg.InterfaceError as error:
+            # Ending the transaction on a connection the server dropped ("the underlying
+            # connection is closed"), while the error that dropped it is being handled.
+            if not isinstance(error.__context__, DATABASE_AWAY):
+                raise
+            self._went_away(error)
+            raise database_unavailable(error) from error
 
     async def ping(self) -> bool:
         """True when the database answers a query."""

@@ -6,8 +6,9 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import uuid
 
+from placement import audit
+from placement.audit import Access, Actor, AuditAction
 from placement.core.clock import SWEDEN
 from placement.database.pool import Connection
 from placement.errors import ValidationFailed
@@ -25,22 +26,51 @@ def _after(cursor: str | None) -> int:
     if cursor is None:
         return 0
     try:
-        return int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        after = int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        if not 0 <= after < 2**63:
+            raise ValueError("cursor out of range")
+        return after
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise ValidationFailed.on("query.cursor", "Ogiltig sidmarkör", "cursor") from error
 
 
 def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    """The first instant of the month and of the next, in Swedish time."""
-    first = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=SWEDEN)
+    """The first instant of the month and of the next, in Swedish time (months 1900-01 to 2199-12)."""
+    try:
+        first = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=SWEDEN)
+    except ValueError:
+        first = None  # e.g. year 0000
+    if first is None or not 1900 <= first.year <= 2199:
+        raise ValidationFailed.on(
+            "query.month",
+            "Månaden ligger utanför det tillåtna intervallet 1900-01–2199-12",
+            "date_out_of_range",
+        )
     following = (first + dt.timedelta(days=32)).replace(day=1)
     return first, following
 
 
+AUDIT_LOG_OBJECT = "audit_log"
+"""The object type of a read of the audit log itself: the log shows who touched which child, so
+reading it is a read of those children, logged like any other (one row per child shown)."""
+
+
 class AuditLogRepository:
-    def __init__(self, conn: Connection, *, municipality_id: uuid.UUID) -> None:
+    """The log, read by ``reader``; every read is itself logged in the same transaction."""
+
+    def __init__(self, conn: Connection, *, reader: Actor) -> None:
         self.conn = conn
-        self.municipality_id = municipality_id
+        self.reader = reader
+        self.municipality_id = reader.municipality_id
+
+    async def _logged(self, events: list[AuditEvent]) -> None:
+        children = dict.fromkeys(e.child_id for e in events if e.child_id is not None)
+        await audit.record(
+            self.conn,
+            self.reader,
+            AuditAction.READ,
+            [Access(AUDIT_LOG_OBJECT, child, child) for child in children],
+        )
 
     async def search(self, *, query: AuditQuery) -> AuditPage:
         since = dt.datetime.combine(query.since, dt.time(), SWEDEN) if query.since else None
@@ -69,12 +99,14 @@ class AuditLogRepository:
             query.limit + 1,
         )
         items = [AuditEvent.model_validate(dict(r)) for r in rows[: query.limit]]
+        await self._logged(items)
         more = len(rows) > query.limit
         return AuditPage(items=items, next_cursor=_cursor(items[-1].id) if more else None)
 
     async def sample(self, *, month: str, per_unit: int, seed: str) -> AuditSample:
         """``per_unit`` events drawn from each unit's events of the month; the same seed over the
-        same log draws the same events."""
+        same log draws the same events. Reads of the log itself (object type ``audit_log``) are
+        found by search, not drawn: drawing would otherwise change what the next draw sees."""
         start, end = month_bounds(month)
         rows = await self.conn.fetch(
             f"""
@@ -86,6 +118,7 @@ class AuditLogRepository:
                        count(*) OVER (PARTITION BY actor_unit) AS total
                   FROM audit_event
                  WHERE municipality_id = $1 AND occurred_at >= $2 AND occurred_at < $3
+                   AND object_type <> '{AUDIT_LOG_OBJECT}'
             )
             SELECT * FROM ranked WHERE draw <= $5 ORDER BY actor_unit NULLS LAST, draw
             """,
@@ -101,4 +134,5 @@ class AuditLogRepository:
                 row["actor_unit"], AuditSampleUnit(unit=row["actor_unit"], total=row["total"], items=[])
             )
             unit.items.append(AuditEvent.model_validate({k: row[k] for k in AuditEvent.model_fields}))
+        await self._logged([event for unit in units.values() for event in unit.items])
         return AuditSample(month=month, seed=seed, per_unit=per_unit, units=list(units.values()))

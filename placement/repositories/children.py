@@ -27,6 +27,11 @@ class ChildRepository:
         self.actor = actor
 
     async def create(self, *, child: ChildIn) -> Child:
+        """A new child; a personnummer already registered in the municipality is a 409 that says
+        no more than the caller may know (the child's id only within their reach), and is logged
+        as a lookup of that child."""
+        if child.personnummer is not None:
+            await self._refuse_registered(child.personnummer)
         try:
             row = await self.conn.fetchrow(
                 f"""
@@ -44,6 +49,22 @@ class ChildRepository:
         created = Child.model_validate(one(row))
         await audit.record(self.conn, self.actor, AuditAction.CREATE, [_access(created)])
         return created
+
+    async def _refuse_registered(self, personnummer: str) -> None:
+        row = await self.conn.fetchrow(
+            """SELECT id, child_in_reach($1, id, $3, $4, $5) AS reached FROM child
+                WHERE municipality_id = $1 AND personnummer = $2""",
+            self.actor.municipality_id,
+            personnummer,
+            *self.actor.reads.sql_args(),
+        )
+        if row is None:
+            return
+        await audit.record(self.conn, self.actor, AuditAction.LOOKUP, [Access("child", row["id"], row["id"])])
+        raise Conflict(
+            "Ett barn med det personnumret finns redan i kommunen",
+            extra={"child_id": str(row["id"])} if row["reached"] else None,
+        )
 
     async def get(self, *, child_id: uuid.UUID) -> Child:
         row = await self.conn.fetchrow(

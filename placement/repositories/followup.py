@@ -61,6 +61,12 @@ class ObligationOut(BaseModel):
     due_on: dt.date
     state: State
     detail: str
+    rolled_due_on: dt.date | None = Field(
+        default=None,
+        description="A statutory period's last day moved past a weekend, holiday or eve as lag "
+        "(1930:173) would; whether the act applies to the nämnd's own limits is not settled, so the "
+        "state follows due_on. Null: the same day, or not a statutory period.",
+    )
 
 
 class WatchItem(ObligationOut):
@@ -196,6 +202,7 @@ class FollowUpRepository:
         rows = await self.conn.fetch(
             f"""
             SELECT o.placement_id, p.child_id, o.code, o.item, o.title, o.due_on, o.state, o.detail,
+                   o.rolled_due_on,
                    o.state_since,
                    a.staff_id AS responsible_staff_id,
                    (p.home_kommunkod IS NOT NULL AND p.home_kommunkod <> m.kommunkod) AS other_municipality

@@ -20,11 +20,20 @@ class FosterParentIn(Input):
     name: Text
     birth_date: dt.date | None = None
     personnummer: Personnummer | None = None
+    belastningsregister_on: dt.date | None = Field(
+        default=None, description="Extract from belastningsregistret for this person (SoF 3 kap. 3 §)."
+    )
+    misstankeregister_on: dt.date | None = Field(
+        default=None, description="Extract from misstankeregistret for this person (SoF 3 kap. 3 §)."
+    )
 
 
 class FosterHomeIn(Input):
     name: Text
     kind: Literal["familjehem", "jourhem"]
+    kommunkod: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] | None = Field(
+        default=None, description="The municipality the home lies in."
+    )
     investigated_on: dt.date | None = None
     approved_on: dt.date | None = None
     approved_by: Text | None = None
@@ -39,6 +48,7 @@ class FosterHome(BaseModel):
     id: uuid.UUID
     name: str
     kind: str
+    kommunkod: str | None = None
     investigated_on: dt.date | None
     approved_on: dt.date | None
     approved_by: str | None
@@ -63,9 +73,21 @@ class FosterHomeRepository:
             *fields.values(),
         )
         await self.conn.executemany(
-            """INSERT INTO foster_parent (municipality_id, foster_home_id, name, birth_date, personnummer)
-               VALUES ($1, $2, $3, $4, $5)""",
-            [(self.municipality_id, home_id, p.name, p.birth_date, p.personnummer) for p in home.parents],
+            """INSERT INTO foster_parent (municipality_id, foster_home_id, name, birth_date, personnummer,
+                                         belastningsregister_on, misstankeregister_on)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+            [
+                (
+                    self.municipality_id,
+                    home_id,
+                    p.name,
+                    p.birth_date,
+                    p.personnummer,
+                    p.belastningsregister_on,
+                    p.misstankeregister_on,
+                )
+                for p in home.parents
+            ],
         )
         return await self.get(foster_home_id=home_id)
 

@@ -11,12 +11,11 @@ from pydantic import BaseModel, Field
 
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
-from placement.core.rulebook import all_rules
+from placement.core.rulebook import lookup
 from placement.database.pool import Connection
 from placement.models import PageQuery
 from placement.pagination import decode_cursor, next_cursor
-
-FINDING_TITLES = {rule.code: rule.title for rule in all_rules() if rule.family == "SV"}
+from suppliers import rules as _supplier_rules  # noqa: F401 - registers SV01-SV09
 
 
 class RegisterFinding(BaseModel):
@@ -77,7 +76,7 @@ class RegisterFindingRepository:
             [Access("placement", r["id"], r["child_id"]) for r in children],
         )
         items = [
-            RegisterFinding(title=FINDING_TITLES[r["code"]], **{k: r[k] for k in r.keys()})  # noqa: SIM118
+            RegisterFinding(title=lookup(r["code"]).title, **{k: r[k] for k in r.keys()})  # noqa: SIM118
             for r in visible
         ]
         return RegisterFindingPage(items=items, next_cursor=next_cursor(rows, query.limit))

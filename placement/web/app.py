@@ -32,16 +32,15 @@ from placement.web.base import (
     set_cookie,
 )
 from placement.web.sessions import SESSION_COOKIE, SessionStore
-from placement.web.signin_flow import SignInFlow
+from placement.web.signin_flow import SignInFlow, web_providers
 
 log = structlog.get_logger(__name__)
 
 
 def _csp(settings: Settings) -> str:
-    form_action = "'self'"
-    if settings.oidc_issuer:
-        parts = urlsplit(settings.oidc_issuer)
-        form_action += f" {parts.scheme}://{parts.netloc}"
+    # Signing out ends the session at the provider too: the form's redirect goes there.
+    origins = {f"{p.scheme}://{p.netloc}" for p in (urlsplit(w.issuer) for w in web_providers(settings))}
+    form_action = " ".join(["'self'", *sorted(origins)])
     return (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
         f"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action {form_action}; "

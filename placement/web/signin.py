@@ -47,7 +47,7 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
     return render(
         request,
         "sign_in.html",
-        oidc=settings.oidc_enabled,
+        providers=[p.name for p in flow.providers] if (flow := request.app.get(SIGN_IN)) else [],
         demo_users=demo_users,
         next_path=next_path,
     )
@@ -114,8 +114,14 @@ async def oidc_start(request: web.Request) -> web.StreamResponse:
     flow = request.app.get(SIGN_IN)
     if flow is None:
         raise NotFound("Inloggning med kommunens identitetsleverantör är inte konfigurerad")
+    try:
+        provider = int(request.query.get("idp", "0"))
+    except ValueError:
+        provider = -1
     started = await flow.start(
-        redirect_uri=external_url(request, "/logga-in/klar"), next_path=request.query.get("next", "/")
+        provider=provider,
+        redirect_uri=external_url(request, "/logga-in/klar"),
+        next_path=request.query.get("next", "/"),
     )
     response = web.HTTPSeeOther(started.redirect_to)
     set_cookie(request, response, SIGN_IN_COOKIE, started.cookie, max_age=600)
@@ -137,14 +143,7 @@ async def oidc_callback(request: web.Request) -> web.StreamResponse:
             verify=verifier.verify,
         )
         claims = finished.claims
-        principal = await api_signin._oidc(
-            request.app[DATABASE],
-            claims.kommunkod,
-            claims.subject,
-            claims.roles,
-            claims.email,
-            request[REQUEST_ID],
-        )
+        principal = await api_signin._oidc(request.app[DATABASE], claims, request[REQUEST_ID])
     except PlacementError as error:
         response = render(
             request,

@@ -17,7 +17,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 import jwt
@@ -53,6 +53,29 @@ class ProviderMetadata:
 
 
 @dataclass(frozen=True, slots=True)
+class WebProvider:
+    """One identity provider people can sign in at: its issuer and this service's client there."""
+
+    issuer: str
+    client_id: str
+
+    @property
+    def name(self) -> str:
+        """The provider as the sign-in page names it: its host."""
+        return urlsplit(self.issuer).hostname or self.issuer
+
+
+def web_providers(settings: Settings) -> list[WebProvider]:
+    """The distinct (issuer, client) pairs of the trusted identity providers, in settings order;
+    the client is the provider's client id, else PLACEMENT_OIDC_CLIENT_ID, else the audience."""
+    found: dict[tuple[str, str], WebProvider] = {}
+    for p in settings.identity_providers():
+        client = p.client_id or settings.oidc_client_id or p.audience or settings.oidc_audience or ""
+        found.setdefault((p.issuer, client), WebProvider(p.issuer, client))
+    return list(found.values())
+
+
+@dataclass(frozen=True, slots=True)
 class Started:
     cookie: str
     redirect_to: str
@@ -77,26 +100,26 @@ def safe_next(path: str | None) -> str:
 
 
 class SignInFlow:
+    """Sign-ins at the configured identity providers (``providers``, by index on the sign-in page)."""
+
     def __init__(self, settings: Settings, session: aiohttp.ClientSession, database: Database) -> None:
-        assert settings.oidc_issuer is not None
         self.settings = settings
         self.http = session
         self.database = database
-        self.client_id = settings.oidc_client_id or settings.oidc_audience or ""
-        self._metadata: ProviderMetadata | None = None
+        self.providers = web_providers(settings)
+        self._metadata: dict[str, ProviderMetadata] = {}
         self._lock = asyncio.Lock()
 
-    async def metadata(self) -> ProviderMetadata:
+    async def metadata(self, issuer: str) -> ProviderMetadata:
         """The provider's endpoints from its discovery document, fetched once."""
         async with self._lock:
-            if self._metadata is None:
-                issuer = str(self.settings.oidc_issuer).rstrip("/")
-                url = f"{issuer}/.well-known/openid-configuration"
+            if issuer not in self._metadata:
+                url = f"{issuer.rstrip('/')}/.well-known/openid-configuration"
                 try:
                     async with self.http.get(url, timeout=aiohttp.ClientTimeout(total=5)) as response:
                         response.raise_for_status()
                         document: dict[str, Any] = await response.json(content_type=None)
-                    self._metadata = ProviderMetadata(
+                    self._metadata[issuer] = ProviderMetadata(
                         authorization_endpoint=document["authorization_endpoint"],
                         token_endpoint=document["token_endpoint"],
                         end_session_endpoint=document.get("end_session_endpoint"),
@@ -106,11 +129,15 @@ class SignInFlow:
                     raise SignInFailed(
                         "Kommunens inloggningstjänst svarar inte just nu; försök igen om en stund"
                     ) from error
-            return self._metadata
+            return self._metadata[issuer]
 
-    async def start(self, *, redirect_uri: str, next_path: str) -> Started:
-        """Begin a sign-in: a fresh state, nonce and PKCE verifier, kept for this browser."""
-        metadata = await self.metadata()
+    async def start(self, *, provider: int, redirect_uri: str, next_path: str) -> Started:
+        """Begin a sign-in at ``providers[provider]``: a fresh state, nonce and PKCE verifier,
+        kept for this browser."""
+        if not 0 <= provider < len(self.providers):
+            raise SignInFailed("Det finns ingen sådan inloggningstjänst; välj en på inloggningssidan")
+        chosen = self.providers[provider]
+        metadata = await self.metadata(chosen.issuer)
         browser = secrets.token_urlsafe(32)
         state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
         async with self.database.transaction() as conn:
@@ -118,9 +145,12 @@ class SignInFlow:
                 "DELETE FROM web_sign_in WHERE created_at < now() - $1::interval", SIGN_IN_VALID
             )
             await conn.execute(
-                """INSERT INTO web_sign_in (browser_sha256, state, nonce, code_verifier, next_path)
-                   VALUES ($1, $2, $3, $4, $5)""",
+                """INSERT INTO web_sign_in (browser_sha256, issuer, client_id, state, nonce, code_verifier,
+                                            next_path)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7)""",
                 _sha256(browser),
+                chosen.issuer,
+                chosen.client_id,
                 state,
                 nonce,
                 verifier,
@@ -128,7 +158,7 @@ class SignInFlow:
             )
         url = prepare_grant_uri(
             metadata.authorization_endpoint,
-            self.client_id,
+            chosen.client_id,
             "code",
             redirect_uri=redirect_uri,
             scope=self.settings.oidc_scopes,
@@ -150,7 +180,7 @@ class SignInFlow:
         async with self.database.transaction() as conn:
             started = await conn.fetchrow(
                 """DELETE FROM web_sign_in WHERE browser_sha256 = $1
-                   RETURNING state, nonce, code_verifier, next_path,
+                   RETURNING issuer, client_id, state, nonce, code_verifier, next_path,
                              created_at > now() - $2::interval AS fresh""",
                 _sha256(browser),
                 SIGN_IN_VALID,
@@ -167,24 +197,25 @@ class SignInFlow:
         code = params.get("code", "")
         if not code:
             raise SignInFailed("Svaret från inloggningstjänsten saknar kod")
-        id_token = await self._exchange(code, started["code_verifier"], redirect_uri)
+        chosen = WebProvider(started["issuer"], started["client_id"])
+        id_token = await self._exchange(chosen, code, started["code_verifier"], redirect_uri)
         claims: VerifiedClaims = await verify(id_token)
         nonce = jwt.decode(id_token, options={"verify_signature": False}).get("nonce")
         if not isinstance(nonce, str) or not hmac.compare_digest(nonce, started["nonce"]):
             raise SignInFailed("Inloggningsbeviset hör inte till den här inloggningen")
         return Finished(claims=claims, id_token=id_token, next_path=started["next_path"])
 
-    async def _exchange(self, code: str, verifier: str, redirect_uri: str) -> str:
-        metadata = await self.metadata()
+    async def _exchange(self, chosen: WebProvider, code: str, verifier: str, redirect_uri: str) -> str:
+        metadata = await self.metadata(chosen.issuer)
         form = {
             "grant_type": "authorization_code",
             "code": code,
             "redirect_uri": redirect_uri,
-            "client_id": self.client_id,
+            "client_id": chosen.client_id,
             "code_verifier": verifier,
         }
         secret = self.settings.oidc_client_secret
-        auth = aiohttp.BasicAuth(self.client_id, secret.get_secret_value()) if secret else None
+        auth = aiohttp.BasicAuth(chosen.client_id, secret.get_secret_value()) if secret else None
         try:
             async with self.http.post(
                 metadata.token_endpoint, data=form, auth=auth, timeout=aiohttp.ClientTimeout(total=10)
@@ -203,10 +234,16 @@ class SignInFlow:
         return id_token
 
     def end_session_url(self, *, id_token: str | None, post_logout_redirect_uri: str) -> str | None:
-        """Where to send the browser to end the session at the provider too, if it supports that."""
-        if self._metadata is None or self._metadata.end_session_endpoint is None:
+        """Where to send the browser to end the session at the provider that issued ``id_token``
+        too, if that provider publishes an end-session endpoint."""
+        if not id_token:
             return None
-        query = {"post_logout_redirect_uri": post_logout_redirect_uri, "client_id": self.client_id}
-        if id_token:
-            query["id_token_hint"] = id_token
-        return f"{self._metadata.end_session_endpoint}?{urlencode(query)}"
+        unverified = jwt.decode(id_token, options={"verify_signature": False})  # verified at sign-in
+        issuer, client = unverified.get("iss"), unverified.get("aud")
+        metadata = self._metadata.get(issuer) if isinstance(issuer, str) else None
+        if metadata is None or metadata.end_session_endpoint is None:
+            return None
+        query = {"post_logout_redirect_uri": post_logout_redirect_uri, "id_token_hint": id_token}
+        if isinstance(client, str):
+            query["client_id"] = client
+        return f"{metadata.end_session_endpoint}?{urlencode(query)}"

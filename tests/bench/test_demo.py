@@ -37,3 +37,24 @@ async def test_demo_data_is_synthetic(db: Database) -> None:
         assert 980 <= int(child["personnummer"][8:11]) <= 999
         assert child["name"].endswith("(demo)")
     assert all(s["name"].endswith("(demo)") and s["email"].endswith("@demo.invalid") for s in staff)
+
+
+async def test_the_demo_delegation_order_keeps_reserved_decisions_with_the_namnd(db: Database) -> None:
+    """No official is delegated decisions the law reserves for the nämnd or its utskott
+    (SoL 30 kap. 6–7 §§): placement in a familjehem, LVU care, övervägande, omprövning, medgivande."""
+    async with db.pool.acquire() as conn:
+        await load_demo(conn, today=dt.date(2026, 11, 22))
+        delegated = {
+            r["decision_kind"] for r in await conn.fetch("SELECT decision_kind FROM delegation_rule")
+        }
+    assert "placement_sol" in delegated
+    assert delegated.isdisjoint(
+        {
+            "placement_lvu",
+            "immediate_custody_lvu",
+            "overvagande",
+            "omprovning",
+            "placement_foster_home_permanent",
+            "medgivande",
+        }
+    )

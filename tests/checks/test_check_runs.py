@@ -157,14 +157,15 @@ async def test_a_decision_without_a_check_is_refused_unless_urgent(demo: Client)
 
 
 async def test_delegation_can_be_limited_to_a_unit(demo: Client, db: Database) -> None:
-    """A delegation to unit leads of one unit does not reach the lead of another."""
+    """A delegation to unit leads of one unit does not reach the lead of another; and no
+    delegation lets an official decide a placement the law reserves for the nämnd (a jourhem)."""
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM delegation_rule")  # start from an empty delegation order
     staff = await staff_ids(demo)
     child = await new_child(demo, "Delegation (demo)", birth_date="2012-01-01")
     request = {
         "child_id": child["id"],
-        "form": "jourhem",
+        "form": "stodboende",
         "legal_basis": "sol",
         "start_date": today_in_sweden().isoformat(),
         "decision_maker_id": staff["tove"],
@@ -182,6 +183,13 @@ async def test_delegation_can_be_limited_to_a_unit(demo: Client, db: Database) -
     ]
     own_unit = {**other_unit, "org_unit": "Barn och unga 1"}
     assert (await demo.post("/api/v1/delegation-rules", json=own_unit, headers=user("adam"))).status == 201
+    assert await pp16() == []
+    request["form"] = "jourhem"
+    assert await pp16() == [
+        "Beslut om vård i jourhem (SoL 22 kap. 4 §) får inte delegeras till en tjänsteperson; det fattas "
+        "av nämnden eller dess utskott (SoL 30 kap. 6–7 §§)"
+    ]
+    request["decided_by_namnd"] = True
     assert await pp16() == []
 
 
@@ -237,3 +245,29 @@ async def test_screening_matches_of_both_people_reach_the_check(
         "Handläggaren har en koppling: Bo Bror (board_member)",
     ]
     assert run["verdict"] == "block"
+
+
+async def test_an_urgent_decision_over_an_unresolved_block_is_reported(demo: Client) -> None:
+    """A check run that preceded the decision but left blocks open does not close the gap: the
+    urgent decision is EK01 until a check is run after it."""
+    staff = await staff_ids(demo)
+    child = await new_child(demo, "Spärr kvar (demo)", birth_date="2012-01-01")
+    start = today_in_sweden().isoformat()
+    run = {"child_id": child["id"], "form": "jourhem", "legal_basis": "sol", "start_date": start}
+    checked = await (await demo.post("/api/v1/placement-checks", json=run, headers=user("petra"))).json()
+    assert checked["verdict"] == "block"
+    placement = await new_placement(demo, child, "jourhem", "Jourhemmet")
+    decision = {
+        "kind": "placement_sol",
+        "decided_on": start,
+        "decided_by": staff["tove"],
+        "valid_from": start,
+        "urgent": True,
+        "urgent_reason": "Akut skyddsbehov",
+    }
+    path = f"/api/v1/placements/{placement['id']}/decisions"
+    assert (await demo.post(path, json=decision, headers=user("petra"))).status == 201
+    missing = (await (await demo.get("/api/v1/placement-checks/missing", headers=user("petra"))).json())[
+        "items"
+    ]
+    assert [(m["code"], m["placement_id"]) for m in missing] == [("EK01", placement["id"])]

@@ -155,3 +155,29 @@ async def test_two_scanners_do_not_both_scan(db: Database, test_database: Sessio
         assert result.scanned
     finally:
         await second.close()
+
+
+async def test_a_statutory_last_day_on_julafton_shows_the_rolled_day(
+    demo: Client, test_database: SessionDatabase
+) -> None:
+    """An övervägande recorded on 24 June makes the next due on julafton: the service counts that
+    day, and shows the day lag (1930:173) would move it to (28 December) beside it, in the
+    placement's obligations and in the stored watch list."""
+    page = await (await demo.get("/api/v1/placements?limit=200", headers=user("sami"))).json()
+    placement = next(
+        p
+        for p in page["items"]
+        if p["end_date"] is None and p["legal_basis"] == "sol" and p["start_date"] <= "2026-06-24"
+    )
+    event = {"kind": "overvagande", "occurred_on": "2026-06-24"}
+    path = f"/api/v1/placements/{placement['id']}/events"
+    response = await demo.post(path, json=event, headers=user("sami"))
+    assert response.status == 201, await response.text()
+    fu01 = await obligation(demo, "sami", placement["id"], "FU01")
+    assert (fu01["due_on"], fu01["rolled_due_on"]) == ("2026-12-24", "2026-12-28")
+    fu06 = await obligation(demo, "sami", placement["id"], "FU06")
+    assert fu06["rolled_due_on"] is None
+    await scan_now(test_database)
+    watch = await (await demo.get("/api/v1/obligations?code=FU01&limit=200", headers=user("sami"))).json()
+    [stored] = [w for w in watch["items"] if w["placement_id"] == placement["id"]]
+    assert (stored["due_on"], stored["rolled_due_on"]) == ("2026-12-24", "2026-12-28")

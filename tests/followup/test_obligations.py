@@ -1,4 +1,4 @@
-"""The obligations of a placed child (FU01–FU16): pass and fail cases, and the calendar's edges."""
+"""The obligations of a placed child (FU01–FU17): pass and fail cases, and the calendar's edges."""
 
 from __future__ import annotations
 
@@ -261,7 +261,7 @@ def test_jourhem_longer_than_two_months_after_the_investigation() -> None:
 
 def test_every_fu_code_is_registered_with_a_reference() -> None:
     fu = [r for r in all_rules() if r.family == "FU"]
-    assert [r.code for r in fu] == [f"FU{n:02d}" for n in range(1, 17)]
+    assert [r.code for r in fu] == [f"FU{n:02d}" for n in range(1, 18)]
 
 
 @pytest.mark.parametrize("today", [D(2026, 1, 10), D(2026, 12, 31), D(2028, 2, 29)])

@@ -26,7 +26,7 @@ const provider = new Provider(issuer, {
   ],
   claims: {
     openid: ["sub"],
-    email: ["email"],
+    email: ["email", "email_verified"],
     profile: ["name", "kommunkod", "roles"],
   },
   conformIdTokenClaims: false, // the ID token carries the claims, as the service reads them

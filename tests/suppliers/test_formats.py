@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ IVO_HEADER = (
     [
         ("ivo.csv", Feed.IVO, ["U-1001", "U-1002", "U-1003"]),
         ("ivo.json", Feed.IVO, ["U-1001", "U-1003", "IVO-3.5.1-2026-0042"]),
-        ("companies.csv", Feed.COMPANIES, ["5599000014", "5599000022"]),
+        ("companies.csv", Feed.COMPANIES, ["5599000014", "5599000022", "5599000030"]),
         ("companies.json", Feed.COMPANIES, ["5599000014"]),
     ],
 )
@@ -90,3 +91,23 @@ def test_empty_and_wrong_feed() -> None:
 def test_vocabulary_has_swedish_labels(vocabulary: type) -> None:
     for member in vocabulary:
         assert LABELS[member]
+
+
+def test_records_without_the_later_fields_hash_as_before() -> None:
+    """The permit's holder, dates and conditions and an officer's orgnr were added to the formats
+    later: a record that does not use them keeps the hash it was stored with (computed before they
+    existed), so an upgrade does not make every stored record look changed; one that uses them
+    hashes differently."""
+    document = json.loads((SAMPLES / "ivo.json").read_text())
+    for key in ("holder_orgnr", "decided_on", "conditions"):
+        del document["units"][0]["permit"][key]
+    unit = parse_feed(Feed.IVO, json.dumps(document).encode(), name="ivo.json").units[0]
+    assert unit.content_sha256().hex() == "727f1691e0b2098d6280934186426d8fd3465ae5a0f22bd0b488b5fbe3ffc4d0"
+    provider = parse_feed(Feed.COMPANIES, (SAMPLES / "companies.json").read_bytes(), name="c.json").providers[
+        0
+    ]
+    assert (
+        provider.content_sha256().hex() == "c41b613f460e3aaa9e2afda022b96ddadfe3ab23ba7a670f823a1e744c1b7dd1"
+    )
+    with_holder = parse_feed(Feed.IVO, (SAMPLES / "ivo.json").read_bytes(), name="ivo.json").units[0]
+    assert with_holder.content_sha256() != unit.content_sha256()

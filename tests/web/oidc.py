@@ -28,12 +28,19 @@ NODE = shutil.which("node")
 ACCOUNTS = {
     "sami": {
         "email": "sami@demo.invalid",
+        "email_verified": True,
         "kommunkod": "0000",
         "roles": ["socialsekreterare"],
         "name": "Sami",
     },
-    "tove": {"email": "tove@demo.invalid", "kommunkod": "0000", "roles": ["teamledare"], "name": "Tove"},
-    "okand": {"email": "okand@demo.invalid", "kommunkod": "9999", "roles": ["socialsekreterare"]},
+    "tove": {
+        "email": "tove@demo.invalid",
+        "email_verified": True,
+        "kommunkod": "0000",
+        "roles": ["teamledare"],
+        "name": "Tove",
+    },
+    "okand": {"email": "okand@demo.invalid", "email_verified": True, "kommunkod": "9999", "roles": []},
 }
 
 

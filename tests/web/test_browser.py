@@ -55,6 +55,7 @@ async def test_a_social_worker_records_a_visit_with_the_keyboard_alone(
             "oidc_issuer": provider.issuer,
             "oidc_audience": CLIENT_ID,
             "oidc_jwks_url": f"{provider.issuer}/jwks",
+            "oidc_kommunkoder": ["0000", "9999"],
         }
         server = TestServer(
             create_app(settings.model_copy(update=overrides), dsn=test_database.service),

@@ -44,6 +44,7 @@ async def service(
             "oidc_issuer": provider.issuer,
             "oidc_audience": CLIENT_ID,
             "oidc_jwks_url": f"{provider.issuer}/jwks",
+            "oidc_kommunkoder": ["0000", "9999"],
             **overrides,
         }
     )
@@ -236,7 +237,7 @@ async def test_a_person_of_an_unconnected_municipality_is_refused(
 ) -> None:
     async with service(test_database, settings, provider), browser() as http:
         url = await callback_url(http, provider, "okand")
-        await refused(http, url, "Kommunen 9999 är inte ansluten till tjänsten")
+        await refused(http, url, "Token är ogiltig, har gått ut eller är återkallad")
         assert not await signed_in(http, provider)
 
 

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from placement.api.app import create_app
 from placement.database.pool import Database
-from placement.settings import Settings
+from placement.settings import IdentityProvider, Settings
 from tests.conftest import SessionDatabase
 from tests.web.conftest import Client, csrf_of, sign_in_as
 
@@ -387,3 +387,22 @@ async def test_the_session_cookie_is_secure_when_people_use_https(
         assert cookie["secure"]
         assert cookie["httponly"]
         assert cookie["samesite"] == "Lax"
+
+
+async def test_the_sign_in_page_offers_each_identity_provider(
+    demo_data: None, test_database: SessionDatabase, settings: Settings
+) -> None:
+    """With identity providers per municipality, the person chooses theirs."""
+    providers = [
+        IdentityProvider(issuer=f"https://{host}.example", kommunkod="0000", audience="pk", jwks_url=None)
+        for host in ("login-a", "login-b")
+    ]
+    configured = settings.model_copy(
+        update={"oidc_providers": providers, "oidc_jwks_url": "https://login-a.example/jwks"}
+    )
+    async with TestClient(
+        TestServer(create_app(configured, dsn=test_database.service), host="127.0.0.1")
+    ) as client:
+        page = await (await client.get("/logga-in?next=/mina-barn")).text()
+    assert 'href="/logga-in/start?idp=0&amp;next=/mina-barn">Logga in via login-a.example</a>' in page
+    assert 'href="/logga-in/start?idp=1&amp;next=/mina-barn">Logga in via login-b.example</a>' in page

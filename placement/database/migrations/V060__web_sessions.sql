@@ -35,6 +35,8 @@ SELECT enable_tenant_isolation('web_session');
 
 CREATE TABLE web_sign_in (
     browser_sha256  bytea PRIMARY KEY CHECK (length(browser_sha256) = 32),
+    issuer          text NOT NULL,  -- the identity provider chosen, and this service's client there
+    client_id       text NOT NULL,
     state           text NOT NULL,
     nonce           text NOT NULL,
     code_verifier   text NOT NULL,

@@ -1,4 +1,6 @@
-"""Declarations, screening runs, match review and the integrity flags (SV04–SV07), in the database.
+"""Screening runs, match review and the integrity flags (SV04–SV07), in the database: set-based SQL
+selects the candidates and gathers their facts; the rules in suppliers/rules/ decide what a flag
+is and its severity.
 
 Everything here runs inside one municipality's transaction (row-level security); the register's
 providers and officers are national data read alongside.
@@ -19,9 +21,13 @@ from placement.core.vocabulary import StaffRole
 from placement.database.pool import Connection
 from placement.errors import NotFound
 from suppliers.contracts import next_follow_up_due
-from suppliers.integrity_rules import declaration_overdue, follow_up_overdue, must_declare
 from suppliers.records import Provider
-from suppliers.screening import Person, screen_organisations, screen_people
+from suppliers.rules import SV04, SV05, SV06, SV07, Flag
+from suppliers.rules.SV04 import ContractFacts
+from suppliers.rules.SV05 import PurchaseFacts
+from suppliers.rules.SV06 import MatchFacts
+from suppliers.rules.SV07 import StaffFacts
+from suppliers.screening import Person, people_behind, screen_organisations, screen_people
 
 
 async def policy_value(conn: Connection, municipality_id: uuid.UUID, key: str) -> Any:
@@ -86,17 +92,20 @@ async def run_screening(conn: Connection, municipality_id: uuid.UUID) -> Screeni
 
     officers: list[Person] = []
     officer_info: dict[str, tuple[str | None, str, str, uuid.UUID | None]] = {}
-    for provider in providers:
-        for officer in provider.officers:
-            # An officer's identity across snapshots: the register has no id, so the best we have.
-            identity = (
-                officer.personnummer
-                or (officer.birth_date and officer.birth_date.isoformat())
-                or officer.name
-            )
-            key = f"{provider.orgnr}|{officer.role.value}|{identity}"
-            officers.append(Person(key, officer.name, officer.birth_date, officer.personnummer))
-            officer_info[key] = (provider.orgnr, officer.role.value, officer.name, None)
+    # The people among each provider's officers, and behind the legal persons among them (holding
+    # companies) to the policy's depth; a company's name is never screened as a person's.
+    depth = int(await policy_value(conn, municipality_id, "screening_ownership_depth"))
+    for chained in people_behind({p.orgnr: p for p in providers}, depth):
+        officer = chained.officer
+        # An officer's identity across snapshots: the register has no id, so the best we have.
+        identity = (
+            officer.personnummer or (officer.birth_date and officer.birth_date.isoformat()) or officer.name
+        )
+        chain = "".join(f"|via:{orgnr}" for orgnr in chained.via)
+        key = f"{chained.provider_orgnr}|{officer.role.value}{chain}|{identity}"
+        role = officer.role.value + "".join(f" via {orgnr}" for orgnr in chained.via)
+        officers.append(Person(key, officer.name, officer.birth_date, officer.personnummer))
+        officer_info[key] = (chained.provider_orgnr, role, officer.name, None)
     # The municipality's own foster parents: a staff member linked to one must not handle that home.
     for parent in await conn.fetch(
         "SELECT foster_home_id, name, birth_date, personnummer FROM foster_parent WHERE municipality_id = $1",
@@ -283,18 +292,6 @@ async def review(
 # ---- flags ----------------------------------------------------------------------------------------
 
 
-class Flag(BaseModel):
-    code: str
-    severity: str
-    title: str
-    staff_id: uuid.UUID | None = None
-    provider_orgnr: str | None = None
-    foster_home_id: uuid.UUID | None = None
-    contract_id: uuid.UUID | None = None
-    detail: str
-    involvement: list[str] = Field(default_factory=list, description="SV06: what the person did there.")
-
-
 async def conflict_flags(conn: Connection, municipality_id: uuid.UUID) -> list[Flag]:
     """SV06: confirmed links and high-scoring open matches; raised to block when the person decided,
     handled or followed up something involving that provider."""
@@ -346,24 +343,25 @@ async def conflict_flags(conn: Connection, municipality_id: uuid.UUID) -> list[F
         municipality_id,
         threshold,
     )
-    flags = []
-    for r in rows:
-        involvement = list(r["involvement"])
-        state = "bekräftad" if r["status"] == "confirmed" else f"obekräftad, {r['score']} poäng"
-        flags.append(
-            Flag(
-                code="SV06",
-                severity="block" if involvement else "warn",
-                title="Medarbetare har koppling till en utförare eller ett familjehem",
+    flags = [
+        SV06.sv06_conflict_of_interest(
+            MatchFacts(
                 staff_id=r["staff_id"],
                 provider_orgnr=r["provider_orgnr"],
                 foster_home_id=r["foster_home_id"],
-                detail=f"{r['subject_name']} ~ {r['officer_name']} ({r['officer_role']}) "
-                f"hos {r['provider_orgnr'] or 'familjehemmet ' + str(r['foster_home'])}; {state}",
-                involvement=involvement,
-            )
+                foster_home_name=r["foster_home"],
+                subject_name=r["subject_name"],
+                officer_name=r["officer_name"],
+                officer_role=r["officer_role"],
+                score=r["score"],
+                status=r["status"],
+                involvement=list(r["involvement"]),
+            ),
+            threshold,
         )
-    return flags
+        for r in rows
+    ]
+    return [flag for flag in flags if flag is not None]
 
 
 async def declaration_flags(conn: Connection, municipality_id: uuid.UUID, today: dt.date) -> list[Flag]:
@@ -376,19 +374,20 @@ async def declaration_flags(conn: Connection, municipality_id: uuid.UUID, today:
              FROM staff s WHERE s.municipality_id = $1 AND s.active ORDER BY s.name""",
         municipality_id,
     )
-    return [
-        Flag(
-            code="SV07",
-            severity="warn",
-            title="Medarbetare saknar jävs- och bisysslodeklaration de senaste 12 månaderna",
-            staff_id=r["id"],
-            detail=f"{r['name']}: "
-            + (f"senaste deklaration {r['latest'].isoformat()}" if r["latest"] else "ingen deklaration"),
+    flags = [
+        SV07.sv07_declaration_missing(
+            StaffFacts(
+                staff_id=r["id"],
+                name=r["name"],
+                roles=frozenset(StaffRole(x) for x in r["roles"]),
+                latest_declaration=r["latest"],
+            ),
+            today,
+            months,
         )
         for r in rows
-        if must_declare(frozenset(StaffRole(x) for x in r["roles"]))
-        and declaration_overdue(r["latest"], today, months)
     ]
+    return [flag for flag in flags if flag is not None]
 
 
 async def contract_flags(conn: Connection, municipality_id: uuid.UUID, today: dt.date) -> list[Flag]:
@@ -407,22 +406,22 @@ async def contract_flags(conn: Connection, municipality_id: uuid.UUID, today: dt
         municipality_id,
         today,
     )
-    flags = []
-    for r in rows:
-        due = next_follow_up_due(r["valid_from"], r["last_follow_up"], r["follow_up_interval_months"])
-        if follow_up_overdue(due, today, in_use=r["in_use"]):
-            flags.append(
-                Flag(
-                    code="SV04",
-                    severity="warn",
-                    title="Avtalsuppföljningen är försenad",
-                    provider_orgnr=r["provider_orgnr"],
-                    contract_id=r["id"],
-                    detail=f"{r['reference'] or 'Avtal'}: uppföljning skulle ha gjorts senast "
-                    f"{due.isoformat()}",
-                )
-            )
-    return flags
+    flags = [
+        SV04.sv04_follow_up_overdue(
+            ContractFacts(
+                contract_id=r["id"],
+                provider_orgnr=r["provider_orgnr"],
+                reference=r["reference"],
+                valid_from=r["valid_from"],
+                last_follow_up=r["last_follow_up"],
+                follow_up_interval_months=r["follow_up_interval_months"],
+                in_use=r["in_use"],
+            ),
+            today,
+        )
+        for r in rows
+    ]
+    return [flag for flag in flags if flag is not None]
 
 
 async def purchases_without_contract(
@@ -463,22 +462,20 @@ async def purchase_flags(conn: Connection, municipality_id: uuid.UUID, today: dt
     """SV05: purchases without a valid contract above the year's direct-award limit."""
     limits = await policy_value(conn, municipality_id, "direct_award_limit_sek")
     limit = limits.get(str(today.year))
-    flags = []
-    for orgnr, (days, cost) in (
-        await purchases_without_contract(conn, municipality_id, today.year, today)
-    ).items():
-        if limit is not None and cost > float(limit):
-            flags.append(
-                Flag(
-                    code="SV05",
-                    severity="warn",
-                    title="Köp utan giltigt avtal över direktupphandlingsgränsen",
-                    provider_orgnr=orgnr,
-                    detail=f"{days} placeringsdygn utan avtal {today.year}, {cost:,.0f} kr "
-                    f"(gräns {float(limit):,.0f} kr)".replace(",", " "),
-                )
+    purchases = await purchases_without_contract(conn, municipality_id, today.year, today)
+    flags = [
+        SV05.sv05_purchases_without_contract(
+            PurchaseFacts(
+                provider_orgnr=orgnr,
+                year=today.year,
+                days_without_contract=days,
+                cost_without_contract=cost,
+                direct_award_limit=None if limit is None else float(limit),
             )
-    return flags
+        )
+        for orgnr, (days, cost) in purchases.items()
+    ]
+    return [flag for flag in flags if flag is not None]
 
 
 async def all_flags(conn: Connection, municipality_id: uuid.UUID, today: dt.date) -> list[Flag]:
