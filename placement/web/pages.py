@@ -252,7 +252,7 @@ def _legal() -> dict[str, str]:
     return {r.code: r.legal.cite() for r in all_rules() if r.family == "FU"}
 
 
-async def _placement_page(ctx: PageContext, placement_id: uuid.UUID, **extra: Any) -> web.Response:
+async def _placement_page(ctx: PageContext, placement_id: uuid.UUID) -> web.Response:
     actor = ctx.principal.actor
     placements = PlacementRepository(ctx.conn, actor=actor)
     found = await placements.get(placement_id=placement_id)
@@ -268,7 +268,6 @@ async def _placement_page(ctx: PageContext, placement_id: uuid.UUID, **extra: An
     may_write = ctx.principal.may(CHILD_WRITERS)
     return ctx.render(
         "placement.html",
-        status=extra.pop("status", 200),
         placement=found,
         child=child,
         obligations=obligations,
@@ -284,7 +283,6 @@ async def _placement_page(ctx: PageContext, placement_id: uuid.UUID, **extra: An
         today=today_in_sweden(),
         label=label,
         notice=ctx.request.query.get("klart", ""),
-        **extra,
     )
 
 
