@@ -20,7 +20,7 @@ from placement.database.pool import Connection
 from placement.errors import Forbidden
 from placement.principal import Principal
 from placement.web import filters
-from placement.web.sessions import SessionStore, WebSession
+from placement.web.sessions import SESSION_COOKIE, SessionStore, WebSession
 from placement.web.signin_flow import SignInFlow
 
 log = structlog.get_logger(__name__)
@@ -147,7 +147,12 @@ def page(
             session = request.get(SESSION)
             if session is None:
                 target = request.path_qs if request.method == "GET" else request.path
-                raise web.HTTPSeeOther(request.app.router["web_sign_in"].url_for().with_query(next=target))
+                query = {"next": target}
+                if SESSION_COOKIE in request.cookies:  # there was a session: it ended while idle
+                    query["slut"] = "1"
+                redirect = web.HTTPSeeOther(request.app.router["web_sign_in"].url_for().with_query(query))
+                redirect.del_cookie(SESSION_COOKIE, path="/")
+                raise redirect
             if not session.roles & roles:
                 raise Forbidden("Din roll ger inte åtkomst till den här sidan")
             principal = session.principal(request.get(REQUEST_ID))

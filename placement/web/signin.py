@@ -50,6 +50,8 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
         providers=[p.name for p in flow.providers] if (flow := request.app.get(SIGN_IN)) else [],
         demo_users=demo_users,
         next_path=next_path,
+        ended=request.query.get("slut") == "1",
+        idle_minutes=settings.session_idle_minutes,
     )
 
 

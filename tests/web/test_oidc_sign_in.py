@@ -275,6 +275,12 @@ async def test_a_session_ends_after_the_idle_timeout(
             await conn.execute(
                 "UPDATE web_session SET last_seen_at = last_seen_at - $1::interval", dt.timedelta(minutes=31)
             )
+        async with http.get(f"{provider.service}/mina-barn", allow_redirects=False) as response:
+            assert response.status == 303
+            location = response.headers["Location"]
+        assert location == "/logga-in?next=/mina-barn&slut=1"
+        page = await (await http.get(f"{provider.service}{location}")).text()
+        assert "Du har loggats ut eftersom du inte använt tjänsten på 30 minuter" in page
         assert not await signed_in(http, provider)
         async with db.transaction() as conn:
             assert await conn.fetchval("SELECT count(*) FROM web_session") == 0
