@@ -75,6 +75,7 @@ def web_middleware(settings: Settings) -> Any:
                 raise
         except PlacementError as error:
             response = _error_page(request, error.status, error.detail, title=error.title)
+            response.headers.update(error.headers)  # e.g. Retry-After on 429
         except Exception:
             log.exception("page_failed", method=request.method, path=request.path)
             response = _error_page(request, 500, "")
@@ -115,6 +116,7 @@ _ERROR_TITLES = {
     405: "Det gick inte att genomföra",
     409: "Det gick inte att genomföra",
     422: "Uppgifterna kunde inte tas emot",
+    429: "För många misslyckade inloggningar",
     500: "Något gick fel hos oss",
     503: "Tjänsten är inte tillgänglig just nu",
 }

@@ -12,10 +12,10 @@ from aiohttp import web
 
 from placement.api import signin as api_signin
 from placement.api.middleware import REQUEST_ID
-from placement.api.state import DATABASE, SETTINGS, TOKEN_VERIFIER
+from placement.api.state import DATABASE, SETTINGS, SIGNIN_THROTTLE, TOKEN_VERIFIER
 from placement.core.vocabulary import StaffRole, label
 from placement.database.pool import scope_to
-from placement.errors import NotFound, PlacementError
+from placement.errors import NotFound, PlacementError, Unauthorized
 from placement.principal import Principal
 from placement.web.base import (
     SESSION,
@@ -105,7 +105,13 @@ async def demo_sign_in(request: web.Request) -> web.StreamResponse:
         raise NotFound("Sidan finns inte")
     posted = await request.post()
     email = str(posted.get("email", ""))
-    principal = await api_signin._demo(request.app[DATABASE], email, request[REQUEST_ID])
+    throttle, client = request.app[SIGNIN_THROTTLE], request.remote or "unknown"
+    throttle.check(client)
+    try:
+        principal = await api_signin._demo(request.app[DATABASE], email, request[REQUEST_ID])
+    except Unauthorized:
+        throttle.failed(client)
+        raise
     name = await _display_name(request, principal, email)
     raise await _start_session(
         request, principal, display_name=name, next_path=str(posted.get("next", "/")), id_token=None
@@ -137,6 +143,9 @@ async def oidc_callback(request: web.Request) -> web.StreamResponse:
     verifier = request.app.get(TOKEN_VERIFIER)
     if flow is None or verifier is None:
         raise NotFound("Inloggning med kommunens identitetsleverantör är inte konfigurerad")
+    # Failed sign-ins count against the client as the API's do (429 for a while after too many).
+    throttle, client = request.app[SIGNIN_THROTTLE], request.remote or "unknown"
+    throttle.check(client)
     try:
         finished = await flow.finish(
             browser=request.cookies.get(SIGN_IN_COOKIE),
@@ -147,6 +156,7 @@ async def oidc_callback(request: web.Request) -> web.StreamResponse:
         claims = finished.claims
         principal = await api_signin._oidc(request.app[DATABASE], claims, request[REQUEST_ID])
     except PlacementError as error:
+        throttle.failed(client)
         response = render(
             request,
             "sign_in_failed.html",

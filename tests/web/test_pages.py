@@ -406,3 +406,30 @@ async def test_the_sign_in_page_offers_each_identity_provider(
         page = await (await client.get("/logga-in?next=/mina-barn")).text()
     assert 'href="/logga-in/start?idp=0&amp;next=/mina-barn">Logga in via login-a.example</a>' in page
     assert 'href="/logga-in/start?idp=1&amp;next=/mina-barn">Logga in via login-b.example</a>' in page
+
+
+async def test_failed_sign_ins_are_limited_per_client(
+    demo_data: None, test_database: SessionDatabase, settings: Settings
+) -> None:
+    """As for the API: after too many failed sign-ins a client is refused for a while, with a
+    Swedish page and Retry-After, even with a good choice."""
+    configured = settings.model_copy(update={"demo": True, "signin_failure_limit": 2})
+    async with TestClient(
+        TestServer(create_app(configured, dsn=test_database.service), host="127.0.0.1")
+    ) as client:
+        html = await (await client.get("/logga-in")).text()
+        for _ in range(2):
+            response = await client.post(
+                "/logga-in/demo", data={"csrf": csrf_of(html), "email": "ingen@demo.invalid"}
+            )
+            assert response.status == 401
+        response = await client.post(
+            "/logga-in/demo",
+            data={"csrf": csrf_of(html), "email": "sami@demo.invalid"},
+            allow_redirects=False,
+        )
+        assert response.status == 429
+        assert int(response.headers["Retry-After"]) > 0
+        page = await response.text()
+        assert "<h1>För många misslyckade inloggningar</h1>" in page
+        assert "pk_session" not in response.cookies
