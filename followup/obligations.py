@@ -30,7 +30,7 @@ from followup.model import (
     Policy,
     State,
 )
-from placement.core.clock import add_months
+from placement.core.clock import add_days, add_months
 
 __all__ = [
     "RULES",
@@ -65,20 +65,20 @@ def next_review(
     caller has them. Erring early costs a recomputation; erring late would leave a state stale, so
     every date a rule compares ``today`` with is here (and a test walks the days between)."""
     policy = policy or Policy()
-    one_day = dt.timedelta(days=1)
-    soon = dt.timedelta(days=policy.due_soon_days)
+    soon = policy.due_soon_days
     days: set[dt.date] = set()
     for o in found or obligations(facts, today, policy):
-        days |= {o.due_on - soon, o.due_on + one_day}  # open -> due soon -> overdue (FU11's detail too)
+        # open -> due soon -> overdue (FU11's detail too)
+        days |= {add_days(o.due_on, -soon), add_days(o.due_on, 1)}
     if facts.end_date is not None:
         # FU15 begins; the ongoing rules end (the day after the end is also FU14's: kept, not relied on)
-        days |= {facts.end_date, facts.end_date + one_day}
+        days |= {facts.end_date, add_days(facts.end_date, 1)}
     for a in facts.assignments:  # FU05's current social worker, FU06's change of social worker
         days.add(a.assigned_from)
         if a.assigned_to is not None:
-            days.add(a.assigned_to + one_day)
+            days.add(add_days(a.assigned_to, 1))
     talks = facts.private_talks()
     if talks:  # FU08 says when the last private talk is more than the longest gap ago
-        days.add(add_months(max(talks), policy.max_visit_gap_months) + one_day)
-    days.add(add_months(facts.start_date, 24) - soon)  # FU09's two-year revision appears
+        days.add(add_days(add_months(max(talks), policy.max_visit_gap_months), 1))
+    days.add(add_days(add_months(facts.start_date, 24), -soon))  # FU09's two-year revision appears
     return min((d for d in days if d > today), default=None)

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import importlib.metadata
 import sys
+import traceback
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,7 +103,8 @@ async def load_facts(
 ) -> dict[uuid.UUID, Loaded]:
     """The facts of the named placements, or of every placement in scope, in one query whatever
     their number: a row per placement, its decisions, social workers and events as JSON arrays
-    (decoding those is cheaper than a row per event). A corrected event gives way to its correction."""
+    (decoding those is cheaper than a row per event). A corrected event gives way to its correction;
+    a retracted one to nothing."""
     rows = await conn.fetch(
         f"""
         SELECT p.id, p.followup_version, p.form, p.legal_basis, p.start_date, p.end_date, p.end_reason,
@@ -119,6 +121,7 @@ async def load_facts(
                                 THEN e.details END))
                   FROM placement_event e
                  WHERE e.municipality_id = p.municipality_id AND e.placement_id = p.id
+                   AND e.retraction_reason IS NULL  -- a retraction withdraws; it is no fact itself
                    AND NOT EXISTS (SELECT 1 FROM placement_event f
                                     WHERE f.municipality_id = e.municipality_id AND f.corrects = e.id))
                    AS events,
@@ -209,7 +212,7 @@ def _leaves_scope(facts: PlacementFacts) -> dt.date | None:
     its end, its reason recorded), when the scan forgets its states."""
     if facts.end_date is None or facts.end_reason is None:
         return None
-    return facts.end_date + dt.timedelta(days=366)
+    return clock.add_days(facts.end_date, 366)
 
 
 def _earliest(*days: dt.date | None) -> dt.date | None:
@@ -315,6 +318,53 @@ class ScanResult:
     placements: int = 0  # in scope: ongoing, or ended within the year or without a reason
     recomputed: int = 0  # whose facts, rules or policy changed, or whose review day came
     changed: int = 0  # whose stored states changed
+    failed: int = 0  # municipalities whose scan raised (logged; their states left as they were)
+
+
+def failure_site(error: BaseException) -> str:
+    """Where an exception was raised, as ``module.py:line in function``: enough for an operator to
+    find it, and unlike the exception's message it can never carry a child's name or personnummer."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return "okänd"
+    last = frames[-1]
+    return f"{Path(last.filename).name}:{last.lineno} in {last.name}"
+
+
+async def _scan_one(
+    conn: Connection, municipality_id: uuid.UUID, today: dt.date, *, full: bool
+) -> tuple[int, int] | None:
+    """One municipality's scan; any exception is logged (the municipality, the kind of error and
+    where, never its message) and the others are still scanned. None when it failed."""
+    try:
+        return await scan_municipality(conn, municipality_id, today, full=full)
+    except Exception as error:  # one municipality's failure must not end the scan
+        log.error(
+            "scan_municipality_failed",
+            municipality_id=str(municipality_id),
+            error=type(error).__name__,
+            at=failure_site(error),
+        )
+        return None
+
+
+async def record_scan_outcome(conn: Connection, *, failed: int) -> None:
+    """When the scan last succeeded (every municipality scanned) or failed, for /ready."""
+    await conn.execute(
+        """INSERT INTO scan_status AS s (singleton, last_success_at, last_failure_at, failed_municipalities)
+           VALUES (true, CASE WHEN $1 = 0 THEN now() END, CASE WHEN $1 > 0 THEN now() END, $1)
+           ON CONFLICT (singleton) DO UPDATE
+              SET last_success_at = coalesce(EXCLUDED.last_success_at, s.last_success_at),
+                  last_failure_at = coalesce(EXCLUDED.last_failure_at, s.last_failure_at),
+                  failed_municipalities = EXCLUDED.failed_municipalities""",
+        failed,
+    )
+
+
+async def last_scan_success(conn: Connection) -> dt.datetime | None:
+    """When a scan last went through every municipality without an error; None: never."""
+    found: dt.datetime | None = await conn.fetchval("SELECT last_success_at FROM scan_status")
+    return found
 
 
 async def scan_municipality(
@@ -411,32 +461,37 @@ async def scan(
             today,
         )
         municipalities = [r["id"] for r in due if full or r["due"] > 0]
+        outcomes: list[tuple[int, int] | None]
         if pool is None:
-            counts = [await scan_municipality(conn, m, today, full=full) for m in municipalities]
+            outcomes = [await _scan_one(conn, m, today, full=full) for m in municipalities]
         else:  # workers, each on one connection for all the municipalities it takes
             waiting = list(reversed(municipalities))
-            counts = []
+            outcomes = []
             workers = workers or max(1, min(SCAN_WORKERS, pool.get_max_size() // 2))
 
             async def worker() -> None:
                 async with pool.acquire() as own:
                     while waiting:
-                        counts.append(await scan_municipality(own, waiting.pop(), today, full=full))
+                        outcomes.append(await _scan_one(own, waiting.pop(), today, full=full))
 
             await asyncio.gather(*(worker() for _ in range(workers)))
+        counts = [c for c in outcomes if c is not None]
         result = ScanResult(
             True,
             len(due),
             sum(r["placements"] for r in due),
             sum(c[0] for c in counts),
             sum(c[1] for c in counts),
+            len(outcomes) - len(counts),
         )
+        await record_scan_outcome(conn, failed=result.failed)
         log.info(
             "scan_done",
             municipalities=result.municipalities,
             placements=result.placements,
             recomputed=result.recomputed,
             changed=result.changed,
+            failed=result.failed,
         )
         return result
     finally:
@@ -454,4 +509,15 @@ def details_for(kind: EventKind, details: dict[str, Any]) -> dict[str, Any]:
     return details
 
 
-__all__ = ["ScanResult", "compute", "details_for", "load_facts", "refresh", "review", "scan", "store"]
+__all__ = [
+    "ScanResult",
+    "compute",
+    "details_for",
+    "failure_site",
+    "last_scan_success",
+    "load_facts",
+    "refresh",
+    "review",
+    "scan",
+    "store",
+]

@@ -42,6 +42,7 @@ from placement.logs import configure_logging
 from placement.models import AuditQuery, AuditSampleQuery, MunicipalityIn
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.audit_log import AuditLogRepository
+from placement.repositories.date_report import date_problems
 from placement.repositories.integrity import run_screening
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.operator_tokens import OperatorTokenRepository
@@ -134,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan_command.add_argument(
         "--full", action="store_true", help="recompute every placement, not only those that need it"
     )
+    dates = commands.add_parser(
+        "check-dates",
+        help="rapportera rader som bryter mot datumreglerna (ändrar inget); avslutas med 1 om någon finns",
+    )
+    dates.add_argument("kommunkod", nargs="?", help="bara den här kommunen (annars alla)")
     screen = commands.add_parser("screen", help="screen staff and relatives against provider officers")
     screen.add_argument("kommunkod", nargs="?", help="one municipality (default: all)")
 
@@ -251,8 +257,16 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                         f"{scanned.municipalities} kommuner, {scanned.placements} placeringar, "
                         f"{scanned.recomputed} omräknade, {scanned.changed} med ändrade skyldigheter"
                     )
+                    if scanned.failed:
+                        print(
+                            f"{scanned.failed} kommun(er) kunde inte skannas; orsaken står i loggen",
+                            file=sys.stderr,
+                        )
+                        return EXIT_ERROR
             elif args.command == "screen":
                 return await _screen(conn, args.kommunkod)
+            elif args.command == "check-dates":
+                return await _check_dates(conn, args.kommunkod)
             elif args.command == "operator-token":
                 return await _operator_token(args, conn)
             elif args.command.startswith("import-"):
@@ -383,6 +397,26 @@ async def _screen(conn: Connection, kommunkod: str | None) -> int:
             f"{summary.open_matches} väntar på granskning"
         )
     return 0
+
+
+async def _check_dates(conn: Connection, kommunkod: str | None) -> int:
+    """Rows that break the date rules, per municipality, read under its tenant; nothing changed.
+    Exit 1 when any is found, so a scheduled job notices."""
+    municipalities = await MunicipalityRepository(conn).all()
+    chosen = [m for m in municipalities if kommunkod in (None, m.kommunkod)]
+    if kommunkod is not None and not chosen:
+        raise NotFound(f"Kommunen {kommunkod} finns inte")
+    found = 0
+    today = today_in_sweden()
+    for municipality in chosen:
+        async with conn.transaction(readonly=True):
+            await scope_to(conn, municipality.id)
+            problems = await date_problems(conn, municipality.id, today)
+        found += len(problems)
+        print(f"{municipality.kommunkod} {municipality.name}: {len(problems)} rader bryter mot datumreglerna")
+        for problem in problems:
+            print(f"  {problem.line()}")
+    return EXIT_ERROR if found else 0
 
 
 async def _operator_token(args: argparse.Namespace, conn: Connection) -> int:

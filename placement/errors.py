@@ -61,6 +61,22 @@ class Conflict(PlacementError):
     title = "Konflikt"
 
 
+class PreconditionFailed(PlacementError):
+    """A write whose If-Match no longer names the record's current version (someone changed it)."""
+
+    status = 412
+    type = "/problems/precondition-failed"
+    title = "Posten har ändrats"
+
+
+class PreconditionRequired(PlacementError):
+    """A correction sent without If-Match: it could silently overwrite someone else's change."""
+
+    status = 428
+    type = "/problems/precondition-required"
+    title = "If-Match krävs"
+
+
 class PayloadTooLarge(PlacementError):
     status = 413
     type = "/problems/payload-too-large"

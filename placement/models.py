@@ -7,9 +7,10 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from placement.core.clock import latest_start, open_end, today_in_sweden, too_far_ahead
 from placement.core.identifiers import Kommunkod, Personnummer, birth_date_of, sex_of
 from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
 
@@ -17,6 +18,51 @@ T = TypeVar("T")
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+
+# The earliest date anything in a placement's history can have.
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def _not_ancient(day: dt.date) -> None:
+    if day < EARLIEST:
+        raise PydanticCustomError("date_too_early", "Datumet ligger orimligt långt bak i tiden (före 1900)")
+
+
+def _done(day: dt.date) -> dt.date:
+    """Something that has happened: on or before today, Swedish time."""
+    _not_ancient(day)
+    if day > today_in_sweden():
+        raise PydanticCustomError(
+            "future_date", "Datumet ligger i framtiden; registrera det som har hänt, senast i dag"
+        )
+    return day
+
+
+def _plannable(day: dt.date) -> dt.date:
+    """A start that may be planned: at most a year ahead."""
+    _not_ancient(day)
+    if day > latest_start(today_in_sweden()):
+        raise PydanticCustomError("start_too_far_ahead", "Datumet ligger mer än ett år fram i tiden")
+    return day
+
+
+def _end(day: dt.date | None) -> dt.date | None:
+    """An end: None is until further notice, and so is 9999-12-31 (how case systems write it)."""
+    day = open_end(day)
+    if day is None:
+        return None
+    _not_ancient(day)
+    if too_far_ahead(day, today_in_sweden()):
+        raise PydanticCustomError(
+            "end_too_far_ahead",
+            "Slutdatumet ligger orimligt långt fram i tiden; lämna det tomt om det gäller tills vidare",
+        )
+    return day
+
+
+DoneDate = Annotated[dt.date, AfterValidator(_done)]
+PlannableDate = Annotated[dt.date, AfterValidator(_plannable)]
+EndDate = Annotated[dt.date | None, AfterValidator(_end)]
 
 
 class Input(BaseModel):
@@ -114,8 +160,10 @@ class PlacementIn(Input):
         default=None, description="The unit's code in the IVO register, for HVB, stödboende, LSS and SiS."
     )
     foster_home_id: uuid.UUID | None = Field(default=None, description="For familjehem and jourhem.")
-    start_date: dt.date
-    planned_end_date: dt.date | None = None
+    start_date: PlannableDate = Field(description="At most a year ahead.")
+    planned_end_date: EndDate = Field(
+        default=None, description="Empty (or 9999-12-31): until further notice."
+    )
     daily_cost: Decimal | None = Field(
         default=None, ge=0, max_digits=12, decimal_places=2, description="What a day costs, in kronor."
     )
@@ -130,7 +178,7 @@ class PlacementIn(Input):
 class PlacementEndIn(Input):
     """Ends a placement. The reason may follow later; until then the ending lacks a reason (FU14)."""
 
-    end_date: dt.date
+    end_date: DoneDate = Field(description="The day it ended: today at the latest.")
     end_reason: EndReason | None = None
     end_reason_note: LongText | None = None
 
@@ -155,10 +203,14 @@ class Placement(Output):
 
 class DecisionIn(Input):
     kind: DecisionKind
-    decided_on: dt.date
+    decided_on: DoneDate = Field(description="Today at the latest.")
     decided_by: uuid.UUID = Field(description="The staff member who took the decision (the delegat).")
-    valid_from: dt.date
-    valid_to: dt.date | None = None
+    valid_from: PlannableDate
+    valid_to: EndDate = Field(default=None, description="Empty (or 9999-12-31): until further notice.")
+    check_id: uuid.UUID | None = Field(
+        default=None,
+        description="The check run the decision relies on: required for a placement decision unless urgent.",
+    )
     urgent: bool = False
     urgent_reason: LongText | None = None
     note: LongText | None = None
@@ -184,6 +236,7 @@ class Decision(Output):
     decided_by: uuid.UUID
     valid_from: dt.date
     valid_to: dt.date | None
+    check_id: uuid.UUID | None
     urgent: bool
     urgent_reason: str | None
     note: str | None
@@ -192,7 +245,7 @@ class Decision(Output):
 
 class SocialWorkerAssignmentIn(Input):
     staff_id: uuid.UUID
-    assigned_from: dt.date
+    assigned_from: DoneDate = Field(description="Today at the latest.")
 
 
 class SocialWorkerAssignment(Output):
@@ -268,6 +321,12 @@ class AuditSample(BaseModel):
 class Health(BaseModel):
     status: str
     version: str
+
+
+class Readiness(Health):
+    scan_succeeded_at: dt.datetime | None = Field(
+        default=None, description="When the obligation scan last went through every municipality."
+    )
 
 
 class Problem(BaseModel):

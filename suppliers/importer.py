@@ -29,6 +29,9 @@ log = structlog.get_logger(__name__)
 
 Progress = Callable[[str], Awaitable[None]]
 _IMPORT_LOCK = 7_330_002
+# Held shared by a transaction that must see the register unchanged until it commits (a decision
+# verifying its check run): an import waits for it, and it waits for an import under way.
+IMPORT_LOCK = _IMPORT_LOCK
 # Kinds whose file is a full snapshot (missing = gone); interventions only accumulate.
 _FULL: dict[Feed, tuple[str, ...]] = {Feed.IVO: ("unit",), Feed.COMPANIES: ("provider",)}
 
@@ -208,7 +211,8 @@ async def _record_changes(conn: Connection, snapshot_id: int, changes: list[Chan
 
 
 async def _findings(conn: Connection, changes: list[tuple[int, Change]], today: dt.date) -> int:
-    """Findings for exactly the municipalities with children placed at an affected unit today."""
+    """Findings for exactly the municipalities with children placed at an affected unit today, or
+    planned to be (a placement not yet started, not ended: V020)."""
     relevant = [(cid, c) for cid, c in changes if c.finding_code and c.unit_codes]
     if not relevant:
         return 0

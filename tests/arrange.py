@@ -122,11 +122,12 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
             staff.id,
         )
     async with db.transaction(a.id) as conn:  # an event, and the obligations a scan would store
-        await conn.execute(
+        event = await conn.fetchval(
             """INSERT INTO placement_event
                    (municipality_id, placement_id, kind, occurred_on, details, recorded_by)
                VALUES ($1, $2, 'visit', '2026-02-01', '{"in_home": true, "private_talk": true}',
-                       'arrange')""",
+                       'arrange')
+               RETURNING id""",
             a.id,
             placement.id,
         )
@@ -136,6 +137,12 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
             """INSERT INTO foster_home (municipality_id, name, kind) VALUES ($1, 'Familjen A', 'familjehem')
                RETURNING id""",
             a.id,
+        )
+        parent = await conn.fetchval(
+            """INSERT INTO foster_parent (municipality_id, foster_home_id, name) VALUES ($1, $2, 'Förälder A')
+               RETURNING id""",
+            a.id,
+            foster_home,
         )
         check = await conn.fetchval(
             """INSERT INTO placement_check
@@ -155,4 +162,6 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
         "match_id": str(match),
         "foster_home_id": str(foster_home),
         "check_id": str(check),
+        "event_id": str(event),
+        "parent_id": str(parent),
     }

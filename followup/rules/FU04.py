@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, state_of
-from placement.core.clock import add_months
+from placement.core.clock import add_days, add_months
 from placement.core.vocabulary import PlacementForm
 
 
@@ -24,7 +24,7 @@ def fu04_custody_transfer(facts: PlacementFacts, today: dt.date, policy: Policy)
     if facts.form is not PlacementForm.FAMILJEHEM or not facts.ongoing(today):
         return
     two_years = add_months(facts.start_date, 24)
-    last = facts.last(EventKind.CUSTODY_TRANSFER_CONSIDERED, since=two_years - dt.timedelta(days=60))
+    last = facts.last(EventKind.CUSTODY_TRANSFER_CONSIDERED, since=add_days(two_years, -60))
     due = add_months(last, 12) if last else two_years
     yield fu04_custody_transfer.obligation(
         due,

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import Obligation, PlacementFacts, Policy, State, obligation_rule, state_of
+from placement.core.clock import add_days
 from placement.core.rulebook import Severity
 
 
@@ -33,7 +34,7 @@ def fu05_responsible_social_worker(
         yield fu05_responsible_social_worker.obligation(current[0].assigned_from, State.MET)
         return
     ended = [a.assigned_to for a in facts.assignments if a.assigned_to is not None and a.assigned_to < day]
-    vacant_since = max([facts.start_date, *(d + dt.timedelta(days=1) for d in ended)])
+    vacant_since = max([facts.start_date, *(add_days(d, 1) for d in ended)])
     yield fu05_responsible_social_worker.obligation(
         vacant_since,
         state_of(vacant_since, today, policy, met=False),

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, state_of
+from placement.core.clock import add_days
 
 
 @obligation_rule("FU06", "information_to_child")
@@ -22,7 +23,7 @@ def fu06_contact_details(facts: PlacementFacts, today: dt.date, policy: Policy) 
         return
     changes = [a.assigned_from for a in facts.assignments if a.assigned_from <= today]
     trigger = max([facts.start_date, *changes])
-    due = trigger + dt.timedelta(days=policy.contact_details_days)
+    due = add_days(trigger, policy.contact_details_days)
     given = facts.last(EventKind.CONTACT_DETAILS_GIVEN, since=trigger)
     why = "sedan bytet av socialsekreterare" if trigger > facts.start_date else "sedan placeringen började"
     yield fu06_contact_details.obligation(

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, state_of
+from placement.core.clock import add_days
 
 
 @obligation_rule("FU07", "grounds_to_child")
@@ -22,7 +23,7 @@ def fu07_grounds_explained(facts: PlacementFacts, today: dt.date, policy: Policy
         return
     changes = (e.occurred_on for e in facts.events if e.kind is EventKind.LEGAL_BASIS_CHANGED)
     trigger = max([facts.start_date, *changes])
-    due = trigger + dt.timedelta(days=policy.grounds_days)
+    due = add_days(trigger, policy.grounds_days)
     told = facts.last(EventKind.GROUNDS_EXPLAINED, since=trigger)
     yield fu07_grounds_explained.obligation(
         due,

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, state_of
-from placement.core.clock import add_months
+from placement.core.clock import add_days, add_months
 
 
 @obligation_rule("FU09", "care_plan")
@@ -29,7 +29,7 @@ def fu09_care_plans(facts: PlacementFacts, today: dt.date, policy: Policy) -> It
         "vårdplan",
         item="care_plan",
     )
-    due = facts.start_date + dt.timedelta(days=policy.implementation_plan_days)
+    due = add_days(facts.start_date, policy.implementation_plan_days)
     done = facts.last(EventKind.IMPLEMENTATION_PLAN)
     yield rule.obligation(
         due,
@@ -38,8 +38,8 @@ def fu09_care_plans(facts: PlacementFacts, today: dt.date, policy: Policy) -> It
         item="implementation_plan",
     )
     revision = add_months(facts.start_date, 24)
-    if today >= revision - dt.timedelta(days=policy.due_soon_days):
-        revised = facts.last(EventKind.CARE_PLAN_REVISED, since=revision - dt.timedelta(days=90))
+    if today >= add_days(revision, -policy.due_soon_days):
+        revised = facts.last(EventKind.CARE_PLAN_REVISED, since=add_days(revision, -90))
         yield rule.obligation(
             revision,
             state_of(revision, today, policy, met=revised is not None),

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, state_of
+from placement.core.clock import add_days
 
 
 @obligation_rule("FU10", "health_examination")
@@ -20,6 +21,6 @@ def fu10_health_notification(facts: PlacementFacts, today: dt.date, policy: Poli
     """
     if not facts.ongoing(today):
         return
-    due = facts.start_date + dt.timedelta(days=policy.health_notification_days)
+    due = add_days(facts.start_date, policy.health_notification_days)
     done = facts.last(EventKind.HEALTH_NOTIFICATION)
     yield fu10_health_notification.obligation(due, state_of(due, today, policy, met=done is not None))

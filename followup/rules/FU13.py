@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, state_of
+from placement.core.clock import add_days
 
 
 @obligation_rule("FU13", "complaints")
@@ -23,7 +24,7 @@ def fu13_complaint_answered(facts: PlacementFacts, today: dt.date, policy: Polic
         if event.kind is not EventKind.COMPLAINT_RECEIVED:
             continue
         ref = str(event.details.get("ref", event.occurred_on.isoformat()))
-        due = event.occurred_on + dt.timedelta(days=policy.complaint_answer_days)
+        due = add_days(event.occurred_on, policy.complaint_answer_days)
         yield fu13_complaint_answered.obligation(
             due,
             state_of(due, today, policy, met=ref in answered),

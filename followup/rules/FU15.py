@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, state_of
-from placement.core.clock import add_months
+from placement.core.clock import add_days, add_months
 from placement.core.vocabulary import LegalBasis
 
 
@@ -27,6 +27,6 @@ def fu15_lvu_aftercare(facts: PlacementFacts, today: dt.date, policy: Policy) ->
         return
     if add_months(facts.child_birth_date, 18 * 12) <= facts.end_date:
         return
-    due = facts.end_date + dt.timedelta(days=policy.aftercare_days)
+    due = add_days(facts.end_date, policy.aftercare_days)
     done = facts.last(EventKind.AFTERCARE_FOLLOW_UP, since=facts.end_date)
     yield fu15_lvu_aftercare.obligation(due, state_of(due, today, policy, met=done is not None))

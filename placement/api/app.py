@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 from collections.abc import AsyncIterator, Callable
 
 import aiohttp
@@ -12,9 +13,10 @@ import jinja2
 import structlog
 from aiohttp import web
 
-from followup.store import scan
+from followup.store import failure_site, scan
 from placement import __version__, rule_catalogue
-from placement.api import audit_review, checks, contracts, core, followup, health, integrity, register
+from placement.api import audit_review, checks, contracts, core, followup, health, integrity, policy, register
+from placement.api.health import SCAN_WATCHED_SINCE
 from placement.api.limits import REGISTER_BODY_LIMIT
 from placement.api.middleware import error_middleware, request_context, security_headers
 from placement.api.openapi import build_openapi
@@ -55,6 +57,7 @@ def api_registry() -> EndpointRegistry:
             *followup.routes.endpoints,
             *checks.routes.endpoints,
             *audit_review.routes.endpoints,
+            *policy.routes.endpoints,
         ]
     )
 
@@ -138,16 +141,21 @@ def _pool(
 
 def _periodic_scan(interval_s: int) -> Callable[[web.Application], AsyncIterator[None]]:
     """Recompute every obligation at start and then every ``interval_s`` seconds, in the background.
-    With several instances only one scans at a time (followup/store.py)."""
+    With several instances only one scans at a time (followup/store.py). No exception ends the
+    loop: a municipality's failure is logged and the others are scanned (followup/store.py), any
+    other is logged here and the next interval runs; /ready turns 503 when no scan has succeeded
+    for two intervals."""
 
     async def periodic(app: web.Application) -> AsyncIterator[None]:
+        app[SCAN_WATCHED_SINCE] = dt.datetime.now(dt.UTC)
+
         async def loop() -> None:
             while True:
                 try:
                     async with app[DATABASE].pool.acquire() as conn:
                         await scan(conn, today_in_sweden(), pool=app[DATABASE].pool)
-                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                    log.exception("scan_failed")
+                except Exception as error:  # any failure: logged, and the next interval runs
+                    log.error("scan_failed", error=type(error).__name__, at=failure_site(error))
                 await asyncio.sleep(interval_s)
 
         task = asyncio.create_task(loop(), name="obligation-scan")

@@ -5,31 +5,36 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
+from aiohttp import web
 from pydantic import BaseModel, Field, StringConstraints
 
 from placement import audit
+from placement.api.core import identity_key
 from placement.api.routing import Context, EndpointRegistry
-from placement.api.state import SETTINGS
 from placement.audit import Access, AuditAction
 from placement.check_runs import (
     CheckRequest,
     CheckRun,
     MissingCheck,
-    add_resolution,
-    delegation_for,
     gather,
     missing_checks,
     read_run,
+    resolve,
     store_run,
+    versions_beside,
 )
 from placement.core.clock import today_in_sweden
-from placement.core.rulebook import Severity
 from placement.core.vocabulary import StaffRole
-from placement.errors import Forbidden, ValidationFailed
+from placement.corrections import patch_of, with_etag
 from placement.models import Input
 from placement.principal import CHILD_READERS, CHILD_WRITERS, STAFF_READERS
 from placement.repositories.delegation import Delegation, DelegationIn, DelegationRepository
-from placement.repositories.foster_homes import FosterHome, FosterHomeIn, FosterHomeRepository
+from placement.repositories.foster_homes import (
+    FosterHome,
+    FosterHomeIn,
+    FosterHomeRepository,
+    RegisterChecksIn,
+)
 
 routes = EndpointRegistry()
 API = "/api/v1"
@@ -50,7 +55,8 @@ async def run_placement_check(ctx: Context, *, body: CheckRequest) -> BaseModel:
     """Runs every rule for the proposed placement and stores the run as it is: the request, the facts
     with the register snapshot ids, the findings and the verdict. It never changes afterwards."""
     facts = await gather(ctx.conn, ctx.principal, body, today_in_sweden(), identity_key=identity_key(ctx))
-    stored = await store_run(ctx.conn, ctx.principal, body, facts)
+    beside = await versions_beside(ctx.conn, ctx.principal.municipality_id, body)
+    stored = await store_run(ctx.conn, ctx.principal, body, facts, beside)
     await audit.record(
         ctx.conn, ctx.actor, AuditAction.CREATE, [Access("placement_check", stored.id, body.child_id)]
     )
@@ -123,41 +129,16 @@ class ResolutionIn(Input):
     roles=CHILD_WRITERS,
 )
 async def resolve_check_finding(ctx: Context, *, check_id: uuid.UUID, body: ResolutionIn) -> BaseModel:
+    """Nobody resolves a finding about themselves: the person a PP15 finding names can neither
+    acknowledge nor override it. A block is overridden only by a signed-in person with delegation
+    for the run's decision who is not linked to the provider; the override records both that person
+    and the one the finding concerns. An integration's token cannot override."""
     found = await _readable(ctx, check_id, write=True)
-    if body.finding_index >= len(found.findings):
-        message = "Kontrollen har inget sådant fynd"
-        raise ValidationFailed.on("body.finding_index", message, "unknown")
-    target = found.findings[body.finding_index]
-    if target.resolution is not None:
-        message = "Fyndet är redan hanterat"
-        raise ValidationFailed.on("body.finding_index", message, "resolved")
-    if body.action == "acknowledge" and target.severity is Severity.BLOCK:
-        message = "En spärr kan inte kvitteras; den ska åtgärdas och kontrollen köras om, eller åsidosättas"
-        raise ValidationFailed.on("body.action", message, "block")
-    if body.action == "override":
-        delegated, _ = await delegation_for(
-            ctx.conn, ctx.principal.municipality_id, ctx.principal.staff_id, found.decision_kind
-        )
-        if not delegated:
-            raise Forbidden("Bara den som har delegation för beslutet får åsidosätta en spärr")
-    await add_resolution(
-        ctx.conn,
-        ctx.principal.municipality_id,
-        check_id,
-        body.finding_index,
-        action=body.action,
-        reason=body.reason,
-        by=ctx.actor,
-    )
+    await resolve(ctx.conn, ctx.principal, found, body.finding_index, action=body.action, reason=body.reason)
     await audit.record(
         ctx.conn, ctx.actor, AuditAction.UPDATE, [Access("placement_check", check_id, found.child_id)]
     )
     return await read_run(ctx.conn, ctx.principal.municipality_id, check_id)
-
-
-def identity_key(ctx: Context) -> bytes | None:
-    secret = ctx.request.app[SETTINGS].identity_key
-    return secret.get_secret_value().encode() if secret is not None else None
 
 
 @routes.route(
@@ -186,10 +167,68 @@ async def create_foster_home(ctx: Context, *, body: FosterHomeIn) -> BaseModel:
     response=FosterHome,
     roles=CHILD_READERS,
 )
-async def get_foster_home(ctx: Context, *, foster_home_id: uuid.UUID) -> BaseModel:
-    return await FosterHomeRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).get(
-        foster_home_id=foster_home_id
+async def get_foster_home(ctx: Context, *, foster_home_id: uuid.UUID) -> web.StreamResponse:
+    """With its ETag, for a correction's If-Match."""
+    homes = FosterHomeRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    return with_etag(await homes.get(foster_home_id=foster_home_id))
+
+
+FosterHomePatch = patch_of(FosterHomeIn, "FosterHomePatch", leave_out=("parents",))
+
+
+@routes.route(
+    "PATCH",
+    f"{API}/foster-homes/{{foster_home_id}}",
+    name="correct_foster_home",
+    summary="Rätta familjehemmets uppgifter (utredning, godkännande, registerkontroller)",
+    tag="kontroll",
+    body=FosterHomePatch,
+    response=FosterHome,
+    roles=frozenset({StaffRole.PLACERINGSSTOD, StaffRole.TEAMLEDARE}),
+)
+async def correct_foster_home(
+    ctx: Context, *, foster_home_id: uuid.UUID, body: BaseModel
+) -> web.StreamResponse:
+    """A renewed register check or approval is a correction of the home's record, not a new home.
+    Send only the fields to correct, and the ETag you read in `If-Match` (428 without it, 412 if
+    someone changed the home since). What it said before is kept in the history; a check run made
+    on the old record no longer carries a decision."""
+    homes = FosterHomeRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    corrected = await homes.correct(
+        foster_home_id=foster_home_id,
+        patch=body,
+        if_match=ctx.request.headers.get("If-Match"),
+        actor=ctx.actor,
     )
+    return with_etag(corrected)
+
+
+@routes.route(
+    "PATCH",
+    f"{API}/foster-homes/{{foster_home_id}}/parents/{{parent_id}}/register-checks",
+    name="correct_register_checks",
+    summary="Rätta en persons registerutdrag (belastnings- och misstankeregistret)",
+    tag="kontroll",
+    body=RegisterChecksIn,
+    response=FosterHome,
+    roles=frozenset({StaffRole.PLACERINGSSTOD, StaffRole.TEAMLEDARE}),
+)
+async def correct_register_checks(
+    ctx: Context, *, foster_home_id: uuid.UUID, parent_id: uuid.UUID, body: RegisterChecksIn
+) -> web.StreamResponse:
+    """Register extracts are per person in the home (SoF 3 kap. 3 §): a renewed extract for one
+    person is recorded here, with the home's ETag in `If-Match` (428 without it, 412 if someone
+    changed the home since). The home's check counts from the oldest person's extract, and as
+    missing while anyone lacks one (PP13)."""
+    homes = FosterHomeRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    corrected = await homes.correct_register_checks(
+        foster_home_id=foster_home_id,
+        parent_id=parent_id,
+        checks=body,
+        if_match=ctx.request.headers.get("If-Match"),
+        actor=ctx.actor,
+    )
+    return with_etag(corrected)
 
 
 class DelegationList(BaseModel):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+from aiohttp import web
 from pydantic import BaseModel
 
 from placement.api.routing import Context, EndpointRegistry
+from placement.corrections import patch_of, with_etag
 from placement.models import Page
 from placement.principal import CONTRACT_WRITERS, STAFF_READERS
 from placement.repositories.contracts import (
@@ -66,8 +68,31 @@ async def list_contracts(ctx: Context, *, query: ContractQuery) -> BaseModel:
     response=Contract,
     roles=STAFF_READERS,
 )
-async def get_contract(ctx: Context, *, contract_id: uuid.UUID) -> BaseModel:
-    return await _repo(ctx).get(contract_id=contract_id)
+async def get_contract(ctx: Context, *, contract_id: uuid.UUID) -> web.StreamResponse:
+    """With its ETag, for a correction's If-Match."""
+    return with_etag(await _repo(ctx).get(contract_id=contract_id))
+
+
+ContractPatch = patch_of(ContractIn, "ContractPatch")
+
+
+@routes.route(
+    "PATCH",
+    f"{API}/contracts/{{contract_id}}",
+    name="correct_contract",
+    summary="Rätta avtalet",
+    tag="avtal",
+    body=ContractPatch,
+    response=Contract,
+    roles=CONTRACT_WRITERS,
+)
+async def correct_contract(ctx: Context, *, contract_id: uuid.UUID, body: BaseModel) -> web.StreamResponse:
+    """Send only the fields to correct, and the ETag you read in `If-Match` (428 without it, 412 if
+    someone changed the contract since). What it said before is kept in the history."""
+    corrected = await _repo(ctx).correct(
+        contract_id=contract_id, patch=body, if_match=ctx.request.headers.get("If-Match"), actor=ctx.actor
+    )
+    return with_etag(corrected)
 
 
 @routes.route(

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+from aiohttp import web
 from pydantic import BaseModel, Field
 
-from placement import audit, foster_identity
+from followup.store import refresh
+from placement import foster_identity
 from placement.api.routing import Context, EndpointRegistry
 from placement.api.state import SETTINGS
-from placement.audit import Access, AuditAction
-from placement.check_runs import NEEDS_CHECK, open_findings_for_decision
+from placement.check_runs import NEEDS_CHECK, verify_for_decision
 from placement.core.clock import today_in_sweden
-from placement.errors import Conflict
+from placement.core.vocabulary import EndReason
+from placement.corrections import patch_of, with_etag
 from placement.models import (
     Child,
     ChildIn,
     Decision,
     DecisionIn,
+    LongText,
     Page,
     PageQuery,
     Placement,
@@ -91,10 +95,44 @@ async def list_staff(ctx: Context, *, query: PageQuery) -> BaseModel:
     response=Staff,
     roles=STAFF_READERS,
 )
-async def get_staff(ctx: Context, *, staff_id: uuid.UUID) -> BaseModel:
-    return await StaffRepository(ctx.conn, municipality_id=ctx.principal.municipality_id).get(
-        staff_id=staff_id
+async def get_staff(ctx: Context, *, staff_id: uuid.UUID) -> web.StreamResponse:
+    """With its ETag, for a correction's If-Match."""
+    staff = StaffRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    return with_etag(await staff.get(staff_id=staff_id))
+
+
+StaffPatch = patch_of(
+    StaffIn,
+    "StaffPatch",
+    more={
+        "active": (bool | None, Field(default=None, description="false: the person has left or moved on."))
+    },
+)
+
+
+@routes.route(
+    "PATCH",
+    f"{API}/staff/{{staff_id}}",
+    name="correct_staff",
+    summary="Rätta eller avaktivera medarbetare",
+    tag="personal",
+    body=StaffPatch,
+    response=Staff,
+    roles=STAFF_WRITERS,
+)
+async def correct_staff(ctx: Context, *, staff_id: uuid.UUID, body: BaseModel) -> web.StreamResponse:
+    """Send only the fields to correct, and the ETag you read in `If-Match` (428 without it, 412 if
+    someone changed the record since). `active: false` deactivates: the person's appointments as
+    responsible social worker end today, and the children's obligations are recomputed at once (the
+    post is vacant: FU05). What it said before is kept in the history."""
+    staff = StaffRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    corrected = await staff.correct(
+        staff_id=staff_id, patch=body, if_match=ctx.request.headers.get("If-Match"), actor=ctx.actor
     )
+    if not corrected.active:
+        for placement in await staff.placements_in_care(staff_id=staff_id):
+            await refresh(ctx.conn, ctx.principal.municipality_id, placement, today_in_sweden())
+    return with_etag(corrected)
 
 
 @routes.route(
@@ -136,8 +174,36 @@ async def list_children(ctx: Context, *, query: PageQuery) -> BaseModel:
     response=Child,
     roles=CHILD_READERS,
 )
-async def get_child(ctx: Context, *, child_id: uuid.UUID) -> BaseModel:
-    return await ChildRepository(ctx.conn, actor=ctx.actor).get(child_id=child_id)
+async def get_child(ctx: Context, *, child_id: uuid.UUID) -> web.StreamResponse:
+    """With its ETag, for a correction's If-Match."""
+    return with_etag(await ChildRepository(ctx.conn, actor=ctx.actor).get(child_id=child_id))
+
+
+ChildPatch = patch_of(ChildIn, "ChildPatch")
+
+
+@routes.route(
+    "PATCH",
+    f"{API}/children/{{child_id}}",
+    name="correct_child",
+    summary="Rätta barnets uppgifter",
+    tag="barn",
+    body=ChildPatch,
+    response=Child,
+    roles=CHILD_WRITERS,
+)
+async def correct_child(ctx: Context, *, child_id: uuid.UUID, body: BaseModel) -> web.StreamResponse:
+    """Send only the fields to correct, and the ETag you read in `If-Match` (428 without it, 412 if
+    someone changed the child since). What it said before is kept in the history; the child's
+    obligations are recomputed at once (a birth date counts for FU15)."""
+    corrected = await ChildRepository(ctx.conn, actor=ctx.actor).correct(
+        child_id=child_id, patch=body, if_match=ctx.request.headers.get("If-Match")
+    )
+    children = ChildRepository(ctx.conn, actor=ctx.actor)
+    placements = await children.placement_ids(child_id=child_id)
+    for placement in placements:
+        await refresh(ctx.conn, ctx.principal.municipality_id, placement, today_in_sweden())
+    return with_etag(corrected)
 
 
 @routes.route(
@@ -189,6 +255,12 @@ async def create_placement(ctx: Context, *, body: PlacementIn) -> BaseModel:
     return created
 
 
+def identity_key(ctx: Context) -> bytes | None:
+    """The service's key for the keyed hashes of foster parents shared across municipalities."""
+    secret = ctx.request.app[SETTINGS].identity_key
+    return secret.get_secret_value().encode() if secret is not None else None
+
+
 async def _share_foster_home_use(ctx: Context, placement: Placement) -> None:
     """Keep the keyed, anonymous count of placements with the foster parents current (PP12)."""
     secret = ctx.request.app[SETTINGS].identity_key
@@ -225,8 +297,44 @@ async def list_placements(ctx: Context, *, query: PlacementQuery) -> BaseModel:
     response=Placement,
     roles=CHILD_READERS,
 )
-async def get_placement(ctx: Context, *, placement_id: uuid.UUID) -> BaseModel:
-    return await PlacementRepository(ctx.conn, actor=ctx.actor).get(placement_id=placement_id)
+async def get_placement(ctx: Context, *, placement_id: uuid.UUID) -> web.StreamResponse:
+    """With its ETag, for a correction's If-Match."""
+    return with_etag(await PlacementRepository(ctx.conn, actor=ctx.actor).get(placement_id=placement_id))
+
+
+PlacementPatch = patch_of(
+    PlacementIn,
+    "PlacementPatch",
+    leave_out=("child_id",),
+    more={
+        "end_date": (dt.date | None, Field(default=None, description="Only for an ended placement.")),
+        "end_reason": (EndReason | None, Field(default=None, description="Only for an ended placement.")),
+        "end_reason_note": (LongText | None, Field(default=None, description="Only for an ended placement.")),
+    },
+)
+
+
+@routes.route(
+    "PATCH",
+    f"{API}/placements/{{placement_id}}",
+    name="correct_placement",
+    summary="Rätta placeringen",
+    tag="placeringar",
+    body=PlacementPatch,
+    response=Placement,
+    roles=CHILD_WRITERS,
+)
+async def correct_placement(ctx: Context, *, placement_id: uuid.UUID, body: BaseModel) -> web.StreamResponse:
+    """Send only the fields to correct (an ended placement's date and reason too: a reason may come
+    later), and the ETag you read in `If-Match` (428 without it, 412 if someone changed the
+    placement since). The corrected placement obeys every rule of a new one. What it said before
+    is kept in the history; its obligations are recomputed in the same transaction."""
+    corrected = await PlacementRepository(ctx.conn, actor=ctx.actor).correct(
+        placement_id=placement_id, patch=body, if_match=ctx.request.headers.get("If-Match")
+    )
+    await refresh(ctx.conn, ctx.principal.municipality_id, placement_id, today_in_sweden())
+    await _share_foster_home_use(ctx, corrected)
+    return with_etag(corrected)
 
 
 @routes.route(
@@ -257,44 +365,19 @@ async def end_placement(ctx: Context, *, placement_id: uuid.UUID, body: Placemen
     roles=CHILD_WRITERS,
 )
 async def create_decision(ctx: Context, *, placement_id: uuid.UUID, body: DecisionIn) -> BaseModel:
-    """A placement decision (SoL, LVU, LSS) needs a check run for the same child, form and home in
-    the last 30 days with no block left unresolved and no warning unacknowledged; otherwise 409 with
-    the open findings. An urgent decision, with its reason, may be recorded first: the check then
-    runs afterwards."""
+    """A placement decision (SoL, LVU, LSS) names the check run it relies on (`check_id`). The run
+    must be for the same child, form and home, the same kind of decision and decision-maker, made on
+    or before the decision's date and within the policy's days (30) before it, with no block left
+    unresolved and no warning unacknowledged, and still true: what it relied on (register records,
+    foster home, child, links, delegation, contracts, policy) is gathered again in this transaction
+    and must be unchanged and give no new finding. Otherwise 409 naming what differs. An urgent
+    decision, with its reason, may be recorded first: the check then runs afterwards."""
     repository = PlacementRepository(ctx.conn, actor=ctx.actor)
     if body.kind in NEEDS_CHECK and not body.urgent:
         placement = await repository.for_writing(placement_id=placement_id)
-        run, still_open = await open_findings_for_decision(
-            ctx.conn,
-            ctx.principal.municipality_id,
-            placement.child_id,
-            placement.form,
-            placement.unit_code,
-            placement.foster_home_id,
-            today_in_sweden(),
+        await verify_for_decision(
+            ctx.conn, ctx.principal, placement, body, today_in_sweden(), identity_key=identity_key(ctx)
         )
-        if run is None:
-            raise Conflict(
-                "Ingen kontroll före placering är gjord för barnet, formen och hemmet de senaste 30 dagarna; "
-                "kör kontrollen först (eller registrera beslutet som brådskande med skäl)",
-                extra={"open_findings": []},
-            )
-        if still_open:
-            # The refusal shows the check's findings about the child: a read, logged even though
-            # the request then fails (the API writes a refused request's reads again).
-            await audit.record(
-                ctx.conn,
-                ctx.actor,
-                AuditAction.READ,
-                [Access("check_run", run.id, placement.child_id)],
-            )
-            raise Conflict(
-                f"Kontrollen {run.id} har {len(still_open)} fynd som inte är hanterade",
-                extra={
-                    "check_id": str(run.id),
-                    "open_findings": [f.model_dump(mode="json") for f in still_open],
-                },
-            )
     return await repository.add_decision(placement_id=placement_id, decision=body)
 
 

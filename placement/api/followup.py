@@ -48,10 +48,41 @@ class ObligationList(BaseModel):
     roles=CHILD_WRITERS,
 )
 async def record_event(ctx: Context, *, placement_id: uuid.UUID, body: EventIn) -> BaseModel:
-    """Events are append-only; a correction is a new event that names the one it corrects. The
-    placement's obligations are recomputed at once."""
+    """Events are append-only; a correction is a new event that names the one it corrects
+    (`corrects`: the latest version; 409 if it was already corrected or retracted). Dates: today at
+    the latest, and not before the placement's start except a vårdplan or an investigation's end
+    (422 naming the field). The placement's obligations are recomputed at once."""
     return await FollowUpRepository(ctx.conn, actor=ctx.actor).record_event(
         placement_id=placement_id, event=body
+    )
+
+
+class RetractionIn(Input):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)] = Field(
+        description="Why the event is withdrawn (recorded by mistake, on the wrong child ...)."
+    )
+
+
+@routes.route(
+    "POST",
+    f"{API}/placements/{{placement_id}}/events/{{event_id}}/retraction",
+    name="retract_event",
+    summary="Återkalla en felaktig händelse med skäl",
+    tag="uppföljning",
+    body=RetractionIn,
+    response=EventOut,
+    status=201,
+    roles=CHILD_WRITERS,
+)
+async def retract_event(
+    ctx: Context, *, placement_id: uuid.UUID, event_id: uuid.UUID, body: RetractionIn
+) -> BaseModel:
+    """Events are never changed or removed: a retraction is a new event naming the one withdrawn,
+    with the reason. The withdrawn event stays in the history and no longer counts; the
+    placement's obligations are recomputed at once. Only the latest version of an event (not one
+    already corrected or retracted) can be retracted."""
+    return await FollowUpRepository(ctx.conn, actor=ctx.actor).retract(
+        placement_id=placement_id, event_id=event_id, reason=body.reason
     )
 
 

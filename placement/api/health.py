@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from aiohttp import web
 from pydantic import BaseModel
 
+from followup.store import last_scan_success
 from placement import __version__
 from placement.api.routing import EndpointRegistry
-from placement.api.state import DATABASE, OPENAPI, TEMPLATES
+from placement.api.state import DATABASE, OPENAPI, SETTINGS, TEMPLATES
+from placement.core.clock import SWEDEN
 from placement.database.migrator import pending
 from placement.errors import ServiceUnavailable
-from placement.models import Health
+from placement.models import Health, Readiness
 
 routes = EndpointRegistry()
+
+# When this instance began running the periodic scan (set only where the scan is on).
+SCAN_WATCHED_SINCE = web.AppKey("scan_watched_since", dt.datetime)
 
 
 @routes.route(
@@ -24,18 +31,31 @@ async def health(request: web.Request) -> BaseModel:
 
 
 @routes.route(
-    "GET", "/ready", name="ready", summary="Tjänsten är redo", tag="drift", response=Health, tenant=False
+    "GET", "/ready", name="ready", summary="Tjänsten är redo", tag="drift", response=Readiness, tenant=False
 )
 async def ready(request: web.Request) -> BaseModel:
-    """200 when the database answers and every migration is applied; otherwise 503."""
+    """200 when the database answers, every migration is applied and, where this instance runs the
+    periodic scan, a scan has gone through every municipality within the last two intervals (with
+    several instances, any one's success counts); otherwise 503 saying which."""
     database = request.app[DATABASE]
     if not await database.ping():
         raise ServiceUnavailable("Databasen svarar inte")
     async with database.transaction() as conn:
         missing = await pending(conn)
+        succeeded = None if missing else await last_scan_success(conn)
     if missing:
         raise ServiceUnavailable(f"Databasen saknar {len(missing)} migrering(ar); kör placement migrate")
-    return Health(status="ready", version=__version__)
+    interval = request.app[SETTINGS].scan_interval_s
+    watched_since = request.app.get(SCAN_WATCHED_SINCE)
+    if interval > 0 and watched_since is not None:
+        since = max(succeeded or watched_since, watched_since)
+        if dt.datetime.now(dt.UTC) - since > dt.timedelta(seconds=2 * interval):
+            when = f"sedan {succeeded.astimezone(SWEDEN):%Y-%m-%d %H:%M}" if succeeded else "sedan start"
+            raise ServiceUnavailable(
+                f"Skanningen av skyldigheter har inte lyckats {when}; bevakningslistorna är inaktuella "
+                "(orsaken står i tjänstens logg)"
+            )
+    return Readiness(status="ready", version=__version__, scan_succeeded_at=succeeded)
 
 
 async def openapi_json(request: web.Request) -> web.Response:

@@ -113,6 +113,16 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
                 "schema": {"type": "string", "minLength": 1, "maxLength": 200},
             }
         )
+    if endpoint.method == "PATCH":
+        parameters.append(
+            {
+                "name": "If-Match",
+                "in": "header",
+                "required": True,
+                "description": "The ETag the record was read with (428 without it, 412 if changed since).",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+            }
+        )
     if parameters:
         operation["parameters"] = parameters
     if endpoint.raw_body:
@@ -155,6 +165,9 @@ def _operation(endpoint: Endpoint, refs: dict[Any, Any], components: dict[str, A
         # A change can collide with what is already there (a duplicate, a refused decision, an
         # import already running); every changing operation may answer 409.
         responses["409"] = _problem("Konflikt med befintliga uppgifter")
+    if endpoint.method == "PATCH":  # a correction (placement/corrections.py)
+        responses["412"] = _problem("Posten har ändrats sedan den hämtades; hämta den igen")
+        responses["428"] = _problem("If-Match saknas; skicka postens ETag")
     if endpoint.tenant or endpoint.operator_scope:
         responses["429"] = _problem("För många misslyckade inloggningar; se Retry-After")
     if endpoint.tenant or endpoint.operator_scope or endpoint.path == "/ready":

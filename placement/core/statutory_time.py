@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import holidays
 
-from placement.core.clock import add_months
+from placement.core.clock import add_days, add_months
 
 SATURDAY, SUNDAY = 5, 6
 
@@ -43,9 +43,10 @@ def is_day_off(day: dt.date) -> bool:
 
 
 def rolled(day: dt.date) -> dt.date:
-    """The last day of a period, moved past days off to the next weekday that is not one."""
-    while is_day_off(day):
-        day += dt.timedelta(days=1)
+    """The last day of a period, moved past days off to the next weekday that is not one (at the
+    calendar's end, its last day: no date makes this raise)."""
+    while is_day_off(day) and day < dt.date.max:
+        day = add_days(day, 1)
     return day
 
 

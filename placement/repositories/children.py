@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 
 import asyncpg
+from pydantic import BaseModel
 
-from placement import audit
+from placement import audit, corrections
 from placement.audit import Access, Actor, AuditAction
 from placement.database.pool import Connection
 from placement.errors import Conflict, NotFound
@@ -79,6 +80,54 @@ class ChildRepository:
         child = Child.model_validate(one(row))
         await audit.record(self.conn, self.actor, AuditAction.READ, [_access(child)])
         return child
+
+    async def correct(self, *, child_id: uuid.UUID, patch: BaseModel, if_match: str | None) -> Child:
+        """The child corrected in place: If-Match must name its current ETag; the corrected child is
+        validated as a new one (a personnummer sets birth date and sex). The changed fields before
+        and after go in the history; the caller recomputes what derives from it."""
+        row = await self.conn.fetchrow(
+            f"""SELECT {_COLUMNS} FROM child
+                 WHERE municipality_id = $1 AND id = $2 AND child_in_reach($1, id, $3, $4, $5) FOR UPDATE""",
+            self.actor.municipality_id,
+            child_id,
+            *self.actor.writes.sql_args(),
+        )
+        if row is None:
+            raise NotFound("Barnet finns inte")
+        current = Child.model_validate(dict(row))
+        corrections.require_current(if_match, current)
+        before = current.model_dump()
+        sent = patch.model_dump(exclude_unset=True)
+        base = before
+        if "personnummer" in sent:
+            # What is read from the personnummer follows it unless given too.
+            base = {k: v for k, v in before.items() if k in sent or k not in ("birth_date", "sex")}
+        changed = corrections.changes(before, corrections.merged(ChildIn, base, patch).model_dump())
+        if not changed:
+            return current
+        assignments = ", ".join(f"{column} = ${n}" for n, column in enumerate(changed, start=3))
+        try:
+            updated = await self.conn.fetchrow(
+                f"UPDATE child SET {assignments} WHERE municipality_id = $1 AND id = $2 RETURNING {_COLUMNS}",
+                self.actor.municipality_id,
+                child_id,
+                *(after for _, after in changed.values()),
+            )
+        except asyncpg.UniqueViolationError as error:
+            raise Conflict("Ett barn med det personnumret finns redan i kommunen") from error
+        await corrections.record(
+            self.conn, self.actor, object_type="child", object_id=child_id, child_id=child_id, changed=changed
+        )
+        return Child.model_validate(one(updated))
+
+    async def placement_ids(self, *, child_id: uuid.UUID) -> list[uuid.UUID]:
+        """The child's placements (for recomputing what derives from the child's facts)."""
+        rows = await self.conn.fetch(
+            "SELECT id FROM placement WHERE municipality_id = $1 AND child_id = $2",
+            self.actor.municipality_id,
+            child_id,
+        )
+        return [r["id"] for r in rows]
 
     async def list_page(self, *, page: PageQuery) -> Page[Child]:
         after = decode_cursor(page.cursor) if page.cursor else None

@@ -11,10 +11,13 @@ import asyncpg
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from placement import corrections
+from placement.audit import Actor
 from placement.database.pool import Connection
 from placement.errors import NotFound, ValidationFailed
 from placement.models import Input, LongText, Page, PageQuery, Text
 from placement.pagination import decode_cursor, next_cursor
+from placement.repositories import corrections as correcting
 from placement.repositories import one
 from suppliers.contracts import ContractKind, FollowUpResult, next_follow_up_due
 from suppliers.records import Orgnr
@@ -131,6 +134,25 @@ class ContractRepository:
         if row is None:
             raise NotFound("Avtalet finns inte")
         return _contract(row)
+
+    async def correct(
+        self, *, contract_id: uuid.UUID, patch: BaseModel, if_match: str | None, actor: Actor
+    ) -> Contract:
+        """The contract corrected in place; If-Match must name the current ETag; the changed fields
+        before and after go in the history. Its next follow-up is computed from the corrected terms."""
+        row = await correcting.lock(self.conn, "contract", self.municipality_id, contract_id)
+        if row is None:
+            raise NotFound("Avtalet finns inte")
+        current = await self.get(contract_id=contract_id)
+        corrections.require_current(if_match, current)
+        stored = {k: row[k] for k in ContractIn.model_fields}
+        corrected = corrections.merged(ContractIn, stored, patch).model_dump()
+        changed = corrections.changes(stored, corrected)
+        await correcting.update(self.conn, "contract", self.municipality_id, contract_id, changed)
+        await corrections.record(
+            self.conn, actor, object_type="contract", object_id=contract_id, child_id=None, changed=changed
+        )
+        return await self.get(contract_id=contract_id)
 
     async def list_page(self, *, query: ContractQuery) -> Page[Contract]:
         after = decode_cursor(query.cursor) if query.cursor else None

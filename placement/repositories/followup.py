@@ -17,14 +17,23 @@ from placement import audit
 from placement.audit import Access, Actor, AuditAction
 from placement.core.clock import today_in_sweden
 from placement.database.pool import Connection
-from placement.errors import ValidationFailed
-from placement.models import Input
+from placement.errors import Conflict, ValidationFailed
+from placement.models import DoneDate, Input
+from placement.repositories import one
 from placement.repositories.placements import PlacementRepository
+
+_CORRECTED_ALREADY = "Händelsen är redan rättad eller återkallad; utgå från den senaste versionen"
+
+# Events that by nature come before the placement starts.
+COMES_BEFORE_START = frozenset({EventKind.CARE_PLAN, EventKind.INVESTIGATION_ENDED})
 
 
 class EventIn(Input):
     kind: EventKind
-    occurred_on: dt.date
+    occurred_on: DoneDate = Field(
+        description="Today at the latest; not before the placement's start (except a vårdplan or the end "
+        "of the investigation, which come first)."
+    )
     staff_id: uuid.UUID | None = Field(default=None, description="Who did it (e.g. who visited).")
     details: dict[str, Any] = Field(
         default_factory=dict,
@@ -43,6 +52,9 @@ class EventOut(BaseModel):
     staff_id: uuid.UUID | None
     details: dict[str, Any]
     corrects: uuid.UUID | None
+    retraction_reason: str | None = Field(
+        description="Set on a retraction: why the event it names is withdrawn."
+    )
     recorded_by: str
     created_at: dt.datetime
 
@@ -77,7 +89,8 @@ class WatchItem(ObligationOut):
     other_municipality: bool = Field(description="The home lies in another municipality (SoL 29 kap. 2 §).")
 
 
-_EVENT = "id, placement_id, kind, occurred_on, staff_id, details, corrects, recorded_by, created_at"
+_EVENT = """id, placement_id, kind, occurred_on, staff_id, details, corrects, retraction_reason, recorded_by,
+    created_at"""
 _URGENCY = "CASE o.state WHEN 'overdue' THEN 0 WHEN 'due_soon' THEN 1 WHEN 'open' THEN 2 ELSE 3 END"
 
 
@@ -98,6 +111,15 @@ class FollowUpRepository:
         except ValueError as error:
             raise ValidationFailed.on("body.details", str(error), "details") from None
         placement = await self.placements.for_writing(placement_id=placement_id)
+        if event.corrects is not None:
+            await self._correctable(placement_id, event.corrects, "body.corrects")
+        if event.occurred_on < placement.start_date and event.kind not in COMES_BEFORE_START:
+            raise ValidationFailed.on(
+                "body.occurred_on",
+                f"Datumet ligger före placeringens start {placement.start_date.isoformat()}; "
+                "bara en vårdplan och en avslutad utredning kan komma före",
+                "before_start",
+            )
         try:
             row = await self.conn.fetchrow(
                 f"""INSERT INTO placement_event
@@ -113,6 +135,8 @@ class FollowUpRepository:
                 event.corrects,
                 self.actor.name,
             )
+        except asyncpg.UniqueViolationError:  # two corrections of one event at once
+            raise Conflict(_CORRECTED_ALREADY) from None
         except asyncpg.ForeignKeyViolationError:  # staff or corrected event not in this municipality
             raise ValidationFailed.on(
                 "body",
@@ -129,6 +153,61 @@ class FollowUpRepository:
         )
         await refresh(self.conn, self._tenant, placement_id, today_in_sweden())
         return recorded
+
+    async def _correctable(self, placement_id: uuid.UUID, event_id: uuid.UUID, field: str) -> asyncpg.Record:
+        """The event, if it is the placement's current version of itself: neither corrected nor
+        retracted already, nor a retraction. (Two corrections of one event at once: the unique index
+        on ``corrects`` lets one through.)"""
+        row = await self.conn.fetchrow(
+            f"""SELECT {_EVENT}, EXISTS (SELECT 1 FROM placement_event f
+                                          WHERE f.municipality_id = e.municipality_id AND f.corrects = e.id)
+                                  AS superseded
+                  FROM placement_event e
+                 WHERE e.municipality_id = $1 AND e.placement_id = $2 AND e.id = $3""",
+            self._tenant,
+            placement_id,
+            event_id,
+        )
+        if row is None:
+            raise ValidationFailed.on(field, "Händelsen finns inte för placeringen", "unknown_event")
+        if row["retraction_reason"] is not None:
+            raise ValidationFailed.on(field, "En återkallelse kan inte rättas eller återkallas", "retraction")
+        if row["superseded"]:
+            raise Conflict(_CORRECTED_ALREADY)
+        return row
+
+    async def retract(self, *, placement_id: uuid.UUID, event_id: uuid.UUID, reason: str) -> EventOut:
+        """An event withdrawn: a new event naming it, with the reason; the withdrawn one stays in the
+        history and no longer counts. The placement's obligations are recomputed at once."""
+        placement = await self.placements.for_writing(placement_id=placement_id)
+        withdrawn = await self._correctable(placement_id, event_id, "path.event_id")
+        try:
+            row = await self.conn.fetchrow(
+                f"""INSERT INTO placement_event
+                        (municipality_id, placement_id, kind, occurred_on, staff_id, details, corrects,
+                         retraction_reason, recorded_by)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {_EVENT}""",
+                self._tenant,
+                placement_id,
+                withdrawn["kind"],
+                withdrawn["occurred_on"],
+                withdrawn["staff_id"],
+                withdrawn["details"],
+                event_id,
+                reason,
+                self.actor.name,
+            )
+        except asyncpg.UniqueViolationError:
+            raise Conflict(_CORRECTED_ALREADY) from None
+        retraction = EventOut.model_validate(one(row))
+        await audit.record(
+            self.conn,
+            self.actor,
+            AuditAction.CREATE,
+            [Access("placement_event", retraction.id, placement.child_id)],
+        )
+        await refresh(self.conn, self._tenant, placement_id, today_in_sweden())
+        return retraction
 
     async def events(self, *, placement_id: uuid.UUID) -> list[EventOut]:
         placement = await self.placements.get(placement_id=placement_id)

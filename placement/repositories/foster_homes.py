@@ -10,22 +10,40 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from placement import corrections
+from placement.audit import Actor
 from placement.core.identifiers import Personnummer
 from placement.database.pool import Connection
 from placement.errors import NotFound
-from placement.models import Input, Text
+from placement.models import DoneDate, Input, Text
+from placement.repositories import corrections as correcting
 
 
 class FosterParentIn(Input):
     name: Text
     birth_date: dt.date | None = None
     personnummer: Personnummer | None = None
-    belastningsregister_on: dt.date | None = Field(
+    belastningsregister_on: DoneDate | None = Field(
         default=None, description="Extract from belastningsregistret for this person (SoF 3 kap. 3 §)."
     )
-    misstankeregister_on: dt.date | None = Field(
+    misstankeregister_on: DoneDate | None = Field(
         default=None, description="Extract from misstankeregistret for this person (SoF 3 kap. 3 §)."
     )
+
+
+class RegisterChecksIn(Input):
+    """One person's register extracts (SoF 3 kap. 3 §), corrected."""
+
+    belastningsregister_on: DoneDate | None = None
+    misstankeregister_on: DoneDate | None = None
+
+
+class PersonRegisterChecks(BaseModel):
+    """A person in the home, by id only (their details are not returned), and their extracts."""
+
+    parent_id: uuid.UUID
+    belastningsregister_on: dt.date | None
+    misstankeregister_on: dt.date | None
 
 
 class FosterHomeIn(Input):
@@ -57,6 +75,9 @@ class FosterHome(BaseModel):
     socialregister_on: dt.date | None
     company_orgnr: str | None
     parents: int = Field(description="How many foster parents are recorded (their details are not returned).")
+    register_checks: list[PersonRegisterChecks] = Field(
+        default_factory=list, description="Each person's register extracts, by id."
+    )
 
 
 class FosterHomeRepository:
@@ -74,7 +95,7 @@ class FosterHomeRepository:
         )
         await self.conn.executemany(
             """INSERT INTO foster_parent (municipality_id, foster_home_id, name, birth_date, personnummer,
-                                         belastningsregister_on, misstankeregister_on)
+                                          belastningsregister_on, misstankeregister_on)
                VALUES ($1, $2, $3, $4, $5, $6, $7)""",
             [
                 (
@@ -95,7 +116,13 @@ class FosterHomeRepository:
         row = await self.conn.fetchrow(
             """SELECT h.*, (SELECT count(*) FROM foster_parent p
                              WHERE p.municipality_id = h.municipality_id AND p.foster_home_id = h.id)
-                           AS parents
+                           AS parents,
+                      (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                                  'parent_id', p.id, 'belastningsregister_on', p.belastningsregister_on,
+                                  'misstankeregister_on', p.misstankeregister_on) ORDER BY p.id), '[]')
+                         FROM foster_parent p
+                        WHERE p.municipality_id = h.municipality_id AND p.foster_home_id = h.id)
+                      AS register_checks
                  FROM foster_home h WHERE h.municipality_id = $1 AND h.id = $2""",
             self.municipality_id,
             foster_home_id,
@@ -103,3 +130,67 @@ class FosterHomeRepository:
         if row is None:
             raise NotFound("Familjehemmet finns inte")
         return FosterHome.model_validate({k: row[k] for k in FosterHome.model_fields})
+
+    async def correct(
+        self, *, foster_home_id: uuid.UUID, patch: BaseModel, if_match: str | None, actor: Actor
+    ) -> FosterHome:
+        """The foster home's record corrected in place (its parents are not changed here). If-Match
+        must name the current ETag; the changed fields before and after go in the history. A check
+        run relying on the old record no longer carries a decision (its fingerprint differs)."""
+        row = await correcting.lock(self.conn, "foster_home", self.municipality_id, foster_home_id)
+        if row is None:
+            raise NotFound("Familjehemmet finns inte")
+        current = await self.get(foster_home_id=foster_home_id)
+        corrections.require_current(if_match, current)
+        stored = {k: row[k] for k in FosterHomeIn.model_fields if k != "parents"}
+        corrected = corrections.merged(FosterHomeIn, stored, patch).model_dump(exclude={"parents"})
+        changed = corrections.changes(stored, corrected)
+        await correcting.update(self.conn, "foster_home", self.municipality_id, foster_home_id, changed)
+        await corrections.record(
+            self.conn,
+            actor,
+            object_type="foster_home",
+            object_id=foster_home_id,
+            child_id=None,
+            changed=changed,
+        )
+        return await self.get(foster_home_id=foster_home_id)
+
+    async def correct_register_checks(
+        self,
+        *,
+        foster_home_id: uuid.UUID,
+        parent_id: uuid.UUID,
+        checks: RegisterChecksIn,
+        if_match: str | None,
+        actor: Actor,
+    ) -> FosterHome:
+        """One person's extract dates corrected (the fields sent); If-Match names the home's ETag,
+        which covers every person's dates. The history keeps what they were."""
+        home = await correcting.lock(self.conn, "foster_home", self.municipality_id, foster_home_id)
+        if home is None:
+            raise NotFound("Familjehemmet finns inte")
+        current = await self.get(foster_home_id=foster_home_id)
+        person = next((p for p in current.register_checks if p.parent_id == parent_id), None)
+        if person is None:
+            raise NotFound("Personen finns inte i familjehemmet")
+        corrections.require_current(if_match, current)
+        stored = person.model_dump(exclude={"parent_id"})
+        changed = corrections.changes(stored, {**stored, **checks.model_dump(exclude_unset=True)})
+        if changed:
+            assignments = ", ".join(f"{column} = ${n}" for n, column in enumerate(changed, start=3))
+            await self.conn.execute(
+                f"UPDATE foster_parent SET {assignments} WHERE municipality_id = $1 AND id = $2",
+                self.municipality_id,
+                parent_id,
+                *(after for _, after in changed.values()),
+            )
+            await corrections.record(
+                self.conn,
+                actor,
+                object_type="foster_parent",
+                object_id=parent_id,
+                child_id=None,
+                changed=changed,
+            )
+        return await self.get(foster_home_id=foster_home_id)

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import asyncpg
+from pydantic import BaseModel, ValidationError
 
-from placement import audit
+from placement import audit, corrections
 from placement.audit import Access, Actor, AuditAction
+from placement.core.validation_messages import field_errors
+from placement.core.vocabulary import DecisionKind
 from placement.database.pool import Connection
 from placement.errors import Conflict, NotFound, ValidationFailed
 from placement.models import (
@@ -33,9 +37,13 @@ _PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, unit
     daily_cost, start_date,
     planned_end_date,
     end_date, end_reason, end_reason_note, created_at"""
-_DECISION = """id, placement_id, kind, decided_on, decided_by, valid_from, valid_to, urgent, urgent_reason,
-    note, created_at"""
+_DECISION = """id, placement_id, kind, decided_on, decided_by, valid_from, valid_to, check_id, urgent,
+    urgent_reason, note, created_at"""
 
+
+# Decisions that review a placement going on, and so cannot precede its start (the others, the
+# placement decision, an extension or a termination of a planned placement, may be taken before).
+REVIEWS_OF_ONGOING = frozenset({DecisionKind.OVERVAGANDE, DecisionKind.OMPROVNING})
 
 _OVERLAP = "Barnet har redan en placering som överlappar den perioden"
 
@@ -133,6 +141,76 @@ class PlacementRepository:
         await audit.record(self.conn, self.actor, AuditAction.READ, [_placement_access(p) for p in items])
         return Page[Placement](items=items, next_cursor=next_cursor(rows, page.limit))
 
+    async def correct(self, *, placement_id: uuid.UUID, patch: BaseModel, if_match: str | None) -> Placement:
+        """The placement corrected in place (not its child): If-Match must name its current ETag; the
+        corrected placement is validated as a new one; an ending's date and reason only on an ended
+        placement. The changed fields before and after go in the history; the caller recomputes
+        what derives from it."""
+        row = await self.conn.fetchrow(
+            f"""SELECT {_PLACEMENT} FROM placement
+                 WHERE municipality_id = $1 AND id = $2 AND child_in_reach($1, child_id, $3, $4, $5)
+                   FOR UPDATE""",
+            self._tenant,
+            placement_id,
+            *self.actor.writes.sql_args(),
+        )
+        if row is None:
+            raise NotFound("Placeringen finns inte")
+        current = Placement.model_validate(dict(row))
+        corrections.require_current(if_match, current)
+        before = current.model_dump()
+        corrected = corrections.merged(PlacementIn, before, patch).model_dump(exclude={"child_id"})
+        sent = patch.model_dump(exclude_unset=True)
+        ending: dict[str, Any] = {
+            k: sent[k] for k in ("end_date", "end_reason", "end_reason_note") if k in sent
+        }
+        if ending and current.end_date is None:
+            field = next(iter(ending))
+            raise ValidationFailed.on(
+                f"body.{field}", "Placeringen är inte avslutad; avsluta den först", "not_ended"
+            )
+        if "end_date" in ending:
+            ended = ending["end_date"]
+            if ended is None:
+                raise ValidationFailed.on(
+                    "body.end_date", "Ett avslut tas inte bort; rätta datumet", "required"
+                )
+            try:
+                ended = PlacementEndIn(end_date=ended).end_date
+            except ValidationError as error:
+                errors = field_errors(error, "body")
+                raise ValidationFailed(errors[0]["message"], errors) from None
+            if ended < corrected["start_date"]:
+                message = "Slutdatum ligger före placeringens startdatum"
+                raise ValidationFailed.on("body.end_date", message, "date_order")
+            ending["end_date"] = ended
+        changed = corrections.changes(before, {**corrected, **ending})
+        if not changed:
+            return current
+        assignments = ", ".join(f"{column} = ${n}" for n, column in enumerate(changed, start=3))
+        try:
+            updated = await self.conn.fetchrow(
+                f"""UPDATE placement SET {assignments}
+                     WHERE municipality_id = $1 AND id = $2 RETURNING {_PLACEMENT}""",
+                self._tenant,
+                placement_id,
+                *(after for _, after in changed.values()),
+            )
+        except asyncpg.ExclusionViolationError as error:
+            raise Conflict(_OVERLAP) from error
+        except asyncpg.ForeignKeyViolationError as error:
+            message = "Familjehemmet finns inte i kommunen"
+            raise ValidationFailed.on("body.foster_home_id", message, "unknown") from error
+        await corrections.record(
+            self.conn,
+            self.actor,
+            object_type="placement",
+            object_id=placement_id,
+            child_id=current.child_id,
+            changed=changed,
+        )
+        return Placement.model_validate(one(updated))
+
     async def end(self, *, placement_id: uuid.UUID, ending: PlacementEndIn) -> Placement:
         current = await self.conn.fetchrow(
             """SELECT start_date, end_date FROM placement
@@ -167,12 +245,19 @@ class PlacementRepository:
 
     async def add_decision(self, *, placement_id: uuid.UUID, decision: DecisionIn) -> Decision:
         placement = await self._find(placement_id, self.actor.writes)
+        if decision.decided_on < placement.start_date and decision.kind in REVIEWS_OF_ONGOING:
+            raise ValidationFailed.on(
+                "body.decided_on",
+                f"Ett övervägande eller en omprövning gäller en pågående placering och kan inte dateras före "
+                f"placeringens start {placement.start_date.isoformat()}",
+                "before_start",
+            )
         try:
             row = await self.conn.fetchrow(
                 f"""
                 INSERT INTO decision (municipality_id, placement_id, kind, decided_on, decided_by, valid_from,
-                                      valid_to, urgent, urgent_reason, note)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {_DECISION}
+                                      valid_to, urgent, urgent_reason, note, check_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {_DECISION}
                 """,
                 self._tenant,
                 placement_id,
@@ -184,6 +269,7 @@ class PlacementRepository:
                 decision.urgent,
                 decision.urgent_reason,
                 decision.note,
+                decision.check_id,
             )
         except asyncpg.ForeignKeyViolationError as error:
             raise ValidationFailed.on(

@@ -21,7 +21,7 @@ from followup.obligations import EventKind, State
 from placement.core.clock import today_in_sweden
 from placement.core.rulebook import all_rules
 from placement.core.vocabulary import EndReason, StaffRole, label
-from placement.errors import NotFound, PlacementError, ValidationFailed
+from placement.errors import Conflict, NotFound, PlacementError, ValidationFailed
 from placement.models import PlacementEndIn
 from placement.principal import CHILD_READERS, CHILD_WRITERS
 from placement.repositories.children import ChildRepository
@@ -351,11 +351,8 @@ async def record_event(ctx: PageContext) -> web.StreamResponse:
     values = await ctx.form()
     errors: dict[str, str] = {}
     occurred = parse_date(values, "occurred_on", errors, label="datum")
-    if occurred is not None and occurred > today_in_sweden():
-        errors["occurred_on"] = "Datumet kan inte ligga i framtiden"
     details = event_details(kind, values, errors)
-    if errors:
-        return await _event_page(ctx, kind, FormState(values, errors))
+    # The API's model checks the date too (today at the latest), whatever else is wrong.
     event = validated(
         EventIn,
         {
@@ -368,11 +365,20 @@ async def record_event(ctx: PageContext) -> web.StreamResponse:
         errors,
         {"occurred_on": "occurred_on", "details": "occurred_on"},
     )
-    if event is None:
+    if event is None or errors:
         return await _event_page(ctx, kind, FormState(values, errors))
-    await FollowUpRepository(ctx.conn, actor=ctx.principal.actor).record_event(
-        placement_id=placement_id, event=event
-    )
+    try:  # the repository's own rules (the date against the placement, what may be corrected)
+        await FollowUpRepository(ctx.conn, actor=ctx.principal.actor).record_event(
+            placement_id=placement_id, event=event
+        )
+    except ValidationFailed as error:
+        for problem in error.errors:
+            field = problem["field"].removeprefix("body.").split(".")[0]
+            errors.setdefault(field if field in ("occurred_on", "ref") else "occurred_on", problem["message"])
+        return await _event_page(ctx, kind, FormState(values, errors))
+    except Conflict as error:  # e.g. the event was corrected meanwhile
+        errors["occurred_on"] = error.detail
+        return await _event_page(ctx, kind, FormState(values, errors))
     raise _back(ctx, placement_id, "handelse")
 
 

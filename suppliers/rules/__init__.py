@@ -10,7 +10,8 @@ from placement.core.supplier_vocabulary import ChangeKind
 from suppliers.rules import SV01, SV02, SV03, SV04, SV05, SV06, SV07, SV08, SV09
 from suppliers.rules._form import RULES, Flag, SupplierRule
 
-# The finding each register change raises for municipalities with children placed at the unit now.
+# The finding each register change raises for municipalities with children placed at the unit now,
+# or planned to be placed there (not started, not ended: placements_at_units, V020).
 FINDING_FOR: dict[ChangeKind, str] = {
     kind: rule.rule.code for rule in RULES.values() for kind in rule.raised_by
 }

@@ -59,6 +59,7 @@ async def test_a_refused_decision_still_logs_the_findings_it_showed(
         "decided_on": start,
         "decided_by": staff["tove"],
         "valid_from": start,
+        "check_id": (await ran.json())["id"],
     }
     refused = await demo.post(
         f"/api/v1/placements/{placement['id']}/decisions",

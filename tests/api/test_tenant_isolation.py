@@ -32,6 +32,13 @@ BODIES: dict[str, Any] = {
     "resolve_check_finding": lambda ids: {"finding_index": 0, "action": "override", "reason": "Prövat"},
     "create_declaration": lambda ids: {"declared_on": "2026-06-01", "nothing_to_declare": True},
     "review_screening_match": lambda ids: {"decision": "dismiss", "reason": "Annan person"},
+    "correct_child": lambda ids: {"name": "Annat namn"},
+    "correct_placement": lambda ids: {"home_name": "Annat hem"},
+    "correct_staff": lambda ids: {"active": False},
+    "correct_foster_home": lambda ids: {"belastningsregister_on": "2026-06-01"},
+    "correct_contract": lambda ids: {"follow_up_interval_months": 6},
+    "retract_event": lambda ids: {"reason": "Fel barn"},
+    "correct_register_checks": lambda ids: {"belastningsregister_on": "2026-06-01"},
     "create_decision": lambda ids: {
         "kind": "overvagande",
         "decided_on": "2026-06-01",

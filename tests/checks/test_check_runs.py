@@ -89,6 +89,7 @@ async def test_check_resolve_and_decide(demo: Client, owner: asyncpg.Connection,
         "decided_on": start,
         "decided_by": staff["tove"],
         "valid_from": start,
+        "check_id": run["id"],
     }
     decisions = f"/api/v1/placements/{placement['id']}/decisions"
     refused = await demo.post(decisions, json=decision, headers=user("petra"))
@@ -139,8 +140,8 @@ async def test_a_decision_without_a_check_is_refused_unless_urgent(demo: Client)
     }
     path = f"/api/v1/placements/{placement['id']}/decisions"
     refused = await demo.post(path, json=decision, headers=user("petra"))
-    assert refused.status == 409
-    assert "Ingen kontroll" in (await refused.json())["detail"]
+    assert refused.status == 422
+    assert (await refused.json())["errors"][0]["field"] == "body.check_id"
     urgent = await demo.post(
         path, json={**decision, "urgent": True, "urgent_reason": "Akut skyddsbehov"}, headers=user("petra")
     )
@@ -179,7 +180,7 @@ async def test_delegation_can_be_limited_to_a_unit(demo: Client, db: Database) -
     other_unit = {"decision_kind": "placement_sol", "role": "teamledare", "org_unit": "Barn och unga 2"}
     assert (await demo.post("/api/v1/delegation-rules", json=other_unit, headers=user("adam"))).status == 201
     assert await pp16() == [
-        "Tove Teamledare (demo) saknar delegation för placement_sol enligt delegationsordningen"
+        "Tove Teamledare (demo) saknar i delegationsordningen delegation för beslut om placering enligt SoL"
     ]
     own_unit = {**other_unit, "org_unit": "Barn och unga 1"}
     assert (await demo.post("/api/v1/delegation-rules", json=own_unit, headers=user("adam"))).status == 201

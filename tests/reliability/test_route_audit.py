@@ -22,7 +22,7 @@ from tests.conftest import api_token, bearer
 Client = TestClient[Any, Any]
 
 # Written by the same roles, but not a child's data: a foster home is the foster parents' record.
-NOT_CHILD_DATA = {"create_foster_home"}
+NOT_CHILD_DATA = {"create_foster_home", "correct_foster_home", "correct_register_checks"}
 CHILD_WRITES = [
     e
     for e in api_registry().endpoints
@@ -86,6 +86,31 @@ async def _decide(client: Client, db: Database, ids: dict[str, str], h: dict[str
     return await client.post(url, json=body, headers=h), ids["child_id"]
 
 
+async def _correct_child(
+    client: Client, db: Database, ids: dict[str, str], h: dict[str, str]
+) -> tuple[Any, str]:
+    url = f"/api/v1/children/{ids['child_id']}"
+    etag = (await client.get(url, headers=h)).headers["ETag"]
+    return await client.patch(url, json={"name": "Rättat namn"}, headers={**h, "If-Match": etag}), ids[
+        "child_id"
+    ]
+
+
+async def _correct_placement(
+    client: Client, db: Database, ids: dict[str, str], h: dict[str, str]
+) -> tuple[Any, str]:
+    url = f"/api/v1/placements/{ids['placement_id']}"
+    etag = (await client.get(url, headers=h)).headers["ETag"]
+    return await client.patch(url, json={"home_name": "Rättat hem"}, headers={**h, "If-Match": etag}), ids[
+        "child_id"
+    ]
+
+
+async def _retract(client: Client, db: Database, ids: dict[str, str], h: dict[str, str]) -> tuple[Any, str]:
+    url = f"/api/v1/placements/{ids['placement_id']}/events/{ids['event_id']}/retraction"
+    return await client.post(url, json={"reason": "Fel barn"}, headers=h), ids["child_id"]
+
+
 async def _event(client: Client, db: Database, ids: dict[str, str], h: dict[str, str]) -> tuple[Any, str]:
     body = {"kind": "visit", "occurred_on": "2026-03-01", "details": {"in_home": True, "private_talk": True}}
     url = f"/api/v1/placements/{ids['placement_id']}/events"
@@ -142,6 +167,9 @@ RECIPES: dict[str, Recipe] = {
     "waive_obligation": _waive,
     "run_placement_check": _check,
     "resolve_check_finding": _resolve,
+    "correct_child": _correct_child,
+    "correct_placement": _correct_placement,
+    "retract_event": _retract,
 }
 
 

@@ -1,0 +1,65 @@
+"""The SQL of corrections: a record locked for its correction and its changed columns written.
+Table and column names come from the code (a closed set of tables, a model's field names), never
+from a request."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import asyncpg
+
+from placement.database.pool import Connection
+
+Corrected = Literal["staff", "foster_home", "contract"]
+
+
+async def history(
+    conn: Connection, tenant: uuid.UUID, *, object_type: str | None, object_id: str | None, limit: int
+) -> list[asyncpg.Record]:
+    """The municipality's corrections, newest first, of one kind of record or one record."""
+    return list(
+        await conn.fetch(
+            """SELECT id, object_type, object_id, child_id, before, after, changed_by, changed_by_role,
+                      changed_at
+                 FROM correction
+                WHERE municipality_id = $1 AND ($2::text IS NULL OR object_type = $2)
+                  AND ($3::text IS NULL OR object_id = $3)
+                ORDER BY changed_at DESC, id
+                LIMIT $4""",
+            tenant,
+            object_type,
+            object_id,
+            limit,
+        )
+    )
+
+
+async def lock(
+    conn: Connection, table: Corrected, tenant: uuid.UUID, row_id: uuid.UUID
+) -> asyncpg.Record | None:
+    """The stored row, locked until the transaction ends: a second correction waits, then compares
+    its If-Match with what the first left."""
+    return await conn.fetchrow(
+        f"SELECT * FROM {table} WHERE municipality_id = $1 AND id = $2 FOR UPDATE", tenant, row_id
+    )
+
+
+async def update(
+    conn: Connection,
+    table: Corrected,
+    tenant: uuid.UUID,
+    row_id: uuid.UUID,
+    changed: Mapping[str, tuple[Any, Any]],
+) -> None:
+    """Write the changed columns (``changed``: column -> (before, after))."""
+    if not changed:
+        return
+    assignments = ", ".join(f"{column} = ${n}" for n, column in enumerate(changed, start=3))
+    await conn.execute(
+        f"UPDATE {table} SET {assignments} WHERE municipality_id = $1 AND id = $2",
+        tenant,
+        row_id,
+        *(after for _, after in changed.values()),
+    )
