@@ -67,11 +67,11 @@ class Links:
 
     @property
     def caseload(self) -> str:
-        return f"{self.base}/api/v1/obligations?state=overdue&state=due_soon"
+        return f"{self.base}/mina-barn"  # the web application's worklist (placement/web/pages.py)
 
     @property
     def unit_overdue(self) -> str:
-        return f"{self.base}/api/v1/obligations?responsible=all&state=overdue"
+        return f"{self.base}/enhetens-lage"
 
     @property
     def findings(self) -> str:

@@ -29,7 +29,7 @@ SCREENING = "screening"
 
 
 def handlers(database: Database, mailer: Mailer, settings: Settings) -> dict[str, jobs.Handler]:
-    links = Links(str(settings.public_url))
+    links = Links(settings.link_base)
 
     async def reminders(job: jobs.Job) -> None:
         async with database.transaction() as conn:

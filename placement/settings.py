@@ -129,6 +129,22 @@ class Settings(BaseSettings):
     oidc_algorithms: list[str] = Field(default=["RS256", "ES256"], description="Accepted signing algorithms.")
     oidc_leeway_s: int = Field(default=30, ge=0, le=300, description="Clock skew allowed on exp and nbf.")
     oidc_jwks_cache_s: int = Field(default=300, ge=10, description="How long fetched keys are trusted.")
+    oidc_client_id: str | None = Field(
+        default=None,
+        description="This service's client id at the provider for the web sign-in. Unset: the audience.",
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None,
+        description="The web client's secret at the provider; unset: a public client (PKCE only).",
+    )
+    oidc_scopes: str = Field(default="openid email profile", description="Scopes asked for at sign-in.")
+    public_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="The address people reach the service at (behind a proxy); unset: as requested.",
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="A web session ends after this long without a request."
+    )
     identity_key: SecretStr | None = Field(
         default=None,
         description="Secret for the keyed hashes of foster parents shared across municipalities (PP12). "
@@ -158,10 +174,6 @@ class Settings(BaseSettings):
     mail_sender: str = Field(
         default="placeringskontroll@localhost", min_length=3, description="The From address of reminders."
     )
-    public_url: AnyHttpUrl = Field(
-        default=AnyHttpUrl("http://127.0.0.1:8080"),
-        description="Where people reach the service: the links in mails and calendar feeds start here.",
-    )
     job_schedule_interval_s: int = Field(
         default=3600,
         ge=0,
@@ -175,6 +187,14 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(
         default=None, description="Bearer token for /metrics. Unset: /metrics answers 404."
     )
+
+    @property
+    def link_base(self) -> str:
+        """Where links in mails and calendar feeds start: ``public_url``, or without it the
+        address the service listens on."""
+        if self.public_url is not None:
+            return str(self.public_url).rstrip("/")
+        return f"http://{self.host}:{self.port}"
 
     @property
     def embedded(self) -> bool:

@@ -53,6 +53,7 @@ from placement.metrics import METRICS, Metrics, metrics_handler
 from placement.oidc import TokenVerifier
 from placement.repositories.idempotency import purge_expired
 from placement.settings import Settings
+from placement.web.app import mount as mount_web
 
 log = structlog.get_logger(__name__)
 
@@ -136,10 +137,10 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
     add_routes(app, registry, authenticate, authenticate_operator)
     app.router.add_get("/openapi.json", health.openapi_json, name="openapi")
     app.router.add_get("/docs", health.docs_page, name="docs")
-    app.router.add_get("/", _to_docs, name="index")
     app.router.add_get(reminders.CALENDAR_PATH, reminders.calendar_feed, name="calendar_feed")
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
     app.router.add_get("/metrics", metrics_handler(metrics, lambda r: r.app[DATABASE], token), name="metrics")
+    mount_web(app, settings)  # the web application at /, beside the API
     return app
 
 
@@ -271,7 +272,3 @@ def _periodic_jobs(interval_s: int, *, mail: bool) -> Callable[[web.Application]
             await task
 
     return periodic
-
-
-async def _to_docs(request: web.Request) -> web.StreamResponse:
-    raise web.HTTPFound(request.app.router["docs"].url_for())

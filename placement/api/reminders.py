@@ -115,8 +115,7 @@ async def create_calendar_feed(ctx: Context) -> BaseModel:
     secret = f"kal_{kommunkod}_{secrets.token_urlsafe(32)}"
     repo = ReminderRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
     await repo.set_calendar_secret(staff_id=staff_id, secret_hash=secret_hash(secret))
-    base = str(ctx.request.app[SETTINGS].public_url).rstrip("/")
-    return CalendarFeed(url=base + CALENDAR_PATH.format(secret=secret))
+    return CalendarFeed(url=_origin(ctx.request) + CALENDAR_PATH.format(secret=secret))
 
 
 @routes.route(
@@ -133,6 +132,14 @@ async def revoke_calendar_feed(ctx: Context) -> None:
     staff_id = _staff_id(ctx)
     repo = ReminderRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
     await repo.set_calendar_secret(staff_id=staff_id, secret_hash=None)
+
+
+def _origin(request: web.Request) -> str:
+    """Where people reach the service: ``public_url`` behind a proxy, else as this request came."""
+    public = request.app[SETTINGS].public_url
+    if public is not None:
+        return str(public).rstrip("/")
+    return str(request.url.origin())
 
 
 _NOT_FOUND = "Kalendern finns inte, eller så har adressen stängts"
@@ -163,7 +170,7 @@ async def calendar_feed(request: web.Request) -> web.StreamResponse:
             AuditAction.READ,
             [Access("obligation_state", p, c) for p, c in placements],
         )
-    base = str(request.app[SETTINGS].public_url).rstrip("/")
+    base = _origin(request)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Placeringskontroll//påminnelser//SV")
     cal.add("version", "2.0")
@@ -178,7 +185,7 @@ async def calendar_feed(request: web.Request) -> web.StreamResponse:
         event.add("dtend", d.due_on + dt.timedelta(days=1))
         late = " (försenad)" if d.state == "overdue" else ""
         event.add("summary", f"{d.code} {d.title}{late}")
-        event.add("description", f"Se vilket barn det gäller i Placeringskontroll: {base}/api/v1/obligations")
+        event.add("description", f"Se vilket barn det gäller i Placeringskontroll: {base}/mina-barn")
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return web.Response(

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
 
@@ -19,6 +20,7 @@ from placement.database.pool import Database
 from placement.settings import Settings
 from tests.conftest import SessionDatabase, TestServer, demo_user
 from tests.reminders.smtp import Smtp, smtp_server
+from tests.web.conftest import csrf_of
 
 pytestmark = pytest.mark.slow
 
@@ -95,3 +97,17 @@ async def test_two_instances_share_the_work_and_do_it_once(
     assert (
         await b.get(f"/api/v1/children/{(await first.json())['id']}", headers=demo_user("petra"))
     ).status == 200
+
+    # A web session begun on one instance goes on at the other: sessions live in the database.
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        signin = await (await browser.get(a.make_url("/logga-in"))).text()
+        signed_in = await browser.post(
+            a.make_url("/logga-in/demo"),
+            data={"csrf": csrf_of(signin), "email": "sami@demo.invalid", "next": "/"},
+        )
+        assert signed_in.status == 200
+        moved = await browser.get(b.make_url("/mina-barn"), allow_redirects=False)
+        assert moved.status == 200
+        assert ">Mina barn</h1>" in await moved.text()
+    async with aiohttp.ClientSession() as stranger:  # without the session: sent to sign in
+        assert (await stranger.get(b.make_url("/mina-barn"), allow_redirects=False)).status in (302, 303)

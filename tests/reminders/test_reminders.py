@@ -23,6 +23,7 @@ from placement.mail import Mailer
 from placement.settings import Settings
 from tests.conftest import SessionDatabase, demo_user
 from tests.reminders.smtp import Smtp
+from tests.web.conftest import sign_in_as
 
 LINKS = Links("https://placering.kommun.invalid")
 
@@ -42,8 +43,8 @@ async def test_a_social_worker_gets_one_weekly_mail_with_counts_and_a_working_li
     demo: Any, database: Database, db: Database, smtp: Smtp, settings: Settings
 ) -> None:
     """Sami, responsible for demo children with obligations due, gets one mail this week; it says
-    how many are overdue and due soon, and its link, followed signed in as Sami, lists exactly
-    those. Running the job again (a restart) sends nothing more."""
+    how many are overdue and due soon, as his watch list does, and its link, followed signed in
+    as Sami, opens his worklist. Running the job again (a restart) sends nothing more."""
     today = today_in_sweden()
     await _scanned(database, today)
     mailer = Mailer(smtp.settings(settings))
@@ -65,9 +66,12 @@ async def test_a_social_worker_gets_one_weekly_mail_with_counts_and_a_working_li
     assert link is not None
     url = urlsplit(link[1])
     assert f"{url.scheme}://{url.netloc}" == LINKS.base
-    response = await demo.get(f"{url.path}?{url.query}", headers=demo_user("sami"))
-    assert response.status == 200
-    items = (await response.json())["items"]
+    await sign_in_as(demo, "sami@demo.invalid")
+    page = await demo.get(url.path)
+    assert page.status == 200
+    assert ">Mina barn</h1>" in await page.text()
+    watch = await demo.get("/api/v1/obligations?state=overdue&state=due_soon", headers=demo_user("sami"))
+    items = (await watch.json())["items"]
     assert (
         sum(i["state"] == "overdue" for i in items),
         sum(i["state"] == "due_soon" for i in items),
