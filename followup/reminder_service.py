@@ -79,7 +79,7 @@ class Links:
 
     @property
     def settings(self) -> str:
-        return f"{self.base}/api/v1/me/reminders"
+        return f"{self.base}/mina-paminnelser"
 
 
 CountFn = Callable[[ReminderRepository], Awaitable[Counted | None]]

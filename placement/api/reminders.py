@@ -24,6 +24,7 @@ from placement.api.routing import Context, EndpointRegistry
 from placement.api.state import DATABASE, SETTINGS
 from placement.audit import Access, Actor, AuditAction
 from placement.core.clock import today_in_sweden
+from placement.database.pool import Connection
 from placement.errors import Forbidden, NotFound
 from placement.models import Input
 from placement.principal import STAFF_READERS
@@ -108,14 +109,20 @@ async def set_reminder_choice(ctx: Context, *, body: ReminderChoiceIn) -> BaseMo
 )
 async def create_calendar_feed(ctx: Context) -> BaseModel:
     """A new secret address for the person's calendar feed; the previous one stops working."""
-    staff_id = _staff_id(ctx)
-    kommunkod = await ctx.conn.fetchval(
-        "SELECT kommunkod FROM municipality WHERE id = $1", ctx.principal.municipality_id
+    return CalendarFeed(
+        url=await new_calendar_address(ctx.request, ctx.conn, ctx.principal.municipality_id, _staff_id(ctx))
     )
+
+
+async def new_calendar_address(
+    request: web.Request, conn: Connection, municipality_id: uuid.UUID, staff_id: uuid.UUID
+) -> str:
+    """A new secret address of the person's calendar feed (its hash stored, the old one void)."""
+    kommunkod = await conn.fetchval("SELECT kommunkod FROM municipality WHERE id = $1", municipality_id)
     secret = f"kal_{kommunkod}_{secrets.token_urlsafe(32)}"
-    repo = ReminderRepository(ctx.conn, municipality_id=ctx.principal.municipality_id)
+    repo = ReminderRepository(conn, municipality_id=municipality_id)
     await repo.set_calendar_secret(staff_id=staff_id, secret_hash=secret_hash(secret))
-    return CalendarFeed(url=_origin(ctx.request) + CALENDAR_PATH.format(secret=secret))
+    return _origin(request) + CALENDAR_PATH.format(secret=secret)
 
 
 @routes.route(

@@ -55,6 +55,11 @@ MENU: list[MenuItem] = [
         ),
     ),
     MenuItem("Enhetens läge", "web_unit", frozenset({StaffRole.TEAMLEDARE})),
+    MenuItem(
+        "Mina påminnelser",
+        "web_reminders",
+        frozenset({StaffRole.SOCIALSEKRETERARE, StaffRole.TEAMLEDARE, StaffRole.PLACERINGSSTOD}),
+    ),
 ]
 
 
