@@ -63,3 +63,33 @@ async def update(
         row_id,
         *(after for _, after in changed.values()),
     )
+
+
+async def insert(
+    conn: Connection,
+    *,
+    municipality_id: uuid.UUID,
+    object_type: str,
+    object_id: str,
+    child_id: uuid.UUID | None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    changed_by: str,
+    changed_by_role: str | None,
+    request_id: str | None,
+) -> None:
+    """A correction in the history: the changed fields before and after, and who changed them."""
+    await conn.execute(
+        """INSERT INTO correction (municipality_id, object_type, object_id, child_id, before, after,
+                                   changed_by, changed_by_role, request_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+        municipality_id,
+        object_type,
+        object_id,
+        child_id,
+        before,
+        after,
+        changed_by,
+        changed_by_role,
+        request_id,
+    )
