@@ -135,14 +135,14 @@ async def plain_full_scan(conn: Connection, today: dt.date = TODAY) -> int:
     scope = """SELECT s.id FROM placement s
                 WHERE s.municipality_id = $1 AND followup_in_scope(s.end_date, s.end_reason, $2::date)"""
     reads = {
-        "placement": f"SELECT * FROM placement WHERE municipality_id = $1 AND id IN ({scope})",  # noqa: S608 - the module's constant scope query
+        "placement": f"SELECT * FROM placement WHERE municipality_id = $1 AND id IN ({scope})",  # noqa: S608 - the constant scope query above
         "child": f"""SELECT * FROM child WHERE municipality_id = $1
-                      AND id IN (SELECT child_id FROM placement WHERE id IN ({scope}))""",  # noqa: S608 - the module's constant scope query
-        "decision": f"SELECT * FROM decision WHERE municipality_id = $1 AND placement_id IN ({scope})",  # noqa: S608 - the module's constant scope query
+                      AND id IN (SELECT child_id FROM placement WHERE id IN ({scope}))""",  # noqa: S608 - the constant scope query above
+        "decision": f"SELECT * FROM decision WHERE municipality_id = $1 AND placement_id IN ({scope})",  # noqa: S608 - the constant scope query above
         "social_worker_assignment": f"""SELECT * FROM social_worker_assignment WHERE municipality_id = $1
-                      AND child_id IN (SELECT child_id FROM placement WHERE id IN ({scope}))""",  # noqa: S608 - the module's constant scope query
+                      AND child_id IN (SELECT child_id FROM placement WHERE id IN ({scope}))""",  # noqa: S608 - the constant scope query above
         "placement_event": f"""SELECT * FROM placement_event WHERE municipality_id = $1
-                      AND placement_id IN ({scope})""",  # noqa: S608 - the module's constant scope query
+                      AND placement_id IN ({scope})""",  # noqa: S608 - the constant scope query above
     }
     for municipality in [r["id"] for r in await conn.fetch("SELECT id FROM municipality")]:
         async with conn.transaction():

@@ -121,7 +121,7 @@ class AuditLogRepository:
                    AND object_type <> '{AUDIT_LOG_OBJECT}'
             )
             SELECT * FROM ranked WHERE draw <= $5 ORDER BY actor_unit NULLS LAST, draw
-            """,  # noqa: S608 - a module constant column list
+            """,  # noqa: S608 - the module's constant column list and object type
             self.municipality_id,
             start,
             end,

@@ -300,7 +300,7 @@ class FollowUpRepository:
                AND ($9::timestamptz IS NULL OR o.state_since > $9)
              ORDER BY {_URGENCY}, o.due_on, o.code
              LIMIT $10
-            """,  # noqa: S608 - a module constant column list
+            """,  # noqa: S608 - the module's constant urgency order (a CASE on state)
             self._tenant,
             *self.actor.reads.sql_args(),
             responsible,
