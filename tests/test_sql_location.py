@@ -15,6 +15,18 @@ ALLOWED = (
     "placement/database/",
     "placement/bench/",
 )
+# SQL that is not behind repositories yet, file by file: the web application's own queries
+# (placement/web/, built beside this work and owned by its issue). Move them into
+# placement/repositories/ and delete the entry; the last test fails on an entry that holds no SQL
+# any more, so the list can only shrink.
+NOT_YET_MOVED = frozenset(
+    {
+        "placement/web/queries.py",
+        "placement/web/sessions.py",
+        "placement/web/signin.py",
+        "placement/web/signin_flow.py",
+    }
+)
 # The statements a query starts with, as written in this code base (upper case keywords).
 SQL = re.compile(r"\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM)\b")
 
@@ -29,7 +41,7 @@ def sql_outside_repositories() -> list[str]:
     for package in OUR_PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             relative = path.relative_to(ROOT).as_posix()
-            if relative.startswith(ALLOWED):
+            if relative.startswith(ALLOWED) or relative in NOT_YET_MOVED:
                 continue
             found += [f"{relative}:{n}" for n in sql_lines(path.read_text(encoding="utf-8"))]
     return found
@@ -54,3 +66,9 @@ def test_the_search_sees_the_statements_the_code_writes() -> None:
     assert [bool(sql_lines(s)) for s in statements] == [True] * len(statements)
     assert [bool(sql_lines(s)) for s in prose] == [False] * len(prose)
     assert sql_lines(Path(ROOT / "placement/repositories/followup_scan.py").read_text(encoding="utf-8"))
+
+
+def test_every_file_not_yet_moved_still_holds_sql() -> None:
+    """An entry of NOT_YET_MOVED whose SQL has moved to a repository must leave the list."""
+    moved = sorted(f for f in NOT_YET_MOVED if not sql_lines((ROOT / f).read_text(encoding="utf-8")))
+    assert moved == []
