@@ -30,6 +30,7 @@ from prometheus_client import (
 from placement import jobs
 from placement.database.pool import Database
 from placement.errors import DatabaseUnavailable
+from placement.repositories.followup_scan import last_scan_success
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -83,7 +84,7 @@ class Metrics:
         self.pool_connections.labels("idle").set(idle)
         self.pool_connections.labels("max").set(pool.get_max_size())
         async with database.transaction() as conn:
-            succeeded: dt.datetime | None = await conn.fetchval("SELECT last_success_at FROM scan_status")
+            succeeded = await last_scan_success(conn)
             counted = await jobs.counts(conn)
         self.scan_age.set((dt.datetime.now(dt.UTC) - succeeded).total_seconds() if succeeded else -1)
         self.jobs.clear()

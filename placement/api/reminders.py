@@ -118,9 +118,8 @@ async def new_calendar_address(
     request: web.Request, conn: Connection, municipality_id: uuid.UUID, staff_id: uuid.UUID
 ) -> str:
     """A new secret address of the person's calendar feed (its hash stored, the old one void)."""
-    kommunkod = await conn.fetchval("SELECT kommunkod FROM municipality WHERE id = $1", municipality_id)
-    secret = f"kal_{kommunkod}_{secrets.token_urlsafe(32)}"
     repo = ReminderRepository(conn, municipality_id=municipality_id)
+    secret = f"kal_{await repo.kommunkod()}_{secrets.token_urlsafe(32)}"
     await repo.set_calendar_secret(staff_id=staff_id, secret_hash=secret_hash(secret))
     return _origin(request) + CALENDAR_PATH.format(secret=secret)
 

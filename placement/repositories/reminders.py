@@ -64,6 +64,12 @@ class ReminderRepository:
         self.conn = conn
         self.municipality_id = municipality_id
 
+    async def kommunkod(self) -> str:
+        found: str = await self.conn.fetchval(
+            "SELECT kommunkod FROM municipality WHERE id = $1", self.municipality_id
+        )
+        return found
+
     async def frequency(self, *, staff_id: uuid.UUID) -> Frequency:
         value = await self.conn.fetchval(
             "SELECT frequency FROM reminder_preference WHERE municipality_id = $1 AND staff_id = $2",
@@ -145,7 +151,7 @@ class ReminderRepository:
                   JOIN caseload c ON c.child_id = p.child_id
                  WHERE o.municipality_id = $1 AND c.staff_id = $3 AND o.state IN ('overdue', 'due_soon')
                  GROUP BY o.placement_id, p.child_id
-                 ORDER BY o.placement_id""",
+                 ORDER BY o.placement_id""",  # noqa: S608 - splices the module constant _CASELOAD
             self.municipality_id,
             today,
             staff_id,
@@ -171,7 +177,7 @@ class ReminderRepository:
                  WHERE o.municipality_id = $1 AND o.state = 'overdue' AND o.due_on < $2 - $4::int
                    AND s.org_unit IS NOT DISTINCT FROM $3
                  GROUP BY o.placement_id, p.child_id
-                 ORDER BY o.placement_id""",
+                 ORDER BY o.placement_id""",  # noqa: S608 - splices the module constant _CASELOAD
             self.municipality_id,
             today,
             org_unit,
@@ -229,7 +235,7 @@ class ReminderRepository:
                   LEFT JOIN caseload c ON c.child_id = p.child_id
                  WHERE f.municipality_id = $1 AND f.created_at >= $3
                  GROUP BY f.id, f.code, f.placement_ids, f.created_at
-                 ORDER BY f.created_at, f.id""",
+                 ORDER BY f.created_at, f.id""",  # noqa: S608 - splices the module constant _CASELOAD
             self.municipality_id,
             today,
             since,
@@ -255,7 +261,7 @@ class ReminderRepository:
                   JOIN caseload c ON c.child_id = p.child_id
                  WHERE o.municipality_id = $1 AND c.staff_id = $3
                    AND o.state IN ('open', 'due_soon', 'overdue')
-                 ORDER BY o.due_on, o.placement_id, o.code, o.item""",
+                 ORDER BY o.due_on, o.placement_id, o.code, o.item""",  # noqa: S608 - splices the module constant _CASELOAD
             self.municipality_id,
             today,
             staff_id,
