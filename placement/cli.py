@@ -27,7 +27,7 @@ from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
 from followup.store import SCAN_WORKERS, scan
-from placement import __version__, rule_catalogue
+from placement import __version__, onboarding_format, rule_catalogue
 from placement.audit import Actor
 from placement.bench.demo import load_demo
 from placement.core.clock import today_in_sweden
@@ -40,6 +40,7 @@ from placement.errors import BadRequest, DatabaseUnavailable, NotFound, Placemen
 from placement.foster_identity import load_or_create_key
 from placement.logs import configure_logging
 from placement.models import AuditQuery, AuditSampleQuery, MunicipalityIn
+from placement.onboarding import onboard
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.audit_log import AuditLogRepository
 from placement.repositories.date_report import date_problems
@@ -158,6 +159,21 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--per-unit", type=int, default=10, help="events per unit (default 10)")
     sample.add_argument("--seed", help="the same seed draws the same sample again")
 
+    onboard = commands.add_parser(
+        "onboard",
+        help="läs in kommunens personal, barn, placeringar, beslut, ansvariga och händelser från "
+        "verksamhetssystemet (xlsx eller csv)",
+    )
+    onboard.add_argument("kommunkod", help="kommunen som äger uppgifterna")
+    onboard.add_argument("files", nargs="+", type=Path, help="en xlsx-fil, eller en csv-fil per flik")
+    onboard.add_argument(
+        "--dry-run", action="store_true", help="kontrollera och visa vad som skulle ändras; spara inget"
+    )
+    onboard_template = commands.add_parser(
+        "onboard-template", help="skriv mallen för inläsningen (xlsx med exempelrader och förklaringar)"
+    )
+    onboard_template.add_argument("file", type=Path, help="filen att skriva, t.ex. mall.xlsx")
+
     municipality = commands.add_parser("municipality", help="manage municipalities (tenants)")
     municipality_commands = municipality.add_subparsers(dest="action", required=True, parser_class=_Parser)
     add = municipality_commands.add_parser("add", help="add a municipality")
@@ -179,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    if args.command == "onboard-template":
+        return _onboard_template(args.file)
     if args.command == "serve" and args.demo:
         settings = settings.model_copy(update={"demo": True})
     # One-shot commands report on stdout; their logs would only bury the one line that matters.
@@ -269,6 +287,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _check_dates(conn, args.kommunkod)
             elif args.command == "operator-token":
                 return await _operator_token(args, conn)
+            elif args.command == "onboard":
+                return await _onboard(args, conn)
             elif args.command.startswith("import-"):
                 return await _import(args, conn, settings)
         finally:
@@ -379,6 +399,40 @@ async def _import(args: argparse.Namespace, conn: Connection, settings: Settings
         if args.feed is Feed.COMPANIES and result.changes:
             print("Bolagsregistret har ändrats; jävsscreeningen körs om:")
             await _screen(conn, None)
+    return 0
+
+
+def _onboard_template(path: Path) -> int:
+    try:
+        path.write_bytes(onboarding_format.template())
+    except OSError as error:
+        print(f"placement: kan inte skriva {path}: {error.strerror}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Mallen är skriven till {path}")
+    return 0
+
+
+async def _onboard(args: argparse.Namespace, conn: Connection) -> int:
+    municipality_id = await _municipality_id(conn, args.kommunkod)
+    started = time.monotonic()
+    try:
+        raw_rows = onboarding_format.read_paths(args.files)
+        result = await onboard(
+            conn,
+            municipality_id,
+            raw_rows,
+            actor=Actor(municipality_id, f"cli:{_os_user()}", role="cli"),
+            today=today_in_sweden(),
+            dry_run=args.dry_run,
+        )
+    except onboarding_format.FileUnreadable as error:
+        print(f"placement: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except onboarding_format.Rejected as rejected:
+        print(f"placement: {rejected.report()}", file=sys.stderr)
+        return EXIT_ERROR
+    print("\n".join(result.lines()))
+    print(f"({time.monotonic() - started:.1f} s)", file=sys.stderr)
     return 0
 
 
