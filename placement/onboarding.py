@@ -97,7 +97,7 @@ async def onboard(
         placement_ids = list(plan.ids[Kind.PLACEMENT].values())
         touched = {plan.ids[Kind.PLACEMENT][r.values["placement"]] for r in plan.written[Kind.DECISION]}
         touched |= {plan.ids[Kind.PLACEMENT][r.values["placement"]] for r in plan.written[Kind.EVENT]}
-        placement_ids += [p for p in touched if p not in set(placement_ids)]
+        placement_ids += sorted(touched - set(placement_ids))
         if placement_ids:
             policy, basis = await policy_and_basis(conn, municipality_id)
             reviewed = await review(conn, municipality_id, today, placement_ids, policy)

@@ -227,6 +227,7 @@ async def test_a_bad_file_is_refused_whole_naming_every_bad_row(db: Database) ->
         *CHILDREN,
         ["B-3", "201201019808", "Fel Nummer", None, None],
         ["B-1", None, "Dubblett", dt.date(2015, 1, 1), None],
+        ["B-4", "201201019807", "Samma Nummer", None, None],
     ]
     placements = [*PLACEMENTS, ["PL-9", "B-404", "slott", "sol", "Hemmet", "igår", None, "planerat"]]
     with pytest.raises(Rejected) as refused:
@@ -235,6 +236,7 @@ async def test_a_bad_file_is_refused_whole_naming_every_bad_row(db: Database) ->
     lines = {p.line() for p in refused.value.problems}
     assert any(line.startswith("Barn rad 4, Personnummer:") for line in lines), lines
     assert "Barn rad 5, Barn-id: Id:t B-1 finns redan på rad 2" in lines
+    assert "Barn rad 6, Personnummer: Personnumret finns redan på rad 2" in lines
     assert "Placeringar rad 5, Placeringsform: Okänd placeringsform slott" in lines
     assert "Placeringar rad 5, Startdatum: Ogiltigt datum; skriv ÅÅÅÅ-MM-DD" in lines
     assert report.startswith("Filen avvisades; inget ändrat.")
