@@ -36,6 +36,7 @@ TENANT_TABLES = [
     "check_resolution",
     "foster_parent",
     "correction",
+    "case_system_ref",
 ]
 
 
