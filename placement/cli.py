@@ -253,7 +253,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{len(applied)} migrering(ar) körda" + "".join(f"\n  {m.filename}" for m in applied))
             elif args.command == "demo":
                 await migrate(conn)
-                result = await load_demo(conn)
+                result = await load_demo(conn, real_day=True)
                 print("Demodata inlästa" if result.created else "Demodata fanns redan; inget ändrat")
             elif args.command == "municipality":
                 return await _municipality(args, conn)
@@ -605,7 +605,7 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
             if settings.migrate_on_start and not args.no_migrate:
                 await migrate(conn)
             if settings.demo:
-                result = await load_demo(conn)
+                result = await load_demo(conn, real_day=True)
                 log.info("demo_data", created=result.created)
         finally:
             await conn.close()

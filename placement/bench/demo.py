@@ -21,7 +21,8 @@ from stdnum import luhn
 from checks.rules.PP16 import RESERVED_KINDS
 from followup.obligations import EventKind
 from followup.store import policy_and_basis, review, store
-from placement.audit import Actor
+from placement import audit
+from placement.audit import Access, Actor, AuditAction
 from placement.core.clock import today_in_sweden
 from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, StaffRole
 from placement.database.pool import Connection
@@ -248,15 +249,24 @@ class DemoResult:
     placements: int
 
 
-async def load_demo(conn: Connection, *, today: dt.date | None = None, seed: int = 2026) -> DemoResult:
-    """Create the demo municipality in one transaction, unless it exists."""
+async def load_demo(
+    conn: Connection, *, today: dt.date | None = None, seed: int = 2026, real_day: bool = False
+) -> DemoResult:
+    """Create the demo municipality in one transaction, unless it exists.
+
+    With ``real_day`` (``placement demo`` and ``serve --demo``), also what makes a first check run
+    and a first worklist meaningful: the demo's units and providers in an empty register, foster
+    homes, a contract, declarations, placements linked to their homes with half their duties
+    recorded, their obligations computed and the conflict screening run. Without it (the test
+    suite's fixture) the municipality holds only its staff, children, placements and decisions."""
     today = today or today_in_sweden()
     rng = random.Random(seed)
     existing = await MunicipalityRepository(conn).by_kommunkod(kommunkod=DEMO_KOMMUNKOD)
     if existing is not None:
         return DemoResult(False, str(existing.id), 0, 0)
     # The register first, each feed in its own transaction (a register import is one).
-    await _register(conn, today)
+    if real_day:
+        await _register(conn, today)
     async with conn.transaction():
         municipalities = MunicipalityRepository(conn)
         existing = await municipalities.by_kommunkod(kommunkod=DEMO_KOMMUNKOD)
@@ -283,8 +293,10 @@ async def load_demo(conn: Connection, *, today: dt.date | None = None, seed: int
             [(municipality.id, kind.value) for kind in DecisionKind if kind not in RESERVED_KINDS],
         )
 
-        homes = await _foster_homes(conn, municipality.id, today)
-        await _contracts_and_declarations(conn, municipality.id, staff, today)
+        homes: dict[str, uuid.UUID] = {}
+        if real_day:
+            homes = await _foster_homes(conn, municipality.id, today)
+            await _contracts_and_declarations(conn, municipality.id, staff, today)
 
         children_repo = ChildRepository(conn, actor=actor)
         placements_repo = PlacementRepository(conn, actor=actor)
@@ -292,6 +304,7 @@ async def load_demo(conn: Connection, *, today: dt.date | None = None, seed: int
         events_repo = FollowUpRepository(conn, actor=actor)
         placements = 0
         made: list[uuid.UUID] = []
+        child_of: dict[uuid.UUID, uuid.UUID] = {}
         for index, given in enumerate(GIVEN_NAMES):
             female = index < 6
             age_days = rng.randint(3 * 365, 17 * 365)
@@ -315,7 +328,7 @@ async def load_demo(conn: Connection, *, today: dt.date | None = None, seed: int
                     legal_basis=basis,
                     home_name=home,
                     home_kommunkod=home_kommun,
-                    unit_code=UNIT_OF_HOME.get(home),
+                    unit_code=UNIT_OF_HOME.get(home) if real_day else None,
                     foster_home_id=homes.get(home),
                     start_date=start,
                     planned_end_date=None,
@@ -323,7 +336,8 @@ async def load_demo(conn: Connection, *, today: dt.date | None = None, seed: int
             )
             placements += 1
             made.append(placement.id)
-            if index % 2 == 0:
+            child_of[placement.id] = child.id
+            if real_day and index % 2 == 0:
                 await _duties_done(events_repo, placement.id, worker.id, start, today)
             kind = {
                 LegalBasis.SOL: DecisionKind.PLACEMENT_SOL,
@@ -348,12 +362,19 @@ async def load_demo(conn: Connection, *, today: dt.date | None = None, seed: int
                         end_date=ended, end_reason=reason, end_reason_note="Syntetisk demo."
                     ),
                 )
-        # The first worklist: every placement's obligations, some met and some overdue.
-        policy, policy_basis = await policy_and_basis(conn, municipality.id)
-        reviewed = await review(conn, municipality.id, today, made, policy)
-        await store(conn, municipality.id, reviewed, policy_basis)
-        # Conflict screening of the staff against the providers' officers: Tove's board seat.
-        await run_screening(conn, municipality.id)
+        if real_day:
+            # The first worklist: every placement's obligations, some met and some overdue.
+            policy, policy_basis = await policy_and_basis(conn, municipality.id)
+            reviewed = await review(conn, municipality.id, today, made, policy)
+            changed = await store(conn, municipality.id, reviewed, policy_basis)
+            await audit.record(
+                conn,
+                actor,
+                AuditAction.UPDATE,
+                [Access("obligation_state", p, child_of[p]) for p in sorted(changed)],
+            )
+            # Conflict screening of the staff against the providers' officers: Tove's board seat.
+            await run_screening(conn, municipality.id)
         return DemoResult(True, str(municipality.id), len(GIVEN_NAMES), placements)
 
 

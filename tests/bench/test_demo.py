@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from stdnum.se import personnummer
 
 from placement.bench.demo import DEMO_KOMMUNKOD, load_demo
@@ -63,7 +64,15 @@ async def test_the_demo_delegation_order_keeps_reserved_decisions_with_the_namnd
     )
 
 
-async def test_the_demo_shows_a_real_day(demo: Any, db: Database) -> None:
+@pytest.fixture
+async def real_day(db: Database) -> None:
+    """The demo as `placement demo` and `serve --demo` load it (before the `demo` fixture, which
+    then finds it there)."""
+    async with db.pool.acquire() as conn:
+        await load_demo(conn, real_day=True)
+
+
+async def test_the_demo_shows_a_real_day(real_day: None, demo: Any, db: Database) -> None:
     """The first check run and the first worklist show what the service is for: a check at the
     full demo HVB blocks on its places and on the decision-maker's board seat at its provider; the
     worklist has overdue obligations, and met ones that it does not list."""
@@ -107,3 +116,19 @@ async def test_the_demo_shows_a_real_day(demo: Any, db: Database) -> None:
         )
         placements = await conn.fetchval("SELECT count(*) FROM placement")
     assert 0 < owing < placements
+
+
+async def test_the_real_day_loads_once_and_leaves_a_real_register_alone(db: Database) -> None:
+    """Loading it twice creates once; a register already there (a real one) gets no demo units."""
+    async with db.pool.acquire() as conn:
+        await conn.execute(
+            "INSERT INTO register_snapshot (source, origin, content_sha256, record_count) "
+            "VALUES ('ivo', 'real', '\\x00', 0)"
+        )
+        first = await load_demo(conn, real_day=True)
+        second = await load_demo(conn, real_day=True)
+        units = await conn.fetchval("SELECT count(*) FROM register_entity WHERE kind = 'unit'")
+        providers = await conn.fetchval("SELECT count(*) FROM register_entity WHERE kind = 'provider'")
+        homes = await conn.fetchval("SELECT count(*) FROM foster_home")
+    assert (first.created, second.created) == (True, False)
+    assert (units, providers, homes) == (0, 2, 3)
