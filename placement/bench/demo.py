@@ -215,7 +215,6 @@ def demo_register(today: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
             "legal_form": "Aktiebolag",
             "officers": [
                 {"role": "owner", "name": "Olle Ägare (demo)", "birth_date": "1970-04-01"},
-                {"role": "board_member", "name": "Tove Teamledare (demo)", "birth_date": "1980-02-02"},
                 {"role": "manager", "name": "Maria Föreståndare (demo)", "birth_date": "1975-06-06"},
             ],
         },

@@ -102,6 +102,7 @@ async def test_the_demo_shows_a_real_day(real_day: None, demo: Any, db: Database
     codes = {f["code"] for f in run["findings"]}
     assert run["verdict"] == "block"
     assert {"PP07", "PP15"} <= codes
+    assert [f["code"] for f in run["findings"]].count("PP15") == 1  # one link, one finding
     assert "PP01" not in codes  # the unit has its permit in the register
 
     watch = await demo.get("/api/v1/obligations?responsible=all", headers=demo_user("tove"))
