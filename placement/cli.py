@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+import aiohttp
 import asyncpg
 import structlog
 from aiohttp import web
@@ -49,6 +50,7 @@ from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.operator_tokens import OperatorTokenRepository
 from placement.runtime import database_urls
 from placement.settings import Settings
+from suppliers.bolagsverket import BolagsverketClient, reverify
 from suppliers.formats import Feed, FileRejected
 from suppliers.service import run_import
 
@@ -159,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--per-unit", type=int, default=10, help="events per unit (default 10)")
     sample.add_argument("--seed", help="the same seed draws the same sample again")
 
+    verify = commands.add_parser(
+        "verify-companies",
+        help="fråga Bolagsverket om varje utförare i registret (eller de angivna) och för in ändrad status",
+    )
+    verify.add_argument("orgnr", nargs="*", help="bara dessa organisationsnummer (annars alla)")
     onboard = commands.add_parser(
         "onboard",
         help="läs in kommunens personal, barn, placeringar, beslut, ansvariga och händelser från "
@@ -236,6 +243,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await _serve(args, settings)
     if args.command == "setup-database":
         return await _setup_database(args, settings)
+    if args.command == "verify-companies":
+        _bolagsverket_credentials(settings)  # before bringing a database up for nothing
     if args.command == "municipality" and args.action == "add":
         # Validate before bringing a database up for nothing.
         args.municipality = MunicipalityIn(kommunkod=args.kommunkod, name=args.name)
@@ -287,6 +296,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _check_dates(conn, args.kommunkod)
             elif args.command == "operator-token":
                 return await _operator_token(args, conn)
+            elif args.command == "verify-companies":
+                return await _verify_companies(args, conn, settings)
             elif args.command == "onboard":
                 return await _onboard(args, conn)
             elif args.command.startswith("import-"):
@@ -399,6 +410,39 @@ async def _import(args: argparse.Namespace, conn: Connection, settings: Settings
         if args.feed is Feed.COMPANIES and result.changes:
             print("Bolagsregistret har ändrats; jävsscreeningen körs om:")
             await _screen(conn, None)
+    return 0
+
+
+def _bolagsverket_credentials(settings: Settings) -> tuple[str, str]:
+    if settings.bolagsverket_client_id is None or settings.bolagsverket_client_secret is None:
+        raise BadRequest(
+            "Ange PLACEMENT_BOLAGSVERKET_CLIENT_ID och PLACEMENT_BOLAGSVERKET_CLIENT_SECRET "
+            "(kundanmälan hos Bolagsverket)"
+        )
+    return settings.bolagsverket_client_id, settings.bolagsverket_client_secret.get_secret_value()
+
+
+async def _verify_companies(args: argparse.Namespace, conn: Connection, settings: Settings) -> int:
+    """The nightly re-verification: run it from cron or a systemd timer."""
+    client_id, client_secret = _bolagsverket_credentials(settings)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        client = BolagsverketClient(
+            session=session,
+            base_url=str(settings.bolagsverket_api_url).rstrip("/"),
+            token_url=str(settings.bolagsverket_token_url),
+            client_id=client_id,
+            client_secret=client_secret,
+        )
+        done = await reverify(conn, client, today=today_in_sweden(), orgnrs=args.orgnr or None)
+    changes = done.result.changes if done.result else []
+    print(f"{len(done.answers)} utförare tillfrågade, {len(changes)} ändringar")
+    for change in changes:
+        print(f"  {change.kind.value}: {change.summary}")
+    if done.unknown:
+        print(
+            f"Okänd status (ofullständigt svar eller finns inte): {', '.join(done.unknown)}", file=sys.stderr
+        )
+        return EXIT_ERROR
     return 0
 
 
