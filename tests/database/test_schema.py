@@ -35,6 +35,7 @@ TENANT_TABLES = [
     "placement_check",
     "check_resolution",
     "foster_parent",
+    "web_session",
     "correction",
     "case_system_ref",
 ]
