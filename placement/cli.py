@@ -48,10 +48,13 @@ from placement.repositories.date_report import date_problems
 from placement.repositories.integrity import run_screening
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.operator_tokens import OperatorTokenRepository
+from placement.repositories.providers import permits_to_reverify
 from placement.runtime import database_urls
 from placement.settings import Settings
 from suppliers.bolagsverket import BolagsverketClient, reverify
 from suppliers.formats import Feed, FileRejected
+from suppliers.permit_capture import capture
+from suppliers.records import Permit
 from suppliers.service import run_import
 
 log = structlog.get_logger(__name__)
@@ -161,6 +164,32 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--per-unit", type=int, default=10, help="events per unit (default 10)")
     sample.add_argument("--seed", help="the same seed draws the same sample again")
 
+    permit = commands.add_parser("permit", help="IVO-tillstånd som förts in för hand från tillståndsbeviset")
+    permit_commands = permit.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    captured = permit_commands.add_parser(
+        "capture",
+        help="för in ett tillstånd från IVO:s tillståndsbevis och spara beviset med sin kontrollsumma",
+    )
+    captured.add_argument("unit_code", help="enhetens kod i registret")
+    captured.add_argument("--document", type=Path, required=True, help="tillståndsbeviset (pdf eller bild)")
+    captured.add_argument("--ivo-reference", required=True, help="tillståndets diarienummer hos IVO")
+    captured.add_argument("--kind", required=True, help="verksamhetstyp, t.ex. hvb_children")
+    captured.add_argument("--ages", required=True, help="målgruppens åldrar, t.ex. 13-17")
+    captured.add_argument("--sex", default="any", help="any, female eller male (standard any)")
+    captured.add_argument(
+        "--needs", default="", help="behov åtskilda med kommatecken, t.ex. psychosocial,criminality"
+    )
+    captured.add_argument("--places", type=int, required=True, help="högsta antal som vårdas samtidigt")
+    captured.add_argument("--manager", help="föreståndaren")
+    captured.add_argument("--holder", required=True, help="tillståndshavarens organisationsnummer")
+    captured.add_argument(
+        "--decided-on", type=dt.date.fromisoformat, required=True, help="beslutsdatum, ÅÅÅÅ-MM-DD"
+    )
+    captured.add_argument(
+        "--valid-from", type=dt.date.fromisoformat, help="gäller från (standard: beslutsdatum)"
+    )
+    captured.add_argument("--condition", action="append", default=[], help="ett villkor; upprepa för fler")
+    permit_commands.add_parser("due", help="för hand införda tillstånd som ska läsas av mot beviset igen")
     verify = commands.add_parser(
         "verify-companies",
         help="fråga Bolagsverket om varje utförare i registret (eller de angivna) och för in ändrad status",
@@ -296,6 +325,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _check_dates(conn, args.kommunkod)
             elif args.command == "operator-token":
                 return await _operator_token(args, conn)
+            elif args.command == "permit":
+                return await _permit(args, conn)
             elif args.command == "verify-companies":
                 return await _verify_companies(args, conn, settings)
             elif args.command == "onboard":
@@ -410,6 +441,58 @@ async def _import(args: argparse.Namespace, conn: Connection, settings: Settings
         if args.feed is Feed.COMPANIES and result.changes:
             print("Bolagsregistret har ändrats; jävsscreeningen körs om:")
             await _screen(conn, None)
+    return 0
+
+
+async def _permit(args: argparse.Namespace, conn: Connection) -> int:
+    today = today_in_sweden()
+    if args.action == "due":
+        due = await permits_to_reverify(conn, today=today)
+        for row in due:
+            why = "bolagsuppgifterna har ändrats" if row["company_changed"] else f"sedan {row['reverify_on']}"
+            print(f"{row['unit_code']}  {why}  (bevis {str(row['sha256'])[:12]})")
+        print(f"{len(due)} tillstånd att läsa av igen", file=sys.stderr)
+        return 0
+    low, _, high = str(args.ages).partition("-")
+    if not (low.isdigit() and high.isdigit()):
+        raise BadRequest("--ages ska skrivas som två åldrar, t.ex. 13-17")
+    permit = Permit.model_validate(
+        {
+            "ivo_reference": args.ivo_reference,
+            "operation_kind": args.kind,
+            "age_min": int(low),
+            "age_max": int(high),
+            "sex": args.sex,
+            "needs": [n.strip() for n in args.needs.split(",") if n.strip()],
+            "places": args.places,
+            "manager_name": args.manager,
+            "valid_from": args.valid_from or args.decided_on,
+            "decided_on": args.decided_on,
+            "holder_orgnr": args.holder,
+            "conditions": args.condition,
+        }
+    )
+    try:
+        document = args.document.read_bytes()
+    except OSError as error:
+        raise BadRequest(f"Kan inte läsa {args.document}: {error.strerror}") from error
+    done = await capture(
+        conn,
+        unit_code=args.unit_code,
+        permit=permit,
+        document=document,
+        file_name=args.document.name,
+        captured_by=f"cli:{_os_user()}",
+        today=today,
+    )
+    print(
+        f"Tillståndet för {args.unit_code} är infört "
+        f"(ögonblicksbild {done.result.snapshot_id or 'oförändrad'}, "
+        f"{len(done.result.changes)} ändringar); beviset sparat med SHA-256 {done.sha256}; "
+        f"läs av igen senast {done.reverify_on}"
+    )
+    for change in done.result.changes:
+        print(f"  {change.kind.value}: {change.summary}")
     return 0
 
 
