@@ -20,7 +20,6 @@ from stdnum import luhn
 
 from checks.rules.PP16 import RESERVED_KINDS
 from followup.obligations import EventKind
-from followup.store import policy_and_basis, review, store
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
 from placement.core.clock import today_in_sweden
@@ -38,7 +37,6 @@ from placement.models import (
 from placement.repositories.children import ChildRepository
 from placement.repositories.contracts import ContractIn, ContractRepository
 from placement.repositories.declarations import DeclarationIn, DeclarationRepository, InterestIn
-from placement.repositories.followup import EventIn, FollowUpRepository
 from placement.repositories.foster_homes import FosterHomeIn, FosterHomeRepository, FosterParentIn
 from placement.repositories.integrity import run_screening
 from placement.repositories.municipalities import MunicipalityRepository
@@ -256,7 +254,8 @@ async def load_demo(
     With ``real_day`` (``placement demo`` and ``serve --demo``), also what makes a first check run
     and a first worklist meaningful: the demo's units and providers in an empty register, foster
     homes, a contract, declarations, placements linked to their homes with half their duties
-    recorded, their obligations computed and the conflict screening run. Without it (the test
+    recorded, and the conflict screening run; the obligation scan (which `serve` runs at start)
+    makes the first worklist. Without it (the test
     suite's fixture) the municipality holds only its staff, children, placements and decisions."""
     today = today or today_in_sweden()
     rng = random.Random(seed)
@@ -300,10 +299,7 @@ async def load_demo(
         children_repo = ChildRepository(conn, actor=actor)
         placements_repo = PlacementRepository(conn, actor=actor)
         workers_repo = SocialWorkerRepository(conn, actor=actor)
-        events_repo = FollowUpRepository(conn, actor=actor)
         placements = 0
-        made: list[uuid.UUID] = []
-        child_of: dict[uuid.UUID, uuid.UUID] = {}
         for index, given in enumerate(GIVEN_NAMES):
             female = index < 6
             age_days = rng.randint(3 * 365, 17 * 365)
@@ -334,10 +330,8 @@ async def load_demo(
                 )
             )
             placements += 1
-            made.append(placement.id)
-            child_of[placement.id] = child.id
             if real_day and index % 2 == 0:
-                await _duties_done(events_repo, placement.id, worker.id, start, today)
+                await _duties_done(conn, actor, child.id, placement.id, worker.id, start, today)
             kind = {
                 LegalBasis.SOL: DecisionKind.PLACEMENT_SOL,
                 LegalBasis.LSS: DecisionKind.LSS_HOUSING,
@@ -362,16 +356,6 @@ async def load_demo(
                     ),
                 )
         if real_day:
-            # The first worklist: every placement's obligations, some met and some overdue.
-            policy, policy_basis = await policy_and_basis(conn, municipality.id)
-            reviewed = await review(conn, municipality.id, today, made, policy)
-            changed = await store(conn, municipality.id, reviewed, policy_basis)
-            await audit.record(
-                conn,
-                actor,
-                AuditAction.UPDATE,
-                [Access("obligation_state", p, child_of[p]) for p in sorted(changed)],
-            )
             # Conflict screening of the staff against the providers' officers: Tove's board seat.
             await run_screening(conn, municipality.id)
         return DemoResult(True, str(municipality.id), len(GIVEN_NAMES), placements)
@@ -476,19 +460,46 @@ async def _contracts_and_declarations(
 
 
 async def _duties_done(
-    events: FollowUpRepository, placement_id: uuid.UUID, worker_id: uuid.UUID, start: dt.date, today: dt.date
+    conn: Connection,
+    actor: Actor,
+    child_id: uuid.UUID,
+    placement_id: uuid.UUID,
+    worker_id: uuid.UUID,
+    start: dt.date,
+    today: dt.date,
 ) -> None:
     """What a diligent social worker has recorded: a care plan, contact details given, the grounds
-    explained, and a recent visit with a private talk."""
+    explained, and a recent visit with a private talk. Written as the record of the past they are,
+    audited; the obligations are left to the scan, as after an import."""
     recent = max(start, today - dt.timedelta(days=25))
     early = min(start + dt.timedelta(days=5), today)
-    for kind, day, details in (
-        (EventKind.CARE_PLAN, start, {}),
-        (EventKind.CONTACT_DETAILS_GIVEN, early, {}),
-        (EventKind.GROUNDS_EXPLAINED, early, {}),
-        (EventKind.VISIT, recent, {"in_home": True, "private_talk": True}),
-    ):
-        await events.record_event(
-            placement_id=placement_id,
-            event=EventIn(kind=kind, occurred_on=day, staff_id=worker_id, details=details),
-        )
+    events = [
+        (uuid.uuid4(), EventKind.CARE_PLAN, start, {}),
+        (uuid.uuid4(), EventKind.CONTACT_DETAILS_GIVEN, early, {}),
+        (uuid.uuid4(), EventKind.GROUNDS_EXPLAINED, early, {}),
+        (uuid.uuid4(), EventKind.VISIT, recent, {"in_home": True, "private_talk": True}),
+    ]
+    await conn.executemany(
+        """INSERT INTO placement_event
+               (municipality_id, id, placement_id, kind, occurred_on, staff_id, details, recorded_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8)""",
+        [
+            (
+                actor.municipality_id,
+                event_id,
+                placement_id,
+                kind.value,
+                day,
+                worker_id,
+                json.dumps(details),
+                actor.name,
+            )
+            for event_id, kind, day, details in events
+        ],
+    )
+    await audit.record(
+        conn,
+        actor,
+        AuditAction.CREATE,
+        [Access("placement_event", event_id, child_id) for event_id, *_ in events],
+    )

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from stdnum.se import personnummer
 
+from followup.store import scan
 from placement.bench.demo import DEMO_KOMMUNKOD, load_demo
 from placement.core.clock import today_in_sweden
 from placement.database.pool import Database
@@ -105,6 +106,8 @@ async def test_the_demo_shows_a_real_day(real_day: None, demo: Any, db: Database
     assert [f["code"] for f in run["findings"]].count("PP15") == 1  # one link, one finding
     assert "PP01" not in codes  # the unit has its permit in the register
 
+    async with db.pool.acquire() as conn:
+        await scan(conn, today_in_sweden())  # what serve does at start
     watch = await demo.get("/api/v1/obligations?responsible=all", headers=demo_user("tove"))
     assert watch.status == 200, await watch.text()
     items = (await watch.json())["items"]
