@@ -20,7 +20,12 @@ from dataclasses import dataclass
 
 from placement.database.pool import Connection
 from placement.errors import BadRequest, NotFound
-from placement.repositories.providers import current_units, permit_reverify_days, store_permit_document
+from placement.repositories.providers import (
+    current_units,
+    latest_ivo_snapshot,
+    permit_reverify_days,
+    store_permit_document,
+)
 from suppliers.fetch import Fetched
 from suppliers.formats import Feed, ParsedFeed
 from suppliers.importer import ImportResult, apply_feed
@@ -69,7 +74,7 @@ async def capture(
         result = await apply_feed(conn, parsed, Fetched(f"tillståndsbevis:{unit_code}", content), today=today)
         snapshot_id = result.snapshot_id
         if snapshot_id is None:  # the same permit captured again: the register already says so
-            snapshot_id = await conn.fetchval("SELECT max(id) FROM register_snapshot WHERE source = 'ivo'")
+            snapshot_id = await latest_ivo_snapshot(conn)
         reverify_on = today + dt.timedelta(days=await permit_reverify_days(conn))
         document_id = await store_permit_document(
             conn,

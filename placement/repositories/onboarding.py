@@ -120,7 +120,7 @@ class OnboardingRepository:
         names = [c for c, _ in columns]
         arrays = ", ".join(f"${i + 2}::{t}[]" for i, (_, t) in enumerate(columns))
         selected = ", ".join(
-            f"(SELECT coalesce(array_agg(x), '{{}}') FROM jsonb_array_elements_text(t.{c}::jsonb) x)"
+            f"(SELECT coalesce(array_agg(x), '{{}}') FROM jsonb_array_elements_text(t.{c}::jsonb) x)"  # noqa: S608 - a column name of this module
             if (c, t) == ("roles", "text")
             else f"t.{c}"
             for c, t in columns
@@ -131,7 +131,7 @@ class OnboardingRepository:
             INSERT INTO {table} (municipality_id, {", ".join(names)})
             SELECT $1, {selected} FROM unnest({arrays}) AS t ({", ".join(names)})
             ON CONFLICT (municipality_id, id) DO UPDATE SET {updates}
-            """,
+            """,  # noqa: S608 - the module's constant table and column names
             self.municipality_id,
             *[[row[i] for row in rows] for i in range(len(columns))],
         )

@@ -82,3 +82,8 @@ async def permits_to_reverify(conn: Connection, *, today: dt.date) -> list[dict[
         today,
     )
     return [dict(r) for r in rows if r["interval_passed"] or r["company_changed"]]
+
+
+async def latest_ivo_snapshot(conn: Connection) -> int:
+    found: int = await conn.fetchval("SELECT max(id) FROM register_snapshot WHERE source = 'ivo'")
+    return found
