@@ -39,6 +39,7 @@ TENANT_TABLES = [
     "correction",
     "reminder_preference",
     "reminder_sent",
+    "case_system_ref",
 ]
 
 
