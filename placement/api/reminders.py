@@ -8,6 +8,7 @@ towards the person's caseload, titled by the obligation only: no child's name or
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import re
@@ -184,8 +185,11 @@ async def calendar_feed(request: web.Request) -> web.StreamResponse:
     stamp = dt.datetime.now(dt.UTC)
     for d in due:
         event = icalendar.Event()
-        # Stable per obligation and due date, so a calendar updates an event rather than adding one.
-        event.add("uid", f"{d.placement_id}-{d.code}-{d.item or '0'}-{d.due_on:%Y%m%d}@placeringskontroll")
+        # Stable per obligation and due date, so a calendar updates an event rather than adding one;
+        # base32 of a hash, so no id in it can read as a run of digits (a personnummer's shape).
+        key = f"{d.placement_id} {d.code} {d.item} {d.due_on}".encode()
+        uid = base64.b32encode(hashlib.sha256(key).digest()[:20]).decode().lower()
+        event.add("uid", f"{uid}@placeringskontroll")
         event.add("dtstamp", stamp)
         event.add("dtstart", d.due_on)
         event.add("dtend", d.due_on + dt.timedelta(days=1))
