@@ -1,0 +1,289 @@
+"""The facts the egenkontroll indicators count (EK02 onwards), gathered by set-based SQL: one query
+per code for a whole period, whatever the number of placements. Whether each subject is counted
+and meets the routine is the indicator's (checks/egenkontroll/); this module only reads.
+
+Everything runs inside one municipality's transaction (row-level security); the groups come from
+``egenkontroll_placements`` (V110) so every indicator breaks its figures down the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from checks.egenkontroll import (
+    ComplaintFacts,
+    DeclarationFacts,
+    EndingFacts,
+    InformationFacts,
+    PurchaseFacts,
+    ReviewFacts,
+    SocialWorkerFacts,
+    Subject,
+    VisitFacts,
+)
+from placement.core.vocabulary import Sex
+from placement.database.pool import Connection
+from suppliers.rules.SV07 import DECLARING_ROLES
+
+Gathered = list[tuple[Subject, BaseModel]]
+
+_SUBJECT = "p.placement_id, p.child_id, p.sex, p.unit, p.provider, p.handlaggare"
+
+
+def _subject(row: Any, subject_id: uuid.UUID | None = None) -> Subject:
+    return Subject(
+        subject_id=subject_id or row["placement_id"],
+        child_id=row["child_id"],
+        sex=Sex(row["sex"]),
+        unit=row["unit"],
+        provider=row["provider"],
+        handlaggare=row["handlaggare"],
+    )
+
+
+class EgenkontrollRepository:
+    def __init__(self, conn: Connection, municipality_id: uuid.UUID) -> None:
+        self.conn = conn
+        self.municipality_id = municipality_id
+
+    async def _policy(self, key: str) -> Any:
+        return await self.conn.fetchval("SELECT policy_value($1, $2)", self.municipality_id, key)
+
+    async def gather(self, code: str, start: dt.date, end: dt.date) -> Gathered:
+        """Every subject of ``code`` in the period [start, end] with its facts."""
+        gatherers: dict[str, Callable[[dt.date, dt.date], Awaitable[Gathered]]] = {
+            "EK02": self.reviews,
+            "EK03": self.visits,
+            "EK04": self.social_workers,
+            "EK05": self.information,
+            "EK06": self.endings,
+            "EK07": self.complaints,
+            "EK09": self.purchases,
+            "EK10": self.declarations,
+        }
+        return await gatherers[code](start, end)
+
+    async def reviews(self, start: dt.date, end: dt.date) -> Gathered:
+        rows = await self.conn.fetch(
+            f"""
+            SELECT {_SUBJECT}, p.legal_basis, p.start_date, p.measured_on,
+                   (SELECT max(e.occurred_on) FROM standing_events() e
+                     WHERE e.placement_id = p.placement_id AND e.kind = 'overvagande'
+                       AND e.occurred_on <= p.measured_on) AS last_overvagande,
+                   (SELECT max(e.occurred_on) FROM standing_events() e
+                     WHERE e.placement_id = p.placement_id AND e.kind = 'omprovning'
+                       AND e.occurred_on <= p.measured_on) AS last_omprovning
+              FROM egenkontroll_placements($1, $2) p
+            """,
+            start,
+            end,
+        )
+        return [
+            (
+                _subject(r),
+                ReviewFacts(
+                    legal_basis=r["legal_basis"],
+                    start_date=r["start_date"],
+                    measured_on=r["measured_on"],
+                    last_overvagande=r["last_overvagande"],
+                    last_omprovning=r["last_omprovning"],
+                ),
+            )
+            for r in rows
+        ]
+
+    async def visits(self, start: dt.date, end: dt.date) -> Gathered:
+        policy = await self._policy("followup")
+        rows = await self.conn.fetch(
+            f"""
+            SELECT {_SUBJECT}, p.start_date, p.measured_on,
+                   coalesce(array_agg(e.occurred_on ORDER BY e.occurred_on)
+                            FILTER (WHERE e.id IS NOT NULL), '{{}}') AS visits,
+                   coalesce(array_agg(e.occurred_on ORDER BY e.occurred_on)
+                            FILTER (WHERE e.details -> 'private_talk' = 'true'::jsonb), '{{}}') AS talks
+              FROM egenkontroll_placements($1, $2) p
+              LEFT JOIN standing_events() e
+                ON e.placement_id = p.placement_id AND e.kind = 'visit'
+               AND e.occurred_on <= p.measured_on
+               AND e.occurred_on >= (p.measured_on - interval '12 months')::date
+             GROUP BY {_SUBJECT}, p.start_date, p.measured_on
+            """,
+            start,
+            end,
+        )
+        return [
+            (
+                _subject(r),
+                VisitFacts(
+                    start_date=r["start_date"],
+                    measured_on=r["measured_on"],
+                    visits=tuple(r["visits"]),
+                    private_talks=tuple(r["talks"]),
+                    visits_per_year=policy["visits_per_year"],
+                    max_visit_gap_months=policy["max_visit_gap_months"],
+                ),
+            )
+            for r in rows
+        ]
+
+    async def social_workers(self, start: dt.date, end: dt.date) -> Gathered:
+        rows = await self.conn.fetch(
+            f"""
+            SELECT {_SUBJECT}, p.measured_on,
+                   (SELECT count(DISTINCT a.staff_id) FROM social_worker_assignment a
+                     WHERE a.child_id = p.child_id AND a.assigned_from <= p.measured_on
+                       AND (a.assigned_to IS NULL
+                            OR a.assigned_to >= (p.measured_on - interval '12 months')::date)) AS n
+              FROM egenkontroll_placements($1, $2) p
+            """,
+            start,
+            end,
+        )
+        return [
+            (_subject(r), SocialWorkerFacts(measured_on=r["measured_on"], social_workers=r["n"]))
+            for r in rows
+        ]
+
+    async def information(self, start: dt.date, end: dt.date) -> Gathered:
+        policy = await self._policy("followup")
+        rows = await self.conn.fetch(
+            f"""
+            SELECT {_SUBJECT}, p.start_date, p.measured_on,
+                   (SELECT min(e.occurred_on) FROM standing_events() e
+                     WHERE e.placement_id = p.placement_id AND e.kind = 'contact_details_given') AS contact,
+                   (SELECT min(e.occurred_on) FROM standing_events() e
+                     WHERE e.placement_id = p.placement_id AND e.kind = 'grounds_explained') AS grounds
+              FROM egenkontroll_placements($1, $2) p
+            """,
+            start,
+            end,
+        )
+        return [
+            (
+                _subject(r),
+                InformationFacts(
+                    start_date=r["start_date"],
+                    measured_on=r["measured_on"],
+                    contact_details_given=r["contact"],
+                    grounds_explained=r["grounds"],
+                    contact_details_days=policy["contact_details_days"],
+                    grounds_days=policy["grounds_days"],
+                ),
+            )
+            for r in rows
+        ]
+
+    async def endings(self, start: dt.date, end: dt.date) -> Gathered:
+        rows = await self.conn.fetch(
+            f"""
+            SELECT {_SUBJECT}, p.end_date, p.end_reason, p.end_reason_note
+              FROM egenkontroll_placements($1, $2) p
+             WHERE p.end_date BETWEEN $1 AND $2
+            """,
+            start,
+            end,
+        )
+        return [
+            (
+                _subject(r),
+                EndingFacts(
+                    end_date=r["end_date"], end_reason=r["end_reason"], end_reason_note=r["end_reason_note"]
+                ),
+            )
+            for r in rows
+        ]
+
+    async def complaints(self, start: dt.date, end: dt.date) -> Gathered:
+        policy = await self._policy("followup")
+        rows = await self.conn.fetch(
+            f"""
+            SELECT {_SUBJECT}, p.measured_on, e.id AS complaint_id, e.occurred_on AS received_on,
+                   (SELECT min(a.occurred_on) FROM standing_events() a
+                     WHERE a.placement_id = p.placement_id AND a.kind = 'complaint_answered'
+                       AND a.details ->> 'ref' = coalesce(e.details ->> 'ref', e.occurred_on::text))
+                       AS answered_on
+              FROM egenkontroll_placements($1, $2) p
+              JOIN standing_events() e
+                ON e.placement_id = p.placement_id AND e.kind = 'complaint_received'
+               AND e.occurred_on BETWEEN $1 AND $2
+            """,
+            start,
+            end,
+        )
+        return [
+            (
+                _subject(r, r["complaint_id"]),
+                ComplaintFacts(
+                    received_on=r["received_on"],
+                    answered_on=r["answered_on"],
+                    measured_on=end,
+                    answer_days=policy["complaint_answer_days"],
+                ),
+            )
+            for r in rows
+        ]
+
+    async def purchases(self, start: dt.date, end: dt.date) -> Gathered:
+        rows = await self.conn.fetch(
+            f"""
+            SELECT {_SUBJECT}, p.measured_on, k.valid_from, k.follow_up_interval_months, k.last_follow_up
+              FROM egenkontroll_placements($1, $2) p
+              LEFT JOIN LATERAL (
+                  SELECT c.valid_from, c.follow_up_interval_months,
+                         (SELECT max(f.followed_up_on) FROM contract_follow_up f
+                           WHERE f.contract_id = c.id AND f.followed_up_on <= p.measured_on) AS last_follow_up
+                    FROM contract c
+                   WHERE (c.provider_orgnr = p.provider_orgnr OR p.unit_code = ANY (c.unit_codes))
+                     AND c.valid_from <= p.measured_on AND (c.valid_to IS NULL OR c.valid_to >= p.measured_on)
+                   ORDER BY last_follow_up DESC NULLS LAST, c.valid_from DESC LIMIT 1) k ON true
+             WHERE p.provider_orgnr IS NOT NULL
+            """,
+            start,
+            end,
+        )
+        return [
+            (
+                _subject(r),
+                PurchaseFacts(
+                    measured_on=r["measured_on"],
+                    under_contract=r["valid_from"] is not None,
+                    contract_valid_from=r["valid_from"],
+                    last_follow_up=r["last_follow_up"],
+                    follow_up_interval_months=r["follow_up_interval_months"] or 12,
+                ),
+            )
+            for r in rows
+        ]
+
+    async def declarations(self, start: dt.date, end: dt.date) -> Gathered:
+        max_age = await self._policy("declaration_max_age_months")
+        rows = await self.conn.fetch(
+            """
+            SELECT s.id, s.org_unit,
+                   (SELECT max(d.declared_on) FROM declaration d
+                     WHERE d.staff_id = s.id AND d.declared_on <= $1) AS latest,
+                   (SELECT count(*) FROM screening_match m
+                     WHERE m.staff_id = s.id AND m.status = 'open') AS open_flags
+              FROM staff s
+             WHERE s.active AND s.roles && $2::text[]
+            """,
+            end,
+            sorted(role.value for role in DECLARING_ROLES),
+        )
+        return [
+            (
+                Subject(subject_id=r["id"], unit=r["org_unit"]),
+                DeclarationFacts(
+                    measured_on=end,
+                    latest_declaration=r["latest"],
+                    open_flags=r["open_flags"],
+                    max_age_months=int(max_age),
+                ),
+            )
+            for r in rows
+        ]
