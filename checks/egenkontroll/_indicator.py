@@ -178,6 +178,13 @@ class Figures:
     overall: Row
     breakdowns: dict[Dimension, list[Row]]
     findings: dict[uuid.UUID, Finding]
+    subjects: dict[uuid.UUID, Subject]
+
+    def row(self, dimension: Dimension | None, group: str) -> Row | None:
+        """The overall row (no dimension) or a breakdown's row by its group's name."""
+        if dimension is None:
+            return self.overall if group == TOTAL else None
+        return next((r for r in self.breakdowns.get(dimension, []) if r.group == group), None)
 
 
 def _add(cell: Cell, subject: Subject, finding: Finding | None) -> None:
@@ -202,11 +209,13 @@ def tally(made: Indicator, subjects: Iterable[tuple[Subject, Any]]) -> Figures:
     """Apply the indicator to each subject's facts and count the figures (pure)."""
     counted: list[tuple[Subject, Finding | None]] = []
     findings: dict[uuid.UUID, Finding] = {}
+    kept: dict[uuid.UUID, Subject] = {}
     for subject, facts in subjects:
         verdict = made(facts)
         if isinstance(verdict, NotCounted):
             continue
         counted.append((subject, verdict))
+        kept[subject.subject_id] = subject
         if verdict is not None:
             findings[subject.subject_id] = verdict
     breakdowns: dict[Dimension, list[Row]] = {}
@@ -215,4 +224,4 @@ def tally(made: Indicator, subjects: Iterable[tuple[Subject, Any]]) -> Figures:
         for subject, finding in counted:
             groups[subject.group(dimension)].append((subject, finding))
         breakdowns[dimension] = [_row(name, groups[name]) for name in sorted(groups)]
-    return Figures(made.rule.code, made.rule.title, _row(TOTAL, counted), breakdowns, findings)
+    return Figures(made.rule.code, made.rule.title, _row(TOTAL, counted), breakdowns, findings, kept)

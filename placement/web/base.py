@@ -55,6 +55,7 @@ MENU: list[MenuItem] = [
         ),
     ),
     MenuItem("Enhetens läge", "web_unit", frozenset({StaffRole.TEAMLEDARE})),
+    MenuItem("Rapporter", "web_reports", frozenset({StaffRole.GRANSKARE, StaffRole.TEAMLEDARE})),
 ]
 
 

@@ -74,16 +74,15 @@ async def _one(conn: Connection, sql: str, *args: Any) -> uuid.UUID:
     return value
 
 
-async def arrange(db: Database) -> Small:
-    """Write the municipality above (as the owner would import it) and return its ids."""
+async def arrange(db: Database, *, demo: bool = False) -> Small:
+    """Write the municipality above (as the owner would import it) and return its ids; ``demo``
+    makes it the demo municipality, so the web tests can sign in as its staff
+    (``greta@lilla.invalid``)."""
     async with db.transaction() as conn:
         await _register(conn)
-        mid = await _one(
-            conn, "INSERT INTO municipality (kommunkod, name) VALUES ('0101', 'Lilla') RETURNING id"
-        )
-        other = await _one(
-            conn, "INSERT INTO municipality (kommunkod, name) VALUES ('0102', 'Andra') RETURNING id"
-        )
+        new = "INSERT INTO municipality (kommunkod, name, is_demo) VALUES ($1, $2, $3) RETURNING id"
+        mid = await _one(conn, new, "0101", "Lilla", demo)
+        other = await _one(conn, new, "0102", "Andra", False)
         staff: dict[str, uuid.UUID] = {}
         for name, role, unit in [
             ("Anna", "socialsekreterare", "Barn och unga"),
@@ -94,10 +93,11 @@ async def arrange(db: Database) -> Small:
         ]:
             staff[name] = await _one(
                 conn,
-                """INSERT INTO staff (municipality_id, name, roles, org_unit)
-                   VALUES ($1, $2, $3, $4) RETURNING id""",
+                """INSERT INTO staff (municipality_id, name, email, roles, org_unit)
+                   VALUES ($1, $2, $3, $4, $5) RETURNING id""",
                 mid,
                 name,
+                f"{name.lower()}@lilla.invalid",
                 [role],
                 unit,
             )
