@@ -15,14 +15,13 @@ from aiohttp import web
 
 from checks.egenkontroll import INDICATORS, Figures, Indicator
 from checks.egenkontroll._indicator import DIMENSION_LABELS, SEX_LABELS, TOTAL, Cell, Dimension, Row
-from placement import audit, egenkontroll
+from placement import audit, egenkontroll, exports
 from placement.audit import Access, AuditAction
 from placement.core.clock import today_in_sweden
 from placement.core.vocabulary import Sex, StaffRole
 from placement.errors import NotFound, ValidationFailed
-from placement.web import exports
+from placement.exports import Table
 from placement.web.base import PageContext, page
-from placement.web.exports import Table
 
 REPORT_READERS = frozenset({StaffRole.GRANSKARE, StaffRole.TEAMLEDARE})
 CODE = "{kod:EK[0-9]{2}}"
@@ -164,7 +163,6 @@ async def _report_context(ctx: PageContext, made: Indicator, year: int) -> dict[
             f"Stapeldiagram: andel {made.subject_word} {made.met_word} per "
             f"{DIMENSION_LABELS[made.dimensions[0]].lower()} {year}. Samma siffror finns i tabellerna."
         ),
-        "docstring": made.docstring,
         "legal": made.rule.legal.current,
         "table": figure_table(made, figures, year),
     }
@@ -373,7 +371,7 @@ async def behind(ctx: PageContext) -> web.StreamResponse:
         year=year,
         group=row.group,
         dimension=DIMENSION_LABELS[dimension] if dimension else "Hela kommunen",
-        sex=SEX_LABELS[sex] if sex else "Alla",
+        sex=SEX_LABELS[sex] if sex else "Samtliga",
         cell=cell,
         words=share_words(cell),
         people=people,

@@ -1,0 +1,75 @@
+"""Rapporter in a real browser: a granskare of the small municipality (tests/egenkontroll/
+small_municipality.py) opens the nämndrapport, chooses the year, downloads it as PDF and XLSX
+whose figures match the page, opens one report and the children behind a figure; axe-core on
+every page (zero violations), a screenshot of each in test-artifacts/screens/."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from placement.api.app import create_app
+from placement.database.pool import Database
+from placement.settings import Settings
+from tests.conftest import SessionDatabase
+from tests.egenkontroll.small_municipality import arrange
+from tests.web.browser import checked, needs_chromium
+
+pytestmark = needs_chromium
+
+
+@pytest.fixture
+async def small_site(db: Database, test_database: SessionDatabase, settings: Settings) -> AsyncIterator[Any]:
+    await arrange(db, demo=True)
+    app = create_app(settings.model_copy(update={"demo": True}), dsn=test_database.service)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield client
+
+
+async def download(page: Any, name: str) -> bytes:
+    async with page.expect_download() as waiting:
+        await page.get_by_role("link", name=name).click()
+    path = await (await waiting.value).path()
+    return await asyncio.to_thread(Path(path).read_bytes)
+
+
+async def test_a_granskare_reads_the_board_report_and_downloads_it(small_site: Any, page: Any) -> None:
+    base = str(small_site.make_url("")).rstrip("/")
+    await page.goto(f"{base}/logga-in")
+    await page.get_by_role("button", name="Logga in som Greta").click()
+    await page.get_by_role("link", name="Rapporter").click()
+    await checked(page, "40 rapporter")
+    await page.get_by_role("link", name="Nämndrapport 2025").click()
+    await checked(page, "41 namndrapport 2025")
+    await page.get_by_label("År", exact=True).select_option("2026")
+    await page.get_by_role("button", name="Visa året").click()
+    await page.wait_for_url(f"{base}/rapporter/namndrapport?ar=2026")
+    await checked(page, "42 namndrapport 2026")
+    assert await page.get_by_role("heading", level=1).inner_text() == "Nämndrapport egenkontroll 2026"
+    row = page.get_by_role("row").filter(has_text="EK04")
+    shown = [await c.inner_text() for c in await row.get_by_role("cell").all()]
+    assert shown[:3] == ["2 av 2 (100,0 %)", "2 av 3 (66,7 %)", "4 av 5 (80,0 %)"]
+
+    book = load_workbook(io.BytesIO(await download(page, "Ladda ner för Excel (XLSX)")))
+    sheet = book.active
+    assert sheet is not None
+    ek04 = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == "EK04")
+    assert ek04[3:9] == (2, 2, 2, 3, 4, 5)
+    pdf = PdfReader(io.BytesIO(await download(page, "Ladda ner som PDF")))
+    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert "EK04 " + " ".join(shown[:3]) in text
+
+    await page.get_by_role("link", name="Övervägande och omprövning i tid").click()
+    await checked(page, "43 rapport ek02")
+    cia = page.get_by_role("row").filter(has_text="Cia")
+    await cia.get_by_role("link", name="1 av 2 (50,0 %)").click()
+    await checked(page, "44 underlag ek02")
+    assert "Bruno" in await page.get_by_role("row").filter(has_text="Ej uppfyllt").inner_text()
