@@ -12,6 +12,7 @@ from checks.egenkontroll.EK06 import EndingFacts, ek06_ended_as_planned
 from checks.egenkontroll.EK07 import ComplaintFacts, ek07_complaints_answered
 from checks.egenkontroll.EK09 import PurchaseFacts, ek09_purchase_under_followed_contract
 from checks.egenkontroll.EK10 import DeclarationFacts, ek10_declared
+from checks.egenkontroll.EK11 import EnforcementFacts, age_band, ek11_enforced_in_time
 
 __all__ = [
     "EK01",
@@ -21,6 +22,7 @@ __all__ = [
     "DecisionCheckFacts",
     "DeclarationFacts",
     "EndingFacts",
+    "EnforcementFacts",
     "Figures",
     "Indicator",
     "InformationFacts",
@@ -29,6 +31,7 @@ __all__ = [
     "SocialWorkerFacts",
     "Subject",
     "VisitFacts",
+    "age_band",
     "ek01_decision_without_check",
     "ek02_review_on_time",
     "ek03_visited",
@@ -38,5 +41,6 @@ __all__ = [
     "ek07_complaints_answered",
     "ek09_purchase_under_followed_contract",
     "ek10_declared",
+    "ek11_enforced_in_time",
     "tally",
 ]

@@ -19,6 +19,7 @@ from checks.egenkontroll import (
     ComplaintFacts,
     DeclarationFacts,
     EndingFacts,
+    EnforcementFacts,
     InformationFacts,
     PurchaseFacts,
     ReviewFacts,
@@ -65,6 +66,7 @@ class EgenkontrollRepository:
             "EK07": self.complaints,
             "EK09": self.purchases,
             "EK10": self.declarations,
+            "EK11": self.enforcements,
         }
         return await gatherers[code](start, end)
 
@@ -256,6 +258,40 @@ class EgenkontrollRepository:
                     last_follow_up=r["last_follow_up"],
                     follow_up_interval_months=r["follow_up_interval_months"] or 12,
                 ),
+            )
+            for r in rows
+        ]
+
+    async def unenforced_candidates(self, start: dt.date, end: dt.date) -> list[Any]:
+        """Favourable decisions whose placement had not started before the period and whose three
+        months ended by its last day: what IVO's quarterly report is drawn from."""
+        return await self.conn.fetch(
+            """
+            SELECT d.id AS decision_id, d.kind, d.decided_on, d.note, p.id AS placement_id, p.child_id,
+                   c.sex, c.birth_date, p.home_name AS unit, NULL::text AS provider,
+                   CASE WHEN p.start_date <= $2 THEN p.start_date END AS enforced_on,
+                   (SELECT s.name FROM social_worker_assignment a
+                      JOIN staff s ON s.municipality_id = a.municipality_id AND s.id = a.staff_id
+                     WHERE a.child_id = p.child_id AND a.assigned_from <= $2
+                     ORDER BY a.assigned_from DESC, a.created_at DESC LIMIT 1) AS handlaggare
+              FROM decision d
+              JOIN placement p ON p.municipality_id = d.municipality_id AND p.id = d.placement_id
+              JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
+             WHERE d.kind IN ('placement_sol', 'lss_housing')
+               AND (d.decided_on + interval '3 months')::date <= $2
+               AND p.start_date >= $1
+             ORDER BY d.decided_on, d.id
+            """,
+            start,
+            end,
+        )
+
+    async def enforcements(self, start: dt.date, end: dt.date) -> Gathered:
+        rows = await self.unenforced_candidates(start, end)
+        return [
+            (
+                _subject(r, r["decision_id"]),
+                EnforcementFacts(decided_on=r["decided_on"], measured_on=end, enforced_on=r["enforced_on"]),
             )
             for r in rows
         ]

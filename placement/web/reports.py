@@ -13,14 +13,22 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from checks.egenkontroll import INDICATORS, Figures, Indicator
+from checks.egenkontroll import (
+    INDICATORS,
+    EnforcementFacts,
+    Figures,
+    Indicator,
+    age_band,
+    ek11_enforced_in_time,
+)
 from checks.egenkontroll._indicator import DIMENSION_LABELS, SEX_LABELS, TOTAL, Cell, Dimension, Row
 from placement import audit, egenkontroll, exports
 from placement.audit import Access, AuditAction
-from placement.core.clock import today_in_sweden
-from placement.core.vocabulary import Sex, StaffRole
+from placement.core.clock import add_months, today_in_sweden
+from placement.core.vocabulary import DecisionKind, Sex, StaffRole, label
 from placement.errors import NotFound, ValidationFailed
 from placement.exports import Table
+from placement.repositories.egenkontroll import EgenkontrollRepository
 from placement.web.base import PageContext, page
 
 REPORT_READERS = frozenset({StaffRole.GRANSKARE, StaffRole.TEAMLEDARE})
@@ -32,6 +40,8 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/rapporter", index, name="web_reports")
     app.router.add_get("/rapporter/namndrapport", board_report, name="web_board_report")
     app.router.add_get("/rapporter/namndrapport.{format:csv|xlsx|pdf}", board_export, name="web_board_export")
+    app.router.add_get("/rapporter/ivo-kvartal", quarter, name="web_quarter")
+    app.router.add_get("/rapporter/ivo-kvartal.{format:csv|xlsx}", quarter_export, name="web_quarter_export")
     app.router.add_get(f"/rapporter/{CODE}", report, name="web_report")
     app.router.add_get(f"/rapporter/{CODE}.{{format:csv|xlsx|pdf}}", report_export, name="web_report_export")
     app.router.add_get(f"/rapporter/{CODE}/underlag", behind, name="web_report_behind")
@@ -389,3 +399,83 @@ def _person(figures: Figures, subject: Any, name: str, birth: dt.date | None) ->
         "met": finding is None,
         "detail": finding.detail if finding else "Uppfyllt",
     }
+
+
+def _quarter(ctx: PageContext) -> tuple[int, int]:
+    """The quarter chosen (``ar``, ``kvartal``); the last whole quarter by default."""
+    today = today_in_sweden()
+    last = (today.month - 1) // 3  # 0 in January–March: the fourth quarter of last year
+    default_year, default_quarter = (today.year, last) if last else (today.year - 1, 4)
+    year = _year(ctx) if ctx.request.query.get("ar") else default_year
+    given = ctx.request.query.get("kvartal", "")
+    if not given:
+        return year, default_quarter if year == default_year else 4
+    if given not in ("1", "2", "3", "4"):
+        raise ValidationFailed.on("query.kvartal", "Välj kvartal 1, 2, 3 eller 4", "quarter_out_of_range")
+    return year, int(given)
+
+
+async def _quarter_table(ctx: PageContext, year: int, number: int) -> Table:
+    """The favourable decisions not enforced within three months, with the fields IVO's quarterly
+    report asks for: no name, no personnummer; sex and age band only. Each is an audited read."""
+    start = dt.date(year, 3 * number - 2, 1)
+    end = add_months(start, 3) - dt.timedelta(days=1)
+    rows = await EgenkontrollRepository(ctx.conn, ctx.principal.municipality_id).unenforced_candidates(
+        start, end
+    )
+    reported = []
+    for r in rows:
+        facts = EnforcementFacts(decided_on=r["decided_on"], measured_on=end, enforced_on=r["enforced_on"])
+        if ek11_enforced_in_time(facts) is None:
+            continue
+        reported.append(r)
+    await audit.record(
+        ctx.conn,
+        ctx.principal.actor,
+        AuditAction.READ,
+        [Access("decision", r["decision_id"], r["child_id"]) for r in reported],
+    )
+    return Table(
+        f"Ej verkställda gynnande beslut kvartal {number} {year}",
+        (
+            "Beslutsdatum",
+            "Beslut",
+            "Skäl till dröjsmålet",
+            "Kön",
+            "Åldersgrupp",
+            "Verkställt",
+            "Verkställt datum",
+        ),
+        tuple(
+            (
+                r["decided_on"],
+                label(DecisionKind(r["kind"])),
+                r["note"] or "Ej angivet",
+                {"female": "Kvinna", "male": "Man"}.get(r["sex"], "Ej angivet"),
+                age_band(r["birth_date"], r["decided_on"]),
+                "Ja" if r["enforced_on"] else "Nej",
+                r["enforced_on"],
+            )
+            for r in reported
+        ),
+    )
+
+
+@page(REPORT_READERS)
+async def quarter(ctx: PageContext) -> web.StreamResponse:
+    """EK11's quarterly report to IVO and the auditors (SoL 34 kap. 1–3 §§)."""
+    year, number = _quarter(ctx)
+    table = await _quarter_table(ctx, year, number)
+    return ctx.render(
+        "quarter.html",
+        year=year,
+        number=number,
+        table=table,
+        years=list(range(today_in_sweden().year, 2019, -1)),
+    )
+
+
+@page(REPORT_READERS)
+async def quarter_export(ctx: PageContext) -> web.StreamResponse:
+    year, number = _quarter(ctx)
+    return await _send(ctx, [await _quarter_table(ctx, year, number)], f"ivo-kvartal-{year}-{number}")

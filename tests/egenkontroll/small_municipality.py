@@ -20,6 +20,9 @@ Bruno övervägande 2025-11-15 and 2026-04-01 (retracted), a visit 03-01 (privat
 received 05-01, never answered. Cleo omprövning 07-20, visits 03-01, 05-01, 08-01, 10-01 (private
 talk), contact details 02-05 (grounds never), complaint K3 received 12-20 (still within 30 days).
 Dino contact details 10-02, grounds 10-03. Frej contact details and grounds 03-02.
+Favourable decisions (placement under SoL): Alva 2025-05-25 (placed a week later), Frej
+2026-02-20, Dino 2026-05-20 ("Väntan på plats i HVB"), and Gus (male, born 2008-06-01) 2026-09-01
+("Inget lämpligt hem har hittats"), whose placement at HVB Tallen is to start 2027-02-01.
 Declarations: Anna 2026-05-01; Bo 2025-10-01; Cia 2026-06-01 with an open screening match; Ulf none.
 Another municipality has a child at HVB Björken too: never counted here.
 """
@@ -227,6 +230,46 @@ async def arrange(db: Database, *, demo: bool = False) -> Small:
         await conn.execute(
             insert_event, mid, placements["Bruno"], "overvagande", D(2026, 4, 1), {}, withdrawn, "Fel barn"
         )
+        # Favourable decisions (EK11): Frej's enforced in nine days, Dino's after four months, and
+        # Gus (born 2008, so 18 at the decision) still waits for his placement, due 2027-02-01.
+        gus = await _one(
+            conn,
+            """INSERT INTO child (municipality_id, name, birth_date, sex)
+               VALUES ($1, 'Gus', '2008-06-01', 'male') RETURNING id""",
+            mid,
+        )
+        children["Gus"] = gus
+        placements["Gus"] = await _one(
+            conn,
+            """INSERT INTO placement (municipality_id, child_id, form, legal_basis, home_name, unit_code,
+                                      start_date)
+               VALUES ($1, $2, 'hvb', 'sol', 'HVB Tallen', 'U-2', '2027-02-01') RETURNING id""",
+            mid,
+            gus,
+        )
+        await conn.execute(
+            """INSERT INTO social_worker_assignment (municipality_id, child_id, staff_id, assigned_from)
+               VALUES ($1, $2, $3, '2026-08-15')""",
+            mid,
+            gus,
+            staff["Bo"],
+        )
+        for child, decided, note in [
+            ("Alva", D(2025, 5, 25), None),
+            ("Frej", D(2026, 2, 20), None),
+            ("Dino", D(2026, 5, 20), "Väntan på plats i HVB"),
+            ("Gus", D(2026, 9, 1), "Inget lämpligt hem har hittats"),
+        ]:
+            await conn.execute(
+                """INSERT INTO decision (municipality_id, placement_id, kind, decided_on, decided_by,
+                                         valid_from, note)
+                   VALUES ($1, $2, 'placement_sol', $3, $4, $3, $5)""",
+                mid,
+                placements[child],
+                decided,
+                staff["Cia"],
+                note,
+            )
         contract = await _one(
             conn,
             """INSERT INTO contract (municipality_id, provider_orgnr, unit_codes, kind, valid_from)

@@ -11,7 +11,7 @@ from placement import egenkontroll, rule_catalogue
 from placement.core.vocabulary import Sex
 from placement.database.pool import Database
 from placement.errors import NotFound, ValidationFailed
-from tests.egenkontroll.small_municipality import END, START, Small, arrange
+from tests.egenkontroll.small_municipality import END, START, D, Small, arrange
 
 rule_catalogue.load()
 
@@ -123,3 +123,23 @@ async def test_an_unknown_code_and_a_reversed_period_are_refused(database: Datab
             await egenkontroll.figures(conn, small.municipality_id, "EK99", START, END)
         with pytest.raises(ValidationFailed, match="före"):
             await egenkontroll.figures(conn, small.municipality_id, "EK02", END, START)
+
+
+async def test_ek11_enforcement(database: Database, small: Small) -> None:
+    """2026: Frej's decision enforced in nine days; Dino's after four months; Gus's not at all.
+    Alva was placed in 2025 and is not this year's. Only boys."""
+    found = await figures_of(database, small, "EK11")
+    assert overall(found) == ((1, 3), (0, 0), (1, 3))
+    assert by(found, Dimension.HANDLAGGARE) == {"Anna": (1, 1), "Bo": (0, 2)}
+    details = sorted(f.detail for f in found.findings.values())
+    assert details == [
+        "Ej verkställt; tre månader gick ut 2026-12-01",
+        "Verkställt 2026-10-01; tre månader gick ut 2026-08-20",
+    ]
+
+
+async def test_ek11_the_fourth_quarter(database: Database, small: Small) -> None:
+    """October–December 2026: Dino (placed 2026-10-01) and Gus; Frej's was enforced long before."""
+    async with database.transaction(small.municipality_id) as conn:
+        found = await egenkontroll.figures(conn, small.municipality_id, "EK11", D(2026, 10, 1), END)
+    assert overall(found) == ((0, 2), (0, 0), (0, 2))

@@ -6,6 +6,7 @@ figure are one click away and in the audit log, and a social worker has no repor
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import AsyncIterator
@@ -108,6 +109,7 @@ async def test_the_board_report_and_its_exports_agree(site: Client) -> None:
         "EK07": (words(1, 1), words(0, 1), words(1, 2)),
         "EK09": (words(1, 1), words(1, 2), words(2, 3)),
         "EK10": ("–", "–", words(1, 4)),
+        "EK11": ("0 av 0 (inga räknade)", words(1, 3), words(1, 3)),
     }
     assert {code: tuple(r) for code, r in rows.items()} == expected
 
@@ -180,3 +182,49 @@ async def test_a_year_out_of_range_and_an_unknown_code_are_clear(site: Client) -
     assert "Välj ett år mellan 2000" in await response.text()
     response = await site.get("/rapporter/EK99?ar=2026")
     assert response.status == 404
+
+
+async def test_the_quarterly_report_to_ivo(site: Client, db: Database, small_demo: Small) -> None:
+    """The fourth quarter of 2026: Dino's decision (enforced 2026-10-01, four months late) and
+    Gus's (not enforced), with IVO's fields and no name; both read in the audit log."""
+    await sign_in_as(site, "greta@lilla.invalid")
+    html = await (await site.get("/rapporter/ivo-kvartal?ar=2026&kvartal=4")).text()
+    rows = cells(html)
+    assert [
+        "2026-05-20",
+        "placering enligt SoL",
+        "Väntan på plats i HVB",
+        "Man",
+        "13–17 år",
+        "Ja",
+        "2026-10-01",
+    ] in rows
+    assert [
+        "2026-09-01",
+        "placering enligt SoL",
+        "Inget lämpligt hem har hittats",
+        "Man",
+        "18–20 år",
+        "Nej",
+        "–",
+    ] in rows
+    assert "Dino" not in html
+    assert "Gus" not in html
+    sheet = load_workbook(
+        io.BytesIO(await (await site.get("/rapporter/ivo-kvartal.xlsx?ar=2026&kvartal=4")).read())
+    ).active
+    assert sheet is not None
+    got = [r for r in sheet.iter_rows(min_row=3, values_only=True)]
+    assert [(r[0].date(), r[3], r[5]) for r in got] == [
+        (dt.date(2026, 5, 20), "Man", "Ja"),
+        (dt.date(2026, 9, 1), "Man", "Nej"),
+    ]
+    async with db.transaction() as conn:
+        read = await conn.fetch(
+            """SELECT child_id FROM audit_event
+                WHERE actor = 'demo:greta@lilla.invalid' AND object_type = 'decision' AND action = 'read'"""
+        )
+    assert {r["child_id"] for r in read} == {small_demo.children["Dino"], small_demo.children["Gus"]}
+    response = await site.get("/rapporter/ivo-kvartal?ar=2026&kvartal=5")
+    assert response.status == 422
+    assert "Välj kvartal 1, 2, 3 eller 4" in await response.text()
