@@ -73,3 +73,11 @@ async def test_a_granskare_reads_the_board_report_and_downloads_it(small_site: A
     await cia.get_by_role("link", name="1 av 2 (50,0 %)").click()
     await checked(page, "44 underlag ek02")
     assert "Bruno" in await page.get_by_role("row").filter(has_text="Ej uppfyllt").inner_text()
+
+    await page.get_by_role("link", name="Rapporter").click()
+    await page.get_by_role("link", name="Ej verkställda gynnande beslut per kvartal, till IVO").click()
+    await page.get_by_label("År", exact=True).select_option("2026")
+    await page.get_by_label("Kvartal").select_option("4")
+    await page.get_by_role("button", name="Visa kvartalet").click()
+    await checked(page, "45 ivo kvartal")
+    assert await page.locator("#antal").inner_text() == "2 beslut att rapportera."
