@@ -13,17 +13,21 @@ from checks.egenkontroll.EK07 import ComplaintFacts, ek07_complaints_answered
 from checks.egenkontroll.EK09 import PurchaseFacts, ek09_purchase_under_followed_contract
 from checks.egenkontroll.EK10 import DeclarationFacts, ek10_declared
 from checks.egenkontroll.EK11 import EnforcementFacts, age_band, ek11_enforced_in_time
+from checks.egenkontroll.EK12 import CHECKS, CaseFile, FileReviewFacts, draw, ek12_file_review
 
 __all__ = [
+    "CHECKS",
     "EK01",
     "INDICATORS",
     "NOT_COUNTED",
+    "CaseFile",
     "ComplaintFacts",
     "DecisionCheckFacts",
     "DeclarationFacts",
     "EndingFacts",
     "EnforcementFacts",
     "Figures",
+    "FileReviewFacts",
     "Indicator",
     "InformationFacts",
     "PurchaseFacts",
@@ -32,6 +36,7 @@ __all__ = [
     "Subject",
     "VisitFacts",
     "age_band",
+    "draw",
     "ek01_decision_without_check",
     "ek02_review_on_time",
     "ek03_visited",
@@ -42,5 +47,6 @@ __all__ = [
     "ek09_purchase_under_followed_contract",
     "ek10_declared",
     "ek11_enforced_in_time",
+    "ek12_file_review",
     "tally",
 ]

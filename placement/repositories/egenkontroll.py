@@ -16,10 +16,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from checks.egenkontroll import (
+    CaseFile,
     ComplaintFacts,
     DeclarationFacts,
     EndingFacts,
     EnforcementFacts,
+    FileReviewFacts,
     InformationFacts,
     PurchaseFacts,
     ReviewFacts,
@@ -67,6 +69,7 @@ class EgenkontrollRepository:
             "EK09": self.purchases,
             "EK10": self.declarations,
             "EK11": self.enforcements,
+            "EK12": self.file_reviews,
         }
         return await gatherers[code](start, end)
 
@@ -292,6 +295,57 @@ class EgenkontrollRepository:
             (
                 _subject(r, r["decision_id"]),
                 EnforcementFacts(decided_on=r["decided_on"], measured_on=end, enforced_on=r["enforced_on"]),
+            )
+            for r in rows
+        ]
+
+    async def case_files(self, start: dt.date, end: dt.date) -> list[CaseFile]:
+        """The files the aktgranskning draws from: placements in the period, by their handläggare's
+        unit (the last assigned on the day it is measured)."""
+        rows = await self.conn.fetch(
+            """
+            SELECT p.placement_id, p.sex, c.birth_date,
+                   coalesce(w.name, 'Ingen handläggare') AS handlaggare,
+                   coalesce(w.org_unit, 'Ingen enhet') AS unit
+              FROM egenkontroll_placements($1, $2) p
+              JOIN child c ON c.id = p.child_id
+              LEFT JOIN LATERAL (
+                  SELECT s.name, s.org_unit FROM social_worker_assignment a
+                    JOIN staff s ON s.municipality_id = a.municipality_id AND s.id = a.staff_id
+                   WHERE a.child_id = p.child_id AND a.assigned_from <= p.measured_on
+                   ORDER BY a.assigned_from DESC, a.created_at DESC LIMIT 1) w ON true
+            """,
+            start,
+            end,
+        )
+        return [
+            CaseFile(r["placement_id"], r["unit"], r["handlaggare"], r["sex"], r["birth_date"]) for r in rows
+        ]
+
+    async def file_reviews(self, start: dt.date, end: dt.date) -> Gathered:
+        """The reviewed and unreviewed files of the samples drawn for periods ending in [start, end]."""
+        rows = await self.conn.fetch(
+            """
+            SELECT r.placement_id, p.child_id, c.sex, r.unit, NULL::text AS provider, r.handlaggare,
+                   r.documentation, r.plans, r.visits, r.child_informed
+              FROM file_review r
+              JOIN file_review_sample s ON s.municipality_id = r.municipality_id AND s.id = r.sample_id
+              JOIN placement p ON p.municipality_id = r.municipality_id AND p.id = r.placement_id
+              JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
+             WHERE s.period_end BETWEEN $1 AND $2
+            """,
+            start,
+            end,
+        )
+        return [
+            (
+                _subject(r),
+                FileReviewFacts(
+                    documentation=r["documentation"],
+                    plans=r["plans"],
+                    visits=r["visits"],
+                    child_informed=r["child_informed"],
+                ),
             )
             for r in rows
         ]

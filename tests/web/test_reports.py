@@ -22,7 +22,7 @@ from placement.database.pool import Database
 from placement.settings import Settings
 from tests.conftest import SessionDatabase
 from tests.egenkontroll.small_municipality import Small, arrange
-from tests.web.conftest import Client, sign_in_as
+from tests.web.conftest import Client, csrf_of, sign_in_as
 
 YEAR = 2026
 
@@ -51,6 +51,8 @@ def cells(html: str) -> list[list[str]]:
 
 
 def words(met: int, total: int) -> str:
+    if total == 0:
+        return "0 av 0 (inga räknade)"
     return f"{met} av {total} ({100 * met / total:.1f} %)".replace(".", ",")
 
 
@@ -110,6 +112,7 @@ async def test_the_board_report_and_its_exports_agree(site: Client) -> None:
         "EK09": (words(1, 1), words(1, 2), words(2, 3)),
         "EK10": ("–", "–", words(1, 4)),
         "EK11": ("0 av 0 (inga räknade)", words(1, 3), words(1, 3)),
+        "EK12": ("0 av 0 (inga räknade)", "0 av 0 (inga räknade)", "0 av 0 (inga räknade)"),  # none drawn
     }
     assert {code: tuple(r) for code, r in rows.items()} == expected
 
@@ -123,7 +126,7 @@ async def test_the_board_report_and_its_exports_agree(site: Client) -> None:
         girls = "–" if r[3] is None else words(r[3], r[4]) if r[4] else "0 av 0 (inga räknade)"
         boys = "–" if r[5] is None else words(r[5], r[6]) if r[6] else "0 av 0 (inga räknade)"
         assert (girls, boys, words(r[7], r[8])) == expected[code], code
-        assert r[9] == round(100 * r[7] / r[8], 1)
+        assert r[9] == (round(100 * r[7] / r[8], 1) if r[8] else None)
 
     pdf = await (await site.get(f"/rapporter/namndrapport.pdf?ar={YEAR}")).read()
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
@@ -228,3 +231,46 @@ async def test_the_quarterly_report_to_ivo(site: Client, db: Database, small_dem
     response = await site.get("/rapporter/ivo-kvartal?ar=2026&kvartal=5")
     assert response.status == 422
     assert "Välj kvartal 1, 2, 3 eller 4" in await response.text()
+
+
+async def test_a_granskare_draws_the_sample_and_records_reviews(
+    site: Client, db: Database, small_demo: Small
+) -> None:
+    """2026's five placed children all have a handläggare in "Barn och unga": all five are drawn
+    (fewer than 20). Alva's file is in order, Bruno's lacks plans: EK12 is 1 of 2 reviewed."""
+    await sign_in_as(site, "greta@lilla.invalid")
+    html = await (await site.get("/rapporter/aktgranskning")).text()
+    response = await site.post(
+        "/rapporter/aktgranskning", data={"csrf": csrf_of(html), "ar": "2026", "per_enhet": "20"}
+    )
+    assert response.status == 200
+    page = await response.text()
+    assert "5 akter, högst 20 per enhet, slumpfrö" in page
+    async with db.transaction() as conn:
+        seed, drawn = await conn.fetchrow(
+            """SELECT s.seed, array_agg(r.placement_id ORDER BY r.position) FROM file_review_sample s
+                 JOIN file_review r ON r.sample_id = s.id GROUP BY s.id, s.seed"""
+        )
+        sample_id = await conn.fetchval("SELECT id FROM file_review_sample")
+    assert set(drawn) == {small_demo.placements[c] for c in ("Alva", "Bruno", "Cleo", "Dino", "Frej")}
+    assert seed
+
+    form_url = f"/rapporter/aktgranskning/{sample_id}/{small_demo.placements['Bruno']}"
+    form = await (await site.get(form_url)).text()
+    refused = await site.post(
+        form_url, data={"csrf": csrf_of(form), "documentation": "ja", "note": "Saknar plan"}
+    )
+    assert refused.status == 422
+    text = await refused.text()
+    assert "Svara ja eller nej: vårdplan och genomförandeplan finns och följs" in text
+    assert "Saknar plan" in text  # the person's values are kept
+    answers = {"documentation": "ja", "plans": "nej", "visits": "ja", "child_informed": "ja"}
+    await site.post(form_url, data={"csrf": csrf_of(form), **answers, "note": "Saknar plan"})
+    alva_url = f"/rapporter/aktgranskning/{sample_id}/{small_demo.placements['Alva']}"
+    await site.post(alva_url, data={"csrf": csrf_of(form), **answers, "plans": "ja"})
+
+    page = await (await site.get(f"/rapporter/aktgranskning/{sample_id}")).text()
+    assert "1 av 2 granskade akter utan anmärkning." in page
+    assert ["Vårdplan och genomförandeplan finns och följs", "1 av 2"] in cells(page)
+    report = cells(await (await site.get("/rapporter/EK12?ar=2026")).text())
+    assert ["Totalt", words(1, 1), words(0, 1), "0 av 0 (inga räknade)", words(1, 2)] in report

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ async def test_a_granskare_reads_the_board_report_and_downloads_it(small_site: A
     base = str(small_site.make_url("")).rstrip("/")
     await page.goto(f"{base}/logga-in")
     await page.get_by_role("button", name="Logga in som Greta").click()
-    await page.get_by_role("link", name="Rapporter").click()
+    await page.get_by_role("link", name="Rapporter", exact=True).click()
     await checked(page, "40 rapporter")
     await page.get_by_role("link", name="Nämndrapport 2025").click()
     await checked(page, "41 namndrapport 2025")
@@ -74,10 +75,35 @@ async def test_a_granskare_reads_the_board_report_and_downloads_it(small_site: A
     await checked(page, "44 underlag ek02")
     assert "Bruno" in await page.get_by_role("row").filter(has_text="Ej uppfyllt").inner_text()
 
-    await page.get_by_role("link", name="Rapporter").click()
+    await page.get_by_role("link", name="Rapporter", exact=True).click()
     await page.get_by_role("link", name="Ej verkställda gynnande beslut per kvartal, till IVO").click()
     await page.get_by_label("År", exact=True).select_option("2026")
     await page.get_by_label("Kvartal").select_option("4")
     await page.get_by_role("button", name="Visa kvartalet").click()
     await checked(page, "45 ivo kvartal")
     assert await page.locator("#antal").inner_text() == "2 beslut att rapportera."
+
+    await page.get_by_role("link", name="Rapporter", exact=True).click()
+    await page.get_by_role("link", name="Aktgranskning: dra ett urval och granska akterna").click()
+    await checked(page, "46 aktgranskning")
+    await page.get_by_role("textbox", name=re.compile("^År")).fill("2026")
+    await page.get_by_role("button", name="Dra urvalet").click()
+    await checked(page, "47 urvalet")
+    await page.get_by_role("link", name="Bruno").click()
+    await page.get_by_role("button", name="Spara granskningen").click()
+    await checked(page, "48 granska akt med fel")
+    assert "Svara ja eller nej" in await page.locator("[data-error-summary]").inner_text()
+    for question in (
+        "Dokumentationen är aktuell och fullständig",
+        "Besök och enskilda samtal är dokumenterade",
+    ):
+        await page.get_by_role("group", name=question).get_by_text("Ja", exact=True).click()
+    for question in (
+        "Vårdplan och genomförandeplan finns och följs",
+        "Barnet har fått information och kommit till tals",
+    ):
+        await page.get_by_role("group", name=question).get_by_text("Nej, brist", exact=True).click()
+    await page.get_by_label("Anteckning").fill("Genomförandeplan saknas")
+    await page.get_by_role("button", name="Spara granskningen").click()
+    await checked(page, "49 urvalet efter granskning")
+    assert await page.locator("#utan-anmarkning").inner_text() == "0 av 1 granskade akter utan anmärkning."
