@@ -56,6 +56,7 @@ MENU: list[MenuItem] = [
     ),
     MenuItem("Enhetens läge", "web_unit", frozenset({StaffRole.TEAMLEDARE})),
     MenuItem("Rapporter", "web_reports", frozenset({StaffRole.GRANSKARE, StaffRole.TEAMLEDARE})),
+    MenuItem("Jäv", "web_conflicts", frozenset({StaffRole.UPPHANDLARE, StaffRole.GRANSKARE})),
 ]
 
 

@@ -274,3 +274,31 @@ async def test_a_granskare_draws_the_sample_and_records_reviews(
     assert ["Vårdplan och genomförandeplan finns och följs", "1 av 2"] in cells(page)
     report = cells(await (await site.get("/rapporter/EK12?ar=2026")).text())
     assert ["Totalt", words(1, 1), words(0, 1), "0 av 0 (inga räknade)", words(1, 2)] in report
+
+
+async def test_an_upphandlare_works_the_conflict_queue(site: Client, small_demo: Small) -> None:
+    """Cia's name matches a board member of Vård AB: Ulf dismisses it with a reason; then Cia has
+    no open flag and EK10 counts her declaration (2 of 4)."""
+    await sign_in_as(site, "ulf@lilla.invalid")
+    queue = await (await site.get("/jav")).text()
+    [row] = [r for r in cells(queue) if r and r[0] == "Cia"]
+    assert row[:5] == ["Cia", "Cia, styrelseledamot", "Vård AB", "Liknande namn och födelsedatum", "95"]
+    link = re.search(r'href="(/jav/[0-9a-f-]+)"', queue)
+    assert link is not None
+    form = await (await site.get(link.group(1))).text()
+    refused = await site.post(
+        link.group(1), data={"csrf": csrf_of(form), "decision": "dismiss", "reason": ""}
+    )
+    assert refused.status == 422
+    assert "Skriv skälet till bedömningen" in await refused.text()
+    done = await site.post(
+        link.group(1),
+        data={"csrf": csrf_of(form), "decision": "dismiss", "reason": "Annan person, annat födelseår"},
+    )
+    page = await done.text()
+    assert "Träffen är avfärdad." in page
+    assert ["Cia", "Cia, Vård AB", "Inget jäv", "Annan person, annat födelseår"] in cells(page)
+
+    await sign_in_as(site, "greta@lilla.invalid")
+    report = cells(await (await site.get("/rapporter/EK10?ar=2026")).text())
+    assert ["Totalt", words(2, 4)] in report

@@ -107,3 +107,20 @@ async def test_a_granskare_reads_the_board_report_and_downloads_it(small_site: A
     await page.get_by_role("button", name="Spara granskningen").click()
     await checked(page, "49 urvalet efter granskning")
     assert await page.locator("#utan-anmarkning").inner_text() == "0 av 1 granskade akter utan anmärkning."
+
+
+async def test_an_upphandlare_works_the_conflict_queue(small_site: Any, page: Any) -> None:
+    base = str(small_site.make_url("")).rstrip("/")
+    await page.goto(f"{base}/logga-in")
+    await page.get_by_role("button", name="Logga in som Ulf").click()
+    await page.get_by_role("link", name="Jäv", exact=True).click()
+    await checked(page, "50 jav ko")
+    await page.get_by_role("link", name="Bedöm Cia och Cia").click()
+    await page.get_by_role("button", name="Spara bedömningen").click()
+    await checked(page, "51 jav bedom med fel")
+    await page.get_by_text("Jäv: samma person, kopplingen gäller", exact=True).click()
+    await page.get_by_label("Skäl").fill("Samma person enligt Bolagsverket; anmält till närmaste chef")
+    await page.get_by_role("button", name="Spara bedömningen").click()
+    await checked(page, "52 jav bedomd")
+    assert await page.get_by_role("status").inner_text() == "Träffen är bekräftad som jäv."
+    assert "Jäv" in await page.get_by_role("row").filter(has_text="Samma person enligt").inner_text()
