@@ -31,11 +31,10 @@ from checks.egenkontroll import (
 )
 from placement.core.vocabulary import Sex
 from placement.database.pool import Connection
+from placement.reach import Reach
 from suppliers.rules.SV07 import DECLARING_ROLES
 
 Gathered = list[tuple[Subject, BaseModel]]
-
-_SUBJECT = "p.placement_id, p.child_id, p.sex, p.unit, p.provider, p.handlaggare"
 
 
 def _subject(row: Any, subject_id: uuid.UUID | None = None) -> Subject:
@@ -75,8 +74,9 @@ class EgenkontrollRepository:
 
     async def reviews(self, start: dt.date, end: dt.date) -> Gathered:
         rows = await self.conn.fetch(
-            f"""
-            SELECT {_SUBJECT}, p.legal_basis, p.start_date, p.measured_on,
+            """
+            SELECT p.placement_id, p.child_id, p.sex, p.unit, p.provider, p.handlaggare,
+                   p.legal_basis, p.start_date, p.measured_on,
                    (SELECT max(e.occurred_on) FROM standing_events() e
                      WHERE e.placement_id = p.placement_id AND e.kind = 'overvagande'
                        AND e.occurred_on <= p.measured_on) AS last_overvagande,
@@ -105,18 +105,20 @@ class EgenkontrollRepository:
     async def visits(self, start: dt.date, end: dt.date) -> Gathered:
         policy = await self._policy("followup")
         rows = await self.conn.fetch(
-            f"""
-            SELECT {_SUBJECT}, p.start_date, p.measured_on,
+            """
+            SELECT p.placement_id, p.child_id, p.sex, p.unit, p.provider, p.handlaggare,
+                   p.start_date, p.measured_on,
                    coalesce(array_agg(e.occurred_on ORDER BY e.occurred_on)
-                            FILTER (WHERE e.id IS NOT NULL), '{{}}') AS visits,
+                            FILTER (WHERE e.id IS NOT NULL), '{}') AS visits,
                    coalesce(array_agg(e.occurred_on ORDER BY e.occurred_on)
-                            FILTER (WHERE e.details -> 'private_talk' = 'true'::jsonb), '{{}}') AS talks
+                            FILTER (WHERE e.details -> 'private_talk' = 'true'::jsonb), '{}') AS talks
               FROM egenkontroll_placements($1, $2) p
               LEFT JOIN standing_events() e
                 ON e.placement_id = p.placement_id AND e.kind = 'visit'
                AND e.occurred_on <= p.measured_on
                AND e.occurred_on >= (p.measured_on - interval '12 months')::date
-             GROUP BY {_SUBJECT}, p.start_date, p.measured_on
+             GROUP BY p.placement_id, p.child_id, p.sex, p.unit, p.provider, p.handlaggare,
+                      p.start_date, p.measured_on
             """,
             start,
             end,
@@ -138,8 +140,9 @@ class EgenkontrollRepository:
 
     async def social_workers(self, start: dt.date, end: dt.date) -> Gathered:
         rows = await self.conn.fetch(
-            f"""
-            SELECT {_SUBJECT}, p.measured_on,
+            """
+            SELECT p.placement_id, p.child_id, p.sex, p.unit, p.provider, p.handlaggare,
+                   p.measured_on,
                    (SELECT count(DISTINCT a.staff_id) FROM social_worker_assignment a
                      WHERE a.child_id = p.child_id AND a.assigned_from <= p.measured_on
                        AND (a.assigned_to IS NULL
@@ -157,8 +160,9 @@ class EgenkontrollRepository:
     async def information(self, start: dt.date, end: dt.date) -> Gathered:
         policy = await self._policy("followup")
         rows = await self.conn.fetch(
-            f"""
-            SELECT {_SUBJECT}, p.start_date, p.measured_on,
+            """
+            SELECT p.placement_id, p.child_id, p.sex, p.unit, p.provider, p.handlaggare,
+                   p.start_date, p.measured_on,
                    (SELECT min(e.occurred_on) FROM standing_events() e
                      WHERE e.placement_id = p.placement_id AND e.kind = 'contact_details_given') AS contact,
                    (SELECT min(e.occurred_on) FROM standing_events() e
@@ -185,8 +189,9 @@ class EgenkontrollRepository:
 
     async def endings(self, start: dt.date, end: dt.date) -> Gathered:
         rows = await self.conn.fetch(
-            f"""
-            SELECT {_SUBJECT}, p.end_date, p.end_reason, p.end_reason_note
+            """
+            SELECT p.placement_id, p.child_id, p.sex, p.unit, p.provider, p.handlaggare,
+                   p.end_date, p.end_reason, p.end_reason_note
               FROM egenkontroll_placements($1, $2) p
              WHERE p.end_date BETWEEN $1 AND $2
             """,
@@ -206,8 +211,9 @@ class EgenkontrollRepository:
     async def complaints(self, start: dt.date, end: dt.date) -> Gathered:
         policy = await self._policy("followup")
         rows = await self.conn.fetch(
-            f"""
-            SELECT {_SUBJECT}, p.measured_on, e.id AS complaint_id, e.occurred_on AS received_on,
+            """
+            SELECT p.placement_id, p.child_id, p.sex, p.unit, p.provider, p.handlaggare,
+                   p.measured_on, e.id AS complaint_id, e.occurred_on AS received_on,
                    (SELECT min(a.occurred_on) FROM standing_events() a
                      WHERE a.placement_id = p.placement_id AND a.kind = 'complaint_answered'
                        AND a.details ->> 'ref' = coalesce(e.details ->> 'ref', e.occurred_on::text))
@@ -235,8 +241,9 @@ class EgenkontrollRepository:
 
     async def purchases(self, start: dt.date, end: dt.date) -> Gathered:
         rows = await self.conn.fetch(
-            f"""
-            SELECT {_SUBJECT}, p.measured_on, k.valid_from, k.follow_up_interval_months, k.last_follow_up
+            """
+            SELECT p.placement_id, p.child_id, p.sex, p.unit, p.provider, p.handlaggare,
+                   p.measured_on, k.valid_from, k.follow_up_interval_months, k.last_follow_up
               FROM egenkontroll_placements($1, $2) p
               LEFT JOIN LATERAL (
                   SELECT c.valid_from, c.follow_up_interval_months,
@@ -264,6 +271,29 @@ class EgenkontrollRepository:
             )
             for r in rows
         ]
+
+    async def children_in_reach(self, child_ids: list[uuid.UUID], reach: Reach) -> dict[uuid.UUID, Any]:
+        """The named children the person reaches (name, birth date), by id; the caller audits."""
+        kind, staff_id, org_unit = reach.sql_args()
+        rows = await self.conn.fetch(
+            """SELECT c.id, c.name, c.birth_date FROM child c
+                WHERE c.municipality_id = $1 AND c.id = ANY ($2::uuid[])
+                  AND child_in_reach($1, c.id, $3, $4, $5)""",
+            self.municipality_id,
+            child_ids,
+            kind,
+            staff_id,
+            org_unit,
+        )
+        return {r["id"]: r for r in rows}
+
+    async def staff_names(self, staff_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+        rows = await self.conn.fetch(
+            "SELECT id, name FROM staff WHERE municipality_id = $1 AND id = ANY ($2::uuid[])",
+            self.municipality_id,
+            staff_ids,
+        )
+        return {r["id"]: r["name"] for r in rows}
 
     async def unenforced_candidates(self, start: dt.date, end: dt.date) -> list[Any]:
         """Favourable decisions whose placement had not started before the period and whose three

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from placement.core.vocabulary import StaffRole
 from placement.errors import NotFound
-from placement.repositories.integrity import review
+from placement.repositories.integrity import match_queue, review
 from placement.web.base import PageContext, page
 from placement.web.forms import FormState
 
@@ -36,23 +36,10 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/jav/{match_id}", record, name="web_conflict_review")
 
 
-_MATCHES = """
-    SELECT m.id, m.score, m.basis, m.status, m.review_reason, m.subject, m.subject_name, m.officer_name,
-           m.officer_role, s.name AS staff_name, s.org_unit,
-           coalesce((SELECT pr.payload ->> 'name' FROM register_entity pr
-                      WHERE pr.kind = 'provider' AND pr.valid_to_snapshot IS NULL
-                        AND pr.key = m.provider_orgnr),
-                    f.name, m.provider_orgnr) AS counterparty
-      FROM screening_match m
-      JOIN staff s ON s.municipality_id = m.municipality_id AND s.id = m.staff_id
-      LEFT JOIN foster_home f ON f.municipality_id = m.municipality_id AND f.id = m.foster_home_id
-"""
-
-
 @page(QUEUE_READERS)
 async def queue(ctx: PageContext) -> web.StreamResponse:
     """Open matches, highest score first; the reviewed ones below with their reasons."""
-    rows = await ctx.conn.fetch(_MATCHES + " ORDER BY m.status = 'open' DESC, m.score DESC, m.created_at")
+    rows = await match_queue(ctx.conn, ctx.principal.municipality_id)
     open_rows = [r for r in rows if r["status"] == "open"]
     done = [r for r in rows if r["status"] != "open"]
     return ctx.render(
@@ -71,10 +58,10 @@ async def _match(ctx: PageContext) -> object:
         match_id = uuid.UUID(ctx.request.match_info["match_id"])
     except ValueError:
         raise NotFound("Träffen finns inte") from None
-    row = await ctx.conn.fetchrow(_MATCHES + " WHERE m.id = $1", match_id)
-    if row is None:
+    rows = await match_queue(ctx.conn, ctx.principal.municipality_id, match_id)
+    if not rows:
         raise NotFound("Träffen finns inte")
-    return row
+    return rows[0]
 
 
 @page(REVIEWERS)

@@ -18,6 +18,7 @@ from placement.core.clock import today_in_sweden
 from placement.core.vocabulary import StaffRole
 from placement.errors import NotFound
 from placement.repositories.egenkontroll import EgenkontrollRepository
+from placement.repositories.file_review import FileReviewRepository
 from placement.web.base import PageContext, page
 from placement.web.forms import FormState
 
@@ -45,13 +46,7 @@ def _id(ctx: PageContext, key: str) -> uuid.UUID:
 
 
 async def _samples_page(ctx: PageContext, form: FormState, status: int = 200) -> web.Response:
-    rows = await ctx.conn.fetch(
-        """SELECT s.id, s.period_start, s.period_end, s.per_unit, s.seed, s.drawn_by, s.drawn_at,
-                  count(r.placement_id) AS files, count(r.reviewed_at) AS reviewed
-             FROM file_review_sample s
-             LEFT JOIN file_review r ON r.municipality_id = s.municipality_id AND r.sample_id = s.id
-            GROUP BY s.municipality_id, s.id ORDER BY s.drawn_at DESC"""
-    )
+    rows = await FileReviewRepository(ctx.conn, ctx.principal.municipality_id).samples()
     years = list(range(today_in_sweden().year, 2019, -1))
     return ctx.render("samples.html", samples=rows, form=form, years=years, status=status)
 
@@ -79,31 +74,14 @@ async def draw_sample(ctx: PageContext) -> web.StreamResponse:
     seed = secrets.randbits(62)
     files = await EgenkontrollRepository(ctx.conn, ctx.principal.municipality_id).case_files(start, end)
     drawn = draw(files, int(size), seed, end)
-    sample_id = await ctx.conn.fetchval(
-        """INSERT INTO file_review_sample
-               (municipality_id, period_start, period_end, per_unit, seed, drawn_by)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""",
-        ctx.principal.municipality_id,
-        start,
-        end,
-        int(size),
-        seed,
-        ctx.session.display_name,
-    )
-    await ctx.conn.executemany(
-        """INSERT INTO file_review
-               (municipality_id, sample_id, placement_id, position, unit, handlaggare, stratum)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
-        [
-            (ctx.principal.municipality_id, sample_id, f.placement_id, n, f.unit, f.handlaggare, stratum)
-            for n, (f, stratum) in enumerate(drawn, start=1)
-        ],
+    sample_id = await FileReviewRepository(ctx.conn, ctx.principal.municipality_id).create(
+        start=start, end=end, per_unit=int(size), seed=seed, drawn_by=ctx.session.display_name, drawn=drawn
     )
     raise web.HTTPSeeOther(ctx.request.app.router["web_sample"].url_for(sample_id=str(sample_id)))
 
 
 async def _sample_row(ctx: PageContext, sample_id: uuid.UUID) -> Any:
-    row = await ctx.conn.fetchrow("SELECT * FROM file_review_sample WHERE id = $1", sample_id)
+    row = await FileReviewRepository(ctx.conn, ctx.principal.municipality_id).sample(sample_id)
     if row is None:
         raise NotFound("Urvalet finns inte")
     return row
@@ -114,14 +92,7 @@ async def sample(ctx: PageContext) -> web.StreamResponse:
     """The sample's files, each with its child (an audited read), and the review's results so far."""
     sample_id = _id(ctx, "sample_id")
     drawn = await _sample_row(ctx, sample_id)
-    files = await ctx.conn.fetch(
-        """SELECT r.*, c.id AS child_id, c.name, c.birth_date, p.home_name
-             FROM file_review r
-             JOIN placement p ON p.municipality_id = r.municipality_id AND p.id = r.placement_id
-             JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
-            WHERE r.sample_id = $1 ORDER BY r.position""",
-        sample_id,
-    )
+    files = await FileReviewRepository(ctx.conn, ctx.principal.municipality_id).files(sample_id)
     await audit.record(
         ctx.conn,
         ctx.principal.actor,
@@ -141,14 +112,7 @@ def _review_context(drawn: Any, file: Any, form: FormState) -> dict[str, Any]:
 
 
 async def _file(ctx: PageContext, sample_id: uuid.UUID, placement_id: uuid.UUID) -> Any:
-    file = await ctx.conn.fetchrow(
-        """SELECT r.*, c.id AS child_id, c.name, p.home_name FROM file_review r
-             JOIN placement p ON p.municipality_id = r.municipality_id AND p.id = r.placement_id
-             JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
-            WHERE r.sample_id = $1 AND r.placement_id = $2""",
-        sample_id,
-        placement_id,
-    )
+    file = await FileReviewRepository(ctx.conn, ctx.principal.municipality_id).file(sample_id, placement_id)
     if file is None:
         raise NotFound("Akten finns inte i urvalet")
     await audit.record(
@@ -182,13 +146,10 @@ async def record_review(ctx: PageContext) -> web.StreamResponse:
         form.errors["note"] = "Anteckningen får vara högst 2 000 tecken"
     if form.failed:
         return ctx.render("review_form.html", status=422, **_review_context(drawn, file, form))
-    await ctx.conn.execute(
-        """UPDATE file_review SET documentation = $3, plans = $4, visits = $5, child_informed = $6, note = $7,
-                  reviewed_by = $8, reviewed_at = now()
-            WHERE sample_id = $1 AND placement_id = $2""",
+    await FileReviewRepository(ctx.conn, ctx.principal.municipality_id).record(
         sample_id,
         placement_id,
-        *(posted[key] == "ja" for key in CHECKS),
+        [posted[key] == "ja" for key in CHECKS],
         posted.get("note") or None,
         ctx.session.display_name,
     )

@@ -345,21 +345,11 @@ async def behind(ctx: PageContext) -> web.StreamResponse:
     people: list[dict[str, Any]] = []
     hidden = 0
     if made.split_by_sex:
-        reach = ctx.principal.actor.reads
-        kind, staff_id, org_unit = reach.sql_args()
-        found = await ctx.conn.fetch(
-            """SELECT c.id, c.name, c.birth_date FROM child c
-                WHERE c.municipality_id = $1 AND c.id = ANY ($2::uuid[])
-                  AND child_in_reach($1, c.id, $3, $4, $5)""",
-            ctx.principal.municipality_id,
-            list({s.child_id for s in subjects if s.child_id}),
-            kind,
-            staff_id,
-            org_unit,
+        names = await EgenkontrollRepository(ctx.conn, ctx.principal.municipality_id).children_in_reach(
+            list({s.child_id for s in subjects if s.child_id}), ctx.principal.actor.reads
         )
-        names = {r["id"]: r for r in found}
         for subject in subjects:
-            child = names.get(subject.child_id)
+            child = names.get(subject.child_id) if subject.child_id else None
             if child is None:
                 hidden += 1
                 continue
@@ -368,13 +358,10 @@ async def behind(ctx: PageContext) -> web.StreamResponse:
             ctx.conn, ctx.principal.actor, AuditAction.READ, [Access("child", c, c) for c in names]
         )
     else:
-        found = await ctx.conn.fetch(
-            "SELECT id, name FROM staff WHERE municipality_id = $1 AND id = ANY ($2::uuid[])",
-            ctx.principal.municipality_id,
-            [s.subject_id for s in subjects],
+        staff = await EgenkontrollRepository(ctx.conn, ctx.principal.municipality_id).staff_names(
+            [s.subject_id for s in subjects]
         )
-        names = {r["id"]: r for r in found}
-        people = [_person(figures, s, names[s.subject_id]["name"], None) for s in subjects]
+        people = [_person(figures, s, staff[s.subject_id], None) for s in subjects]
     return ctx.render(
         "report_behind.html",
         made=made,
