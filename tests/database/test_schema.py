@@ -39,6 +39,7 @@ TENANT_TABLES = [
     "file_review_sample",
     "file_review",
     "correction",
+    "case_system_ref",
 ]
 
 
