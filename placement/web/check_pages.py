@@ -72,6 +72,12 @@ FIELDS = [
     "decision_maker_id",
     "decision_kind",
 ]
+# What a field left unchosen is told (the model's own message would list the codes).
+CHOOSE = {
+    "form": "Välj placeringsform",
+    "legal_basis": "Välj grunden för vården",
+    "start_date": "Ange startdatum",
+}
 DECISION_FIELDS = ["decided_on", "valid_from", "valid_to"]
 
 
@@ -178,6 +184,9 @@ async def _request_from(
         "decision_kind": values.get("decision_kind") or DecisionKind.PLACEMENT_SOL.value,
         "decided_by_namnd": values.get("decided_by_namnd") == "ja",
     }
+    for name, message in CHOOSE.items():
+        if not values.get(name):
+            errors.setdefault(name, message)
     request = validated(CheckRequest, data, errors, {"child_id": "child"})
     form = values.get("form")
     if form in (PlacementForm.FAMILJEHEM, PlacementForm.JOURHEM) and not data["foster_home_id"]:

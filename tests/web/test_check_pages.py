@@ -89,7 +89,7 @@ async def test_a_check_run_from_the_form_shows_every_rule_and_is_audited(
     assert "Kontrollresultat: Ebba Kontrollsson (demo)" in html
     for n in range(1, 24):
         assert f">PP{n:02d}<" in html
-    assert "Uppfylld" in html
+    assert "Inget fynd" in html
     assert "Hinder" in html  # PP14: no documented needs assessment
     assert "IVO-registret, uppgifter från" in html
     assert check_id not in html.replace(f"/kontroller/{check_id}", "")  # no UUID shown to a person
@@ -120,6 +120,8 @@ async def test_bad_input_comes_back_with_values_kept_and_a_message_per_field(
     assert 'href="#form"' in page
     assert 'href="#start_date"' in page
     assert "Inget barn som du har behörighet till matchar" in page
+    assert "Välj placeringsform" in page
+    assert "'familjehem'" not in page  # no codes inside a Swedish sentence
     assert 'value="29/11"' in page
     assert 'value="X-9"' in page
     assert 'value="Finns Inte"' in page
