@@ -98,3 +98,32 @@ async def people_of_actors(conn: Connection, actor: Actor, names: set[str]) -> d
     return {
         r["actor"]: f"{r['name']} ({', '.join(label(StaffRole(role)) for role in r['roles'])})" for r in rows
     }
+
+
+@dataclass(frozen=True, slots=True)
+class UnitVersion:
+    """One version of a unit's register entry: from which import it held, until which."""
+
+    imported_at: dt.datetime
+    until: dt.datetime | None
+    name: str
+    status: str | None
+    places: int | None
+    manager: str | None
+
+
+async def unit_history(conn: Connection, unit_code: str) -> list[UnitVersion]:
+    """Every version of the unit's register entry, newest first (the register is national data)."""
+    rows = await conn.fetch(
+        """SELECT f.imported_at, t.imported_at AS until, e.payload ->> 'name' AS name,
+                  e.payload -> 'permit' ->> 'status' AS status,
+                  (e.payload -> 'permit' ->> 'places')::int AS places,
+                  e.payload -> 'permit' ->> 'manager_name' AS manager
+             FROM register_entity e
+             JOIN register_snapshot f ON f.id = e.valid_from_snapshot
+             LEFT JOIN register_snapshot t ON t.id = e.valid_to_snapshot
+            WHERE e.kind = 'unit' AND e.key = $1
+            ORDER BY f.imported_at DESC""",
+        unit_code,
+    )
+    return [UnitVersion(**dict(r)) for r in rows]
