@@ -127,3 +127,150 @@ async def unit_history(conn: Connection, unit_code: str) -> list[UnitVersion]:
         unit_code,
     )
     return [UnitVersion(**dict(r)) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitHit:
+    """A unit found by Hitta hem: its current register entry and the counts across municipalities."""
+
+    unit_code: str
+    name: str
+    kommunkod: str
+    operation_kind: str
+    permit_status: str | None
+    age_min: int | None
+    age_max: int | None
+    sex: str | None
+    needs: list[str]
+    places: int | None
+    occupied: int | None
+    active_placements: int
+    moves_12m: int
+    unplanned_endings_12m: int
+    interventions: int
+
+    @property
+    def free(self) -> int | None:
+        """Free places as far as known: the permit's places less the higher of the provider's
+        reported occupancy and the placements registered in the service."""
+        if self.places is None:
+            return None
+        return self.places - max(self.occupied or 0, self.active_placements)
+
+
+UNIT_HITS = 100
+
+
+async def find_units(
+    conn: Connection,
+    *,
+    operation_kind: str | None,
+    age: int | None,
+    sex: str | None,
+    needs: list[str],
+    kommunkod: str | None,
+    valid_only: bool,
+    on: dt.date,
+) -> list[UnitHit]:
+    """Units in today's register that fit: kind, the child's age and sex within the permit's
+    målgrupp, every need covered, in the municipality; with each unit's counts across
+    municipalities (no municipality or child named) and its interventions. At most 100, by name."""
+    rows = await conn.fetch(
+        """
+        WITH u AS (
+            SELECT e.key, e.payload
+              FROM register_entity e
+             WHERE e.kind = 'unit' AND e.valid_to_snapshot IS NULL
+               AND ($1::text IS NULL OR e.payload ->> 'operation_kind' = $1)
+               AND ($2::int IS NULL OR ((e.payload -> 'permit' ->> 'age_min')::int <= $2
+                                        AND (e.payload -> 'permit' ->> 'age_max')::int >= $2))
+               AND ($3::text IS NULL OR e.payload -> 'permit' ->> 'sex' IN ('any', $3))
+               AND (cardinality($4::text[]) = 0 OR (e.payload -> 'permit' -> 'needs') ?& $4)
+               AND ($5::text IS NULL OR e.payload ->> 'kommunkod' = $5)
+               AND (NOT $6 OR e.payload -> 'permit' ->> 'status' = 'valid')
+             ORDER BY e.payload ->> 'name', e.key
+             LIMIT $8
+        )
+        SELECT u.key AS unit_code, u.payload, s.active_placements, s.moves_12m, s.unplanned_endings_12m,
+               (SELECT count(*) FROM register_entity i
+                 WHERE i.kind = 'intervention' AND i.valid_to_snapshot IS NULL
+                   AND (i.payload ->> 'unit_code' = u.key
+                        OR i.payload ->> 'provider_orgnr' = u.payload ->> 'provider_orgnr')) AS interventions
+          FROM u
+          LEFT JOIN unit_signals(ARRAY(SELECT key FROM u), $7) s ON s.unit_code = u.key
+         ORDER BY u.payload ->> 'name', u.key
+        """,
+        operation_kind,
+        age,
+        sex,
+        needs,
+        kommunkod,
+        valid_only,
+        on,
+        UNIT_HITS,
+    )
+    hits = []
+    for r in rows:
+        payload = r["payload"]
+        permit = payload.get("permit") or {}
+        hits.append(
+            UnitHit(
+                unit_code=r["unit_code"],
+                name=payload["name"],
+                kommunkod=payload["kommunkod"],
+                operation_kind=payload["operation_kind"],
+                permit_status=permit.get("status"),
+                age_min=permit.get("age_min"),
+                age_max=permit.get("age_max"),
+                sex=permit.get("sex"),
+                needs=list(permit.get("needs") or ()),
+                places=permit.get("places"),
+                occupied=payload.get("reported_occupancy"),
+                active_placements=r["active_placements"] or 0,
+                moves_12m=r["moves_12m"] or 0,
+                unplanned_endings_12m=r["unplanned_endings_12m"] or 0,
+                interventions=r["interventions"],
+            )
+        )
+    return hits
+
+
+@dataclass(frozen=True, slots=True)
+class FosterHomeRow:
+    id: uuid.UUID
+    name: str
+    kind: str
+    investigated_on: dt.date | None
+    approved_on: dt.date | None
+    people: int
+    extracts_missing: int
+    oldest_extract: dt.date | None
+    placed_now: int
+
+
+async def foster_homes(
+    conn: Connection, actor: Actor, *, kind: str | None, on: dt.date
+) -> list[FosterHomeRow]:
+    """The municipality's foster homes with their investigation and register-extract state (per
+    person in the home: the oldest extract counts, a missing one shows) and children placed now."""
+    rows = await conn.fetch(
+        """
+        SELECT h.id, h.name, h.kind, h.investigated_on, h.approved_on,
+               count(p.id) AS people,
+               count(p.id) FILTER (WHERE p.belastningsregister_on IS NULL OR p.misstankeregister_on IS NULL)
+                   AS extracts_missing,
+               min(least(p.belastningsregister_on, p.misstankeregister_on)) AS oldest_extract,
+               (SELECT count(*) FROM placement pl
+                 WHERE pl.municipality_id = h.municipality_id AND pl.foster_home_id = h.id
+                   AND pl.start_date <= $3 AND (pl.end_date IS NULL OR pl.end_date >= $3)) AS placed_now
+          FROM foster_home h
+          LEFT JOIN foster_parent p ON p.municipality_id = h.municipality_id AND p.foster_home_id = h.id
+         WHERE h.municipality_id = $1 AND ($2::text IS NULL OR h.kind = $2)
+         GROUP BY h.municipality_id, h.id
+         ORDER BY h.name
+        """,
+        actor.municipality_id,
+        kind,
+        on,
+    )
+    return [FosterHomeRow(**dict(r)) for r in rows]

@@ -1,7 +1,8 @@
-"""Placement support's journey in a real browser, by label and role: Petra runs a check from Ny
-kontroll (a bad entry first), acknowledges a warning with the keyboard alone; Tove, with
-delegation, overrides the hinder after a confirmation and records the decision; the evidence PDF
-downloads. axe-core on every page (zero violations) and a screenshot of each."""
+"""Placement support's journey in a real browser, by label and role: Petra finds a home in Hitta
+hem, opens the unit, runs a check from Ny kontroll (a bad entry first), acknowledges a warning with
+the keyboard alone; Tove, with delegation, overrides the hinder after a confirmation and records
+the decision; the evidence PDF downloads. axe-core on every page (zero violations) and a
+screenshot of each."""
 
 from __future__ import annotations
 
@@ -36,9 +37,24 @@ async def test_placement_support_runs_a_check_and_a_delegate_decides(
     base = str(demo_site.make_url("")).rstrip("/")
 
     await sign_in(page, base, "Petra Placering (demo)")
-    await page.get_by_role("link", name="Ny kontroll").click()
-    await page.wait_for_url(f"{base}/kontroller/ny")
+    await page.get_by_role("link", name="Hitta hem").click()
+    await checked(page, "28 hitta hem")
+    await page.get_by_label("Placeringsform").select_option(label="hem för vård eller boende (HVB)")
+    await page.get_by_label("Barnets födelsedatum").fill(f"{pnr[:4]}-{pnr[4:6]}-{pnr[6:8]}")
+    await page.get_by_text("psykosocial problematik", exact=True).click()  # the box's label, as a person does
+    await page.get_by_text("Bara enheter med lediga platser", exact=True).click()
+    assert await page.get_by_label("psykosocial problematik").is_checked()
+    await page.get_by_role("button", name="Sök").click()
+    await checked(page, "29 hitta hem traffar")
+    hit = page.get_by_role("row").filter(has_text="HVB Solgläntan (exempel)")
+    assert "Gällande" in await hit.inner_text()
+    await hit.get_by_role("link", name="HVB Solgläntan (exempel)", exact=True).click()
+    await checked(page, "29b enhet")
+    assert "IVO-2021-0001" in await page.locator("main").inner_text()
+    await page.get_by_role("link", name="Kontrollera en placering här").click()
+    await page.wait_for_url(re.compile(r"/kontroller/ny\?enhet=U-1001"))
     await checked(page, "30 ny kontroll")
+    assert await page.get_by_label("Enhetens kod i IVO-registret").input_value() == "U-1001"
     await page.get_by_label("Barnets namn eller personnummer").fill(pnr)
     await page.get_by_label("Startdatum").fill("i morgon")
     await page.get_by_role("button", name="Kör kontrollen").click()
