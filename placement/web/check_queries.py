@@ -80,17 +80,15 @@ async def snapshot_dates(conn: Connection, ids: set[int]) -> dict[int, dt.dateti
 
 async def people_of_actors(conn: Connection, actor: Actor, names: set[str]) -> dict[str, str]:
     """Who an audit actor name (``method:subject``, as a run's ``run_by`` or an event's recorder)
-    was, as a person reads it: "name (role)"; the staff member found by the sign-in's e-mail or by
-    a web session that carried that subject. A name not found is left out (shown as it is)."""
+    was, as a person reads it: "name (role)"; the staff member linked to that identity provider
+    subject, or with that demo e-mail. A name not found (an integration's token) is left out."""
     if not names:
         return {}
     rows = await conn.fetch(
         """SELECT DISTINCT ON (a.name) a.name AS actor, s.name, s.roles
              FROM unnest($2::text[]) AS a(name)
              JOIN staff s ON s.municipality_id = $1
-              AND (lower(s.email) = lower(split_part(a.name, ':', 2))
-                   OR s.id IN (SELECT w.staff_id FROM web_session w
-                                WHERE w.municipality_id = $1 AND w.method || ':' || w.subject = a.name))
+              AND ('oidc:' || s.idp_subject = a.name OR 'demo:' || lower(s.email) = lower(a.name))
             ORDER BY a.name, s.name""",
         actor.municipality_id,
         list(names),
