@@ -304,7 +304,7 @@ async def _evidence(ctx: PageContext, check_id: uuid.UUID) -> Evidence:
     staff = {s for s in (found.handlaggare_id, found.decision_maker_id) if s is not None}
     staff |= {f.resolved_by_staff_id for f in found.findings if f.resolved_by_staff_id is not None}
     names = await queries.staff_names(ctx.conn, actor, staff)
-    people = await check_queries.people_of_actors(
+    people = await queries.people_of_actors(
         ctx.conn, actor, {found.run_by} | {f.resolved_by for f in found.findings if f.resolved_by}
     )
     unit = found.facts.get("unit") or {}

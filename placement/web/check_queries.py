@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
-from placement.core.vocabulary import StaffRole, label
 from placement.database.pool import Connection
 
 CHILD_MATCHES = 10
@@ -76,26 +75,6 @@ async def snapshot_dates(conn: Connection, ids: set[int]) -> dict[int, dt.dateti
         "SELECT id, imported_at FROM register_snapshot WHERE id = ANY ($1::bigint[])", list(ids)
     )
     return {r["id"]: r["imported_at"] for r in rows}
-
-
-async def people_of_actors(conn: Connection, actor: Actor, names: set[str]) -> dict[str, str]:
-    """Who an audit actor name (``method:subject``, as a run's ``run_by`` or an event's recorder)
-    was, as a person reads it: "name (role)"; the staff member linked to that identity provider
-    subject, or with that demo e-mail. A name not found (an integration's token) is left out."""
-    if not names:
-        return {}
-    rows = await conn.fetch(
-        """SELECT DISTINCT ON (a.name) a.name AS actor, s.name, s.roles
-             FROM unnest($2::text[]) AS a(name)
-             JOIN staff s ON s.municipality_id = $1
-              AND ('oidc:' || s.idp_subject = a.name OR 'demo:' || lower(s.email) = lower(a.name))
-            ORDER BY a.name, s.name""",
-        actor.municipality_id,
-        list(names),
-    )
-    return {
-        r["actor"]: f"{r['name']} ({', '.join(label(StaffRole(role)) for role in r['roles'])})" for r in rows
-    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -265,9 +265,11 @@ async def _placement_page(ctx: PageContext, placement_id: uuid.UUID) -> web.Resp
     names = await queries.staff_names(
         ctx.conn, actor, {e.staff_id for e in events if e.staff_id} | {d.decided_by for d in decisions}
     )
+    recorders = await queries.people_of_actors(ctx.conn, actor, {e.recorded_by for e in events})
     may_write = ctx.principal.may(CHILD_WRITERS)
     return ctx.render(
         "placement.html",
+        recorders=recorders,
         placement=found,
         child=child,
         obligations=obligations,
