@@ -39,9 +39,10 @@ from placement.errors import Forbidden, NotFound, PlacementError, ValidationFail
 from placement.models import DecisionIn, PlacementIn
 from placement.principal import CHILD_READERS, CHILD_WRITERS
 from placement.repositories import check_runs as check_sql
+from placement.repositories import placement_support
 from placement.repositories.children import ChildRepository
 from placement.repositories.placements import PlacementRepository
-from placement.web import check_queries, filters, queries
+from placement.web import filters, queries
 from placement.web.base import WEB_TEMPLATES, PageContext, page
 from placement.web.forms import FormState, as_uuid, validated
 
@@ -105,13 +106,13 @@ async def _choices(ctx: PageContext) -> dict[str, Any]:
         "bases": [(b.value, words(b)) for b in LegalBasis],
         "needs": [(n.value, words(n)) for n in Need],
         "kinds": [(k.value, words(k)) for k in DecisionKind if k in NEEDS_CHECK],
-        "staff": await check_queries.staff_choices(ctx.conn, actor),
-        "foster_homes": await check_queries.foster_home_choices(ctx.conn, actor),
+        "staff": await placement_support.staff_choices(ctx.conn, actor),
+        "foster_homes": await placement_support.foster_home_choices(ctx.conn, actor),
     }
 
 
 async def _new_page(
-    ctx: PageContext, form: FormState, matches: list[check_queries.ChildChoice] | None = None
+    ctx: PageContext, form: FormState, matches: list[placement_support.ChildChoice] | None = None
 ) -> web.Response:
     return ctx.render(
         "check_new.html",
@@ -148,17 +149,17 @@ def _optional(value: str | None) -> str | None:
 
 async def _request_from(
     ctx: PageContext, values: dict[str, str], other_needs: list[str], errors: dict[str, str]
-) -> tuple[CheckRequest | None, list[check_queries.ChildChoice]]:
+) -> tuple[CheckRequest | None, list[placement_support.ChildChoice]]:
     """The form as the API's CheckRequest; the child found by id (a chosen match) or by the
     name or personnummer typed (one match only)."""
-    matches: list[check_queries.ChildChoice] = []
+    matches: list[placement_support.ChildChoice] = []
     child_id = as_uuid(values.get("child_id", ""))
     typed = values.get("child", "").strip()
     if child_id is None:
         if not typed:
             errors["child"] = "Ange barnets namn eller personnummer"
         else:
-            matches = await check_queries.find_children(ctx.conn, ctx.principal.actor, typed)
+            matches = await placement_support.find_children(ctx.conn, ctx.principal.actor, typed)
             if not matches:
                 errors["child"] = "Inget barn som du har behörighet till matchar det du skrev"
             elif len(matches) == 1:
@@ -304,12 +305,12 @@ async def _evidence(ctx: PageContext, check_id: uuid.UUID) -> Evidence:
     staff = {s for s in (found.handlaggare_id, found.decision_maker_id) if s is not None}
     staff |= {f.resolved_by_staff_id for f in found.findings if f.resolved_by_staff_id is not None}
     names = await queries.staff_names(ctx.conn, actor, staff)
-    people = await queries.people_of_actors(
+    people = await placement_support.people_of_actors(
         ctx.conn, actor, {found.run_by} | {f.resolved_by for f in found.findings if f.resolved_by}
     )
     unit = found.facts.get("unit") or {}
     snapshot_id = unit.get("snapshot_id") if isinstance(unit, dict) else None
-    dates = await check_queries.snapshot_dates(ctx.conn, {snapshot_id} if snapshot_id else set())
+    dates = await placement_support.snapshot_dates(ctx.conn, {snapshot_id} if snapshot_id else set())
     request = found.facts.get("proposed") or {}
     open_count = sum(1 for f in found.findings if f.severity is not Severity.INFO and f.resolution is None)
     return Evidence(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from followup.obligations import State
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
-from placement.core.vocabulary import LegalBasis, PlacementForm, StaffRole, label
+from placement.core.vocabulary import LegalBasis, PlacementForm
 from placement.database.pool import Connection
 
 PAGE_SIZE = 50
@@ -206,23 +206,3 @@ async def child_names(conn: Connection, actor: Actor, ids: set[uuid.UUID]) -> di
     )
     await audit.record(conn, actor, AuditAction.READ, [Access("child", r["id"], r["id"]) for r in rows])
     return {r["id"]: r["name"] for r in rows}
-
-
-async def people_of_actors(conn: Connection, actor: Actor, names: set[str]) -> dict[str, str]:
-    """Who an audit actor name (``method:subject``, as a run's ``run_by`` or an event's recorder)
-    was, as a person reads it: "name (role)"; the staff member linked to that identity provider
-    subject, or with that demo e-mail. A name not found (an integration's token) is left out."""
-    if not names:
-        return {}
-    rows = await conn.fetch(
-        """SELECT DISTINCT ON (a.name) a.name AS actor, s.name, s.roles
-             FROM unnest($2::text[]) AS a(name)
-             JOIN staff s ON s.municipality_id = $1
-              AND ('oidc:' || s.idp_subject = a.name OR 'demo:' || lower(s.email) = lower(a.name))
-            ORDER BY a.name, s.name""",
-        actor.municipality_id,
-        list(names),
-    )
-    return {
-        r["actor"]: f"{r['name']} ({', '.join(label(StaffRole(role)) for role in r['roles'])})" for r in rows
-    }

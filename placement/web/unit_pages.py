@@ -13,9 +13,10 @@ from placement.core.supplier_vocabulary import Need, OperationKind
 from placement.core.vocabulary import PlacementForm, Sex
 from placement.errors import NotFound
 from placement.principal import STAFF_READERS
+from placement.repositories import placement_support
 from placement.repositories.contracts import ContractQuery, ContractRepository
 from placement.repositories.integrity import policy_value
-from placement.web import check_queries, filters
+from placement.web import filters
 from placement.web.base import PageContext, page
 from placement.web.check_pages import CHECKERS
 from placement.web.forms import FormState, parse_date
@@ -43,7 +44,7 @@ async def unit_page(ctx: PageContext) -> web.StreamResponse:
             on = parsed
     at = dt.datetime.combine(on + dt.timedelta(days=1), dt.time(), SWEDEN)
     view = await unit_view(ctx.conn, code, at, today)
-    history = await check_queries.unit_history(ctx.conn, code)
+    history = await placement_support.unit_history(ctx.conn, code)
     if view.unit is None and not history:
         raise NotFound(f"Enheten {code} finns inte i IVO-registret")
     contracts = []
@@ -106,12 +107,12 @@ async def find_home(ctx: PageContext) -> web.StreamResponse:
     if kommun is not None and not (len(kommun) == 4 and kommun.isdigit()):
         errors["kommun"] = "Ange kommunkoden med fyra siffror, till exempel 0180"
     sex = query.get("kon") if query.get("kon") in {s.value for s in Sex} else None
-    units: list[check_queries.UnitHit] = []
-    homes: list[check_queries.FosterHomeRow] = []
+    units: list[placement_support.UnitHit] = []
+    homes: list[placement_support.FosterHomeRow] = []
     free_only = query.get("lediga") == "ja"
     if searched and not errors:
         if form not in FOSTER_FORMS:
-            units = await check_queries.find_units(
+            units = await placement_support.find_units(
                 ctx.conn,
                 operation_kind=FORM_KINDS[form].value if form in FORM_KINDS else None,
                 age=age,
@@ -124,7 +125,7 @@ async def find_home(ctx: PageContext) -> web.StreamResponse:
             if free_only:
                 units = [u for u in units if u.free is None or u.free > 0]
         if form is None or form in FOSTER_FORMS:
-            homes = await check_queries.foster_homes(
+            homes = await placement_support.foster_homes(
                 ctx.conn, ctx.principal.actor, kind=form.value if form else None, on=today
             )
     policy = await policy_value(ctx.conn, ctx.principal.municipality_id, "checks")
@@ -146,7 +147,7 @@ async def find_home(ctx: PageContext) -> web.StreamResponse:
         stale_before=_months_before(today, max_age_months),
         max_age_months=max_age_months,
         total=len(units),
-        limit=check_queries.UNIT_HITS,
+        limit=placement_support.UNIT_HITS,
     )
 
 

@@ -1,6 +1,8 @@
-"""The check pages' own reads: finding a child within reach, the staff and foster homes to choose
-from, and the dates of the register snapshots a run relied on. A child found is a lookup in the
-audit log, as the API's lookups are."""
+"""The reads of the placement-support pages (placement/web/check_pages.py, unit_pages.py): finding a
+child within reach, the staff and foster homes to choose from, the dates of the register snapshots
+a run relied on, who an audit actor name was, a unit's register history, the units that fit a
+child, and the municipality's foster homes with their register extracts. A child found is a
+lookup in the audit log, as the API's lookups are."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
+from placement.core.vocabulary import StaffRole, label
 from placement.database.pool import Connection
 
 CHILD_MATCHES = 10
@@ -251,3 +254,23 @@ async def foster_homes(
         on,
     )
     return [FosterHomeRow(**dict(r)) for r in rows]
+
+
+async def people_of_actors(conn: Connection, actor: Actor, names: set[str]) -> dict[str, str]:
+    """Who an audit actor name (``method:subject``, as a run's ``run_by`` or an event's recorder)
+    was, as a person reads it: "name (role)"; the staff member linked to that identity provider
+    subject, or with that demo e-mail. A name not found (an integration's token) is left out."""
+    if not names:
+        return {}
+    rows = await conn.fetch(
+        """SELECT DISTINCT ON (a.name) a.name AS actor, s.name, s.roles
+             FROM unnest($2::text[]) AS a(name)
+             JOIN staff s ON s.municipality_id = $1
+              AND ('oidc:' || s.idp_subject = a.name OR 'demo:' || lower(s.email) = lower(a.name))
+            ORDER BY a.name, s.name""",
+        actor.municipality_id,
+        list(names),
+    )
+    return {
+        r["actor"]: f"{r['name']} ({', '.join(label(StaffRole(role)) for role in r['roles'])})" for r in rows
+    }
