@@ -451,8 +451,6 @@ async def record_decision(ctx: PageContext) -> web.StreamResponse:
     evidence = await _evidence(ctx, check_id)
     run = evidence.run
     errors: dict[str, str] = {}
-    if values.get("step") != "confirm":
-        errors["confirm"] = "Bekräfta beslutet"
     if run.decision_maker_id is None:
         raise ValidationFailed.on(
             "decided_by",
@@ -488,7 +486,6 @@ async def record_decision(ctx: PageContext) -> web.StreamResponse:
         errors,
         {},
     )
-    errors.pop("confirm", None)
     if errors or placement_in is None or decision_in is None:
         return await _result_page(ctx, check_id, decision=FormState(values, errors))
     secret = ctx.request.app[SETTINGS].identity_key

@@ -168,6 +168,15 @@ async def test_warnings_acknowledged_a_hinder_overridden_by_a_delegate_then_the_
         assert "Hindret är åsidosatt" in page
     assert "Registrera beslutet" in page
     today = today_in_sweden().isoformat()
+    bad = await demo_site.post(
+        f"/kontroller/{check_id}/beslut",
+        data={"csrf": csrf_of(page), "decided_on": "i går", "valid_from": today},
+    )
+    bad_page = await bad.text()
+    assert bad.status == 422
+    assert 'href="#decided_on"' in bad_page
+    assert 'value="i går"' in bad_page
+    assert (await rows(db, "SELECT count(*) FROM decision WHERE check_id = $1", check_id))[0][0] == 0
     decided = await demo_site.post(
         f"/kontroller/{check_id}/beslut",
         data={"csrf": csrf_of(page), "decided_on": today, "valid_from": today, "step": "confirm"},
