@@ -36,6 +36,7 @@ from placement.web.forms import (
     as_uuid,
     event_details,
     parse_date,
+    query_int,
     validated,
 )
 
@@ -43,6 +44,8 @@ WAIVERS = frozenset({StaffRole.TEAMLEDARE})
 UNIT_LEADS = frozenset({StaffRole.TEAMLEDARE})
 FILTER_STATES = (State.OVERDUE, State.DUE_SOON, State.OPEN)
 FU_CODES = [f"FU{n:02d}" for n in range(1, 17)]
+# The highest page number a list answers (50 a page: far more children than any municipality has).
+MAX_PAGE = 10_000
 
 
 def add_routes(app: web.Application) -> None:
@@ -121,10 +124,7 @@ async def _worklist_choice(ctx: PageContext) -> WorklistChoice:
         responsible = next((w for w, _ in workers if str(w) == chosen), None)
         if responsible is None:
             chosen = "alla"
-    try:
-        page_no = max(int(query.get("sida", "1")), 1)
-    except ValueError:
-        page_no = 1
+    page_no = query_int(query, "sida", default=1, low=1, high=MAX_PAGE, what="Sidnumret")
     return WorklistChoice(
         chosen=chosen or "alla",
         responsible=responsible,
@@ -216,6 +216,7 @@ async def worklist_export(ctx: PageContext) -> web.StreamResponse:
             "Läge",
             "Försenade",
             "Snart",
+            "Senast, nästa vardag (lag 1930:173)",
         ]
     )
     for r in found.rows:
@@ -224,9 +225,9 @@ async def worklist_export(ctx: PageContext) -> web.StreamResponse:
             for value in [
                 r.child_name,
                 filters.age(r.birth_date, today),
-                r.home_name,
-                label(r.form),
-                label(r.legal_basis),
+                f"{r.home_name}, {r.home_municipality}",
+                filters.sentence(label(r.form)),
+                filters.sentence(label(r.legal_basis)),
                 r.responsible_name or "",
                 r.title or "",
                 r.code or "",
@@ -234,6 +235,7 @@ async def worklist_export(ctx: PageContext) -> web.StreamResponse:
                 filters.state_words(r.state, r.due_on, today),
                 r.overdue,
                 r.due_soon,
+                filters.day(r.rolled_due_on),
             ]
         )
     return web.Response(
@@ -269,6 +271,8 @@ async def _placement_page(ctx: PageContext, placement_id: uuid.UUID) -> web.Resp
     return ctx.render(
         "placement.html",
         placement=found,
+        home_municipality=await queries.home_municipality(ctx.conn, actor, kommunkod=found.home_kommunkod),
+        moved=any(o.rolled_due_on for o in obligations),
         child=child,
         obligations=obligations,
         events=list(reversed(events)),

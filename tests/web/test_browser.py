@@ -153,7 +153,10 @@ async def test_a_unit_lead_waives_an_obligation(demo_site: Any, page: Any) -> No
     assert "försenade" in await sami.inner_text()
     await sami.get_by_role("link").click()
     await checked(page, "13 en handlaggares barn")
-    assert await page.get_by_role("heading", level=1).inner_text() == "Sami Socialsekreterare (demo)s barn"
+    assert (
+        await page.get_by_role("heading", level=1).inner_text()
+        == "Barn som Sami Socialsekreterare (demo) ansvarar för"
+    )
     assert await page.get_by_label("Vems barn").input_value() != "alla"
 
     await page.get_by_label("Skyldighet").select_option(value="FU10")
@@ -204,7 +207,9 @@ async def test_the_other_pages_have_no_accessibility_violations(demo_site: Any, 
     await page.get_by_text("omplacering", exact=True).click()  # FKUI draws the radio in its label
     await page.get_by_role("button", name="Fortsätt").click()
     await checked(page, "23b avsluta bekrafta")
-    assert await page.get_by_role("heading", level=1).inner_text() == f"Vill du avsluta {child}s placering?"
+    assert (
+        await page.get_by_role("heading", level=1).inner_text() == f"Vill du avsluta placeringen av {child}?"
+    )
     await page.get_by_role("link", name="Avbryt").click()
     await page.get_by_role("link", name="Klagomål mottaget").click()
     await page.get_by_label("Datum").fill("2026-13-01")
