@@ -27,7 +27,7 @@ from placement.principal import CHILD_READERS, CHILD_WRITERS
 from placement.repositories.children import ChildRepository
 from placement.repositories.followup import EventIn, FollowUpRepository, WaiverIn
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
-from placement.web import filters, queries
+from placement.web import drafts, filters, queries
 from placement.web.base import MENU, SESSION, PageContext, page, render
 from placement.web.forms import (
     EVENT_BUTTONS,
@@ -303,7 +303,9 @@ def _kind(ctx: PageContext) -> EventKind:
         raise NotFound("Det finns ingen sådan händelse att registrera") from None
 
 
-async def _event_page(ctx: PageContext, kind: EventKind, form: FormState) -> web.Response:
+async def _event_page(
+    ctx: PageContext, kind: EventKind, form: FormState, *, restored: drafts.Restored | None = None
+) -> web.Response:
     placement_id = _placement_id(ctx)
     actor = ctx.principal.actor
     found = await PlacementRepository(ctx.conn, actor=actor).for_writing(placement_id=placement_id)
@@ -318,6 +320,7 @@ async def _event_page(ctx: PageContext, kind: EventKind, form: FormState) -> web
         button=EVENT_BUTTONS.get(kind, "Registrera händelsen"),
         form=form,
         today=today_in_sweden(),
+        restored=restored,
     )
 
 
@@ -339,7 +342,10 @@ async def event_form(ctx: PageContext) -> web.StreamResponse:
         values.update({k: _yes_no(v) for k, v in event.details.items() if isinstance(v, bool)})
         if isinstance(event.details.get("ref"), str):
             values["ref"] = event.details["ref"]
-    return await _event_page(ctx, kind, FormState(values=values))
+    restored = await drafts.restore(ctx)
+    if restored is not None and restored.values is not None:
+        values = restored.values
+    return await _event_page(ctx, kind, FormState(values=values), restored=restored)
 
 
 def _yes_no(value: bool) -> str:
@@ -391,7 +397,9 @@ def _back(ctx: PageContext, placement_id: uuid.UUID, done: str) -> web.HTTPSeeOt
     return web.HTTPSeeOther(url.with_query(klart=done))
 
 
-async def _end_page(ctx: PageContext, form: FormState, *, confirm: bool = False) -> web.Response:
+async def _end_page(
+    ctx: PageContext, form: FormState, *, confirm: bool = False, restored: drafts.Restored | None = None
+) -> web.Response:
     placement_id = _placement_id(ctx)
     actor = ctx.principal.actor
     found = await PlacementRepository(ctx.conn, actor=actor).for_writing(placement_id=placement_id)
@@ -405,12 +413,15 @@ async def _end_page(ctx: PageContext, form: FormState, *, confirm: bool = False)
         reasons=[(r.value, label(r)) for r in EndReason],
         reason_label=dict((r.value, label(r)) for r in EndReason),
         confirm=confirm,
+        restored=restored,
     )
 
 
 @page(CHILD_WRITERS)
 async def end_form(ctx: PageContext) -> web.StreamResponse:
-    return await _end_page(ctx, FormState())
+    restored = await drafts.restore(ctx)
+    values = restored.values if restored is not None and restored.values is not None else {}
+    return await _end_page(ctx, FormState(values=values), restored=restored)
 
 
 @page(CHILD_WRITERS)
@@ -453,7 +464,12 @@ async def end_placement(ctx: PageContext) -> web.StreamResponse:
 
 
 async def _waive_page(
-    ctx: PageContext, waiving: dict[str, str], form: FormState, *, confirm: bool
+    ctx: PageContext,
+    waiving: dict[str, str],
+    form: FormState,
+    *,
+    confirm: bool,
+    restored: drafts.Restored | None = None,
 ) -> web.Response:
     placement_id = _placement_id(ctx)
     actor = ctx.principal.actor
@@ -481,6 +497,7 @@ async def _waive_page(
         obligation=obligation,
         form=form,
         confirm=confirm,
+        restored=restored,
     )
 
 
@@ -491,7 +508,11 @@ def _waiving(values: Any) -> dict[str, str]:
 @page(WAIVERS)
 async def waive_form(ctx: PageContext) -> web.StreamResponse:
     """Efterge: first the reason (one question on its own page)."""
-    return await _waive_page(ctx, _waiving(ctx.request.query), FormState(), confirm=False)
+    restored = await drafts.restore(ctx)
+    if restored is not None and restored.values is not None:
+        values = restored.values
+        return await _waive_page(ctx, _waiving(values), FormState(values), confirm=False, restored=restored)
+    return await _waive_page(ctx, _waiving(ctx.request.query), FormState(), confirm=False, restored=restored)
 
 
 @page(WAIVERS)

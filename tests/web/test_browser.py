@@ -276,3 +276,51 @@ async def test_every_page_fits_a_phone(demo_site: Any, chromium: Any) -> None:
         await fits(phone, "40 utloggad i mobilen")
     finally:
         await context.close()
+
+
+async def test_a_visit_sent_after_signing_out_elsewhere_is_kept(
+    demo_site: Any, db: Database, page: Any
+) -> None:
+    """Sami fills in a visit; meanwhile the session ends (signed out in another tab). Sending
+    the form says so, and after signing in again Sami is back on the same form with what was
+    typed, sends it, and the visit is recorded once. No personal data in any address."""
+    base = str(demo_site.make_url("")).rstrip("/")
+    await page.goto(f"{base}/logga-in")
+    await page.get_by_role("button", name="Logga in som Sami Socialsekreterare (demo)").click()
+    await page.wait_for_url(f"{base}/mina-barn")
+    await page.get_by_role("row").nth(1).get_by_role("link").click()
+    await page.get_by_role("link", name="Besök", exact=True).click()
+    form_url = page.url
+    await page.get_by_label("Datum").fill("2026-11-02")
+    await page.get_by_text("Ja, vi hade ett enskilt samtal").click()
+    await page.get_by_text("Nej, någon annanstans").click()
+
+    other = await page.context.new_page()
+    await other.goto(f"{base}/mina-barn")
+    await other.get_by_role("button", name="Logga ut").click()
+    await other.wait_for_url(f"{base}/utloggad")
+    await other.close()
+
+    await page.get_by_role("button", name="Registrera besöket").click()
+    await page.wait_for_url(re.compile(r"/logga-in\?"))
+    await checked(page, "50 utloggad med formular kvar")
+    status = await page.get_by_role("status").inner_text()
+    assert "Du var inte längre inloggad när du skickade formuläret" in status
+    assert "behörighet" not in await page.locator("main").inner_text()
+    await page.get_by_role("button", name="Logga in som Sami Socialsekreterare (demo)").click()
+    await page.wait_for_url(re.compile(re.escape(form_url) + r"\?utkast="))
+    assert re.fullmatch(re.escape(form_url) + r"\?utkast=[A-Za-z0-9_-]{32}", page.url)
+    await checked(page, "51 formularet ifyllt igen")
+    assert "Det du skrev finns kvar" in await page.get_by_role("status").inner_text()
+    assert await page.get_by_label("Datum").input_value() == "2026-11-02"
+    assert await page.get_by_label("Ja, vi hade ett enskilt samtal").is_checked()
+    assert await page.get_by_label("Nej, någon annanstans").is_checked()
+    async with db.transaction() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM placement_event") == 0
+        assert await conn.fetchval("SELECT count(*) FROM web_form_draft") == 0  # used once
+
+    await page.get_by_role("button", name="Registrera besöket").click()
+    await page.wait_for_url(re.compile(r"klart=handelse"))
+    async with db.transaction() as conn:
+        event = await conn.fetchrow("SELECT occurred_on::text, details FROM placement_event")
+    assert dict(event) == {"occurred_on": "2026-11-02", "details": {"private_talk": True, "in_home": False}}

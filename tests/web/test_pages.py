@@ -518,3 +518,42 @@ async def test_the_placement_names_its_home_municipality_and_form_in_words(
     line = next(r for r in body.split("\r\n") if r.startswith(row["name"]))
     assert ";Familjehemmet Björk (demo), Demokommunen (syntetisk);Familjehem;" in line
     assert body.split("\r\n")[0].endswith(";Senast, nästa vardag (lag 1930:173)")
+
+
+async def test_a_form_from_another_site_is_never_kept(demo_site: Client, db: Database) -> None:
+    """CSRF stays whole: a form another site makes the browser send (session ended or not) is
+    refused with a page that says what happened, and nothing is kept; a kept form is only given
+    back to the browser that sent it."""
+    placement_id, _, _ = await a_placement_of(db, "sami@demo.invalid")
+    page = await sign_in_as(demo_site, "sami@demo.invalid")
+    url = f"/placeringar/{placement_id}/registrera/visit"
+    visit = {"csrf": "gammal-token", "occurred_on": "2026-11-02", "private_talk": "ja", "in_home": "ja"}
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://annan.example"}, {}):
+        response = await demo_site.post(url, data=visit, headers=headers, allow_redirects=False)
+        assert response.status == 403
+        text = await response.text()
+        assert "<h1>Formuläret kunde inte tas emot</h1>" in text
+        assert "Be din chef" not in text
+    async with db.transaction() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM web_form_draft") == 0
+
+    # From this service's own page with an old token: kept, and back on the form at once.
+    response = await demo_site.post(
+        url, data=visit, headers={"Sec-Fetch-Site": "same-origin"}, allow_redirects=False
+    )
+    assert response.status == 303
+    location = response.headers["Location"]
+    assert re.fullmatch(re.escape(url) + r"\?utkast=[A-Za-z0-9_-]{32}", location)
+    cookie = response.cookies["pk_utkast"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    async with db.transaction() as conn:
+        kept = await conn.fetchval("SELECT form FROM web_form_draft")
+    assert kept == {"occurred_on": "2026-11-02", "private_talk": "ja", "in_home": "ja"}
+
+    demo_site.session.cookie_jar.clear(lambda c: c.key == "pk_utkast")  # another browser
+    text = await (await demo_site.get(location)).text()
+    assert "Det du skrev finns inte kvar" in text
+    assert 'value="2026-11-02"' not in text
+    assert csrf_of(text) != "gammal-token"
+    assert csrf_of(page) == csrf_of(text)
