@@ -557,3 +557,13 @@ async def test_a_form_from_another_site_is_never_kept(demo_site: Client, db: Dat
     assert 'value="2026-11-02"' not in text
     assert csrf_of(text) != "gammal-token"
     assert csrf_of(page) == csrf_of(text)
+
+
+async def test_signing_out_twice_just_says_signed_out(demo_site: Client) -> None:
+    """'Logga ut' in a second tab after signing out in the first: the signed-out page, not a
+    refusal."""
+    page = await sign_in_as(demo_site, "sami@demo.invalid")
+    for _ in range(2):
+        response = await demo_site.post("/logga-ut", data={"csrf": csrf_of(page)}, allow_redirects=False)
+        assert response.status == 303
+        assert response.headers["Location"] == "/utloggad"
