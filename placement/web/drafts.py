@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from multidict import MultiDictProxy
 from yarl import URL
 
 from placement.api.state import DATABASE
+from placement.repositories.form_drafts import FormDraftRepository
 from placement.web.base import CSRF_FIELD, PAGE_HANDLERS, SESSION, PageContext, external_url, set_cookie
 from placement.web.sessions import SESSION_COOKIE
 
@@ -74,14 +74,12 @@ async def keep(request: web.Request, posted: MultiDictProxy[Any]) -> web.HTTPSee
     draft_id = secrets.token_urlsafe(24)
     browser = request.cookies.get(DRAFT_COOKIE) or secrets.token_urlsafe(32)
     async with request.app[DATABASE].transaction() as conn:
-        await conn.execute("DELETE FROM web_form_draft WHERE created_at <= now() - $1::interval", DRAFT_VALID)
-        await conn.execute(
-            """INSERT INTO web_form_draft (id_sha256, browser_sha256, path, form)
-               VALUES ($1, $2, $3, $4::jsonb)""",
-            _sha256(draft_id),
-            _sha256(browser),
-            request.path,
-            values,
+        await FormDraftRepository(conn).keep(
+            id_sha256=_sha256(draft_id),
+            browser_sha256=_sha256(browser),
+            path=request.path,
+            form=values,
+            valid=DRAFT_VALID,
         )
     form = str(URL(request.path).with_query({DRAFT_QUERY: draft_id}))
     if request.get(SESSION) is not None:
@@ -108,16 +106,12 @@ async def restore(ctx: PageContext) -> Restored | None:
     draft_id = ctx.request.query.get(DRAFT_QUERY)
     if not draft_id:
         return None
-    form = await ctx.conn.fetchval(
-        """DELETE FROM web_form_draft
-            WHERE id_sha256 = $1 AND browser_sha256 = $2 AND path = $3 AND created_at > now() - $4::interval
-        RETURNING form""",
-        _sha256(draft_id),
-        _sha256(ctx.request.cookies.get(DRAFT_COOKIE, "")),
-        ctx.request.path,
-        DRAFT_VALID,
+    values = await FormDraftRepository(ctx.conn).take(
+        id_sha256=_sha256(draft_id),
+        browser_sha256=_sha256(ctx.request.cookies.get(DRAFT_COOKIE, "")),
+        path=ctx.request.path,
+        valid=DRAFT_VALID,
     )
-    if form is None:
+    if values is None:
         return Restored(None)
-    values = json.loads(form) if isinstance(form, str) else form
     return Restored({k: v for k, v in values.items() if isinstance(v, str)})
