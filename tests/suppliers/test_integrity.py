@@ -18,6 +18,7 @@ from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
 from suppliers.formats import Feed
 from suppliers.service import run_import
+from tests.api.test_placements import delegated
 from tests.conftest import api_token, bearer
 from tests.suppliers.test_import import place
 
@@ -188,6 +189,7 @@ async def test_sv06_is_raised_by_a_decision_the_person_took(
 ) -> None:
     await registers(owner, tmp_path)
     carl = await staff(client, as_admin, "Carl Ägare", ["teamledare"], birth_date="1970-04-02")
+    await delegated(client, as_admin, carl, "extension")
     await run(client, procurement)
     [flag] = await flags(client, procurement, "SV06")
     assert (flag["severity"], flag["involvement"]) == ("warn", [])
@@ -308,6 +310,7 @@ async def test_a_foster_parent_is_screened_and_a_decision_raises_it(
     """A staff member matching a foster parent is a link to that foster home (SV06), blocking once
     they decided a placement there."""
     decider = await staff(client, as_admin, "Karin Fosterförälder", ["teamledare"], birth_date="1975-05-05")
+    await delegated(client, as_admin, decider, "extension")
     home = await (
         await client.post(
             "/api/v1/foster-homes",
