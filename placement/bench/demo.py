@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from stdnum import luhn
 
-from checks.rules.PP16 import RESERVED_KINDS
+from checks.rules.PP16 import RESERVED_KINDS, reserved_for_the_namnd
 from placement.audit import Actor
 from placement.core.clock import today_in_sweden
 from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, StaffRole
@@ -161,12 +161,17 @@ async def load_demo(conn: Connection, *, today: dt.date | None = None, seed: int
                 LegalBasis.SOL: DecisionKind.PLACEMENT_SOL,
                 LegalBasis.LSS: DecisionKind.LSS_HOUSING,
             }.get(basis, DecisionKind.PLACEMENT_LVU)
+            # Care in a familjehem or jourhem, and LVU care, is the nämnd's decision (SoL 30 kap. 6–7 §§).
+            by_namnd = reserved_for_the_namnd(kind, form, basis) is not None
             await placements_repo.add_decision(
                 placement_id=placement.id,
                 decision=DecisionIn(
                     kind=kind,
                     decided_on=start,
-                    decided_by=decider.id,
+                    decided_by=None if by_namnd else decider.id,
+                    decided_by_namnd=by_namnd,
+                    namnd_meeting_on=start if by_namnd else None,
+                    namnd_paragraph=f"§ {index + 1}" if by_namnd else None,
                     valid_from=start,
                     valid_to=start + dt.timedelta(days=365) if basis is LegalBasis.SOL else None,
                 ),
