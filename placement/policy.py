@@ -53,6 +53,7 @@ VALUES: dict[str, TypeAdapter[Any]] = {
     "direct_award_limit_sek": TypeAdapter(dict[Year, Annotated[int, Field(ge=0)]]),
     "followup": TypeAdapter(FollowUpValues),
     "checks": TypeAdapter(CheckValues),
+    "permit_capture_reverify_days": TypeAdapter(Annotated[int, Field(ge=7, le=1095)]),
 }
 
 

@@ -37,6 +37,7 @@ TENANT_TABLES = [
     "foster_parent",
     "web_session",
     "correction",
+    "case_system_ref",
 ]
 
 
