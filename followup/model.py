@@ -102,10 +102,6 @@ class PlacementFacts:
     # the foster home (PP21, counted across municipalities): the nämnd must notify IVO (FU17).
     ivo_notice_required: bool = False
 
-    def last_decision(self, kind: DecisionKind) -> dt.date | None:
-        dates = [d.decided_on for d in self.decisions if d.kind is kind]
-        return max(dates) if dates else None
-
     def last(self, kind: EventKind, *, since: dt.date | None = None) -> dt.date | None:
         dates = [
             e.occurred_on for e in self.events if e.kind is kind and (since is None or e.occurred_on >= since)
@@ -191,12 +187,10 @@ def obligation_rule(
 
 
 def six_monthly(
-    rule: ObligationRule, facts: PlacementFacts, today: dt.date, policy: Policy, kind: DecisionKind
+    rule: ObligationRule, facts: PlacementFacts, today: dt.date, policy: Policy, kind: EventKind
 ) -> Iterable[Obligation]:
-    """Due six months after the start or the last decision of ``kind``: a recorded decision, which
-    passed the delegation judgement when it was recorded (the nämnd's, for övervägande and
-    omprövning), never a bare event."""
-    last = facts.last_decision(kind)
+    """Due six months after the start or the last event of ``kind``."""
+    last = facts.last(kind)
     due = add_months(last or facts.start_date, 6)
     detail = f"senast {last.isoformat()}" if last else "inget ännu sedan placeringen började"
     yield rule.obligation(due, state_of(due, today, policy, met=False), detail, statutory=True)

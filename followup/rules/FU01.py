@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from followup.model import Obligation, PlacementFacts, Policy, obligation_rule, six_monthly
-from placement.core.vocabulary import DecisionKind
+from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, six_monthly
 
 
 @obligation_rule("FU01", "overvagande_sol")
@@ -17,8 +16,7 @@ def fu01_overvagande_sol(facts: PlacementFacts, today: dt.date, policy: Policy) 
     familjehem, jourhem, HVB or stödboende is still needed (not LSS housing).
     Legal basis: SoL (2025:400) 22 kap. 13 § (tidigare 6 kap. 8 § 1 st.).
     Fails when: six months have passed since the start or the last övervägande.
-    Passes when: an övervägande decision was recorded within six months (the nämnd's: a decision
-    passes the delegation judgement when recorded; a bare event does not count); or the care is not under SoL.
+    Passes when: an övervägande was recorded within six months; or the care is not under SoL.
     """
     if facts.sol_care() and facts.ongoing(today):
-        yield from six_monthly(fu01_overvagande_sol, facts, today, policy, DecisionKind.OVERVAGANDE)
+        yield from six_monthly(fu01_overvagande_sol, facts, today, policy, EventKind.OVERVAGANDE)

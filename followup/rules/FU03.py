@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from followup.model import Obligation, PlacementFacts, Policy, obligation_rule, six_monthly
-from placement.core.vocabulary import DecisionKind, LegalBasis
+from followup.model import EventKind, Obligation, PlacementFacts, Policy, obligation_rule, six_monthly
+from placement.core.vocabulary import LegalBasis
 
 
 @obligation_rule("FU03", "omprovning_lvu")
@@ -17,8 +17,7 @@ def fu03_omprovning_lvu(facts: PlacementFacts, today: dt.date, policy: Policy) -
     enforcement (the placement's start), then every six months.
     Legal basis: LVU (1990:52) 13 § 2 st.
     Fails when: six months have passed since the start or the last omprövning.
-    Passes when: an omprövning decision was recorded within six months (the nämnd's: a decision
-    passes the delegation judgement when recorded; a bare event does not count); or the basis is not 3 § LVU.
+    Passes when: an omprövning was recorded within six months; or the basis is not 3 § LVU.
     """
     if facts.legal_basis is LegalBasis.LVU_3 and facts.ongoing(today):
-        yield from six_monthly(fu03_omprovning_lvu, facts, today, policy, DecisionKind.OMPROVNING)
+        yield from six_monthly(fu03_omprovning_lvu, facts, today, policy, EventKind.OMPROVNING)

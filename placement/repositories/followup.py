@@ -9,8 +9,7 @@ import uuid
 from typing import Annotated, Any
 
 import asyncpg
-from pydantic import BaseModel, Field, StringConstraints, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field, StringConstraints
 
 from followup.obligations import EventKind, Obligation, State
 from followup.store import compute, details_for, refresh
@@ -24,10 +23,6 @@ from placement.repositories import one
 from placement.repositories.placements import PlacementRepository
 
 _CORRECTED_ALREADY = "Händelsen är redan rättad eller återkallad; utgå från den senaste versionen"
-
-# What meets FU01-FU03 is the nämnd's decision (recorded under /decisions, where it passes the
-# delegation judgement), so these are no longer recorded as bare events (older ones stay readable).
-DECIDED_NOT_NOTED = frozenset({EventKind.OVERVAGANDE, EventKind.OMPROVNING})
 
 # Events that by nature come before the placement starts.
 COMES_BEFORE_START = frozenset({EventKind.CARE_PLAN, EventKind.INVESTIGATION_ENDED})
@@ -47,17 +42,6 @@ class EventIn(Input):
     corrects: uuid.UUID | None = Field(
         default=None, description="The event this one corrects (and replaces)."
     )
-
-    @field_validator("kind")
-    @classmethod
-    def _not_a_decision(cls, kind: EventKind) -> EventKind:
-        if kind in DECIDED_NOT_NOTED:
-            raise PydanticCustomError(
-                "decision_not_event",
-                "Ett övervägande eller en omprövning är nämndens beslut; registrera det som ett beslut på "
-                "placeringen med sammanträdesdag och paragraf",
-            )
-        return kind
 
 
 class EventOut(BaseModel):

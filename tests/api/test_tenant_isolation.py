@@ -27,7 +27,7 @@ BODIES: dict[str, Any] = {
         "by_staff": ids["staff_id"],
         "result": "ok",
     },
-    "record_event": lambda ids: {"kind": "contact_details_given", "occurred_on": "2026-06-01"},
+    "record_event": lambda ids: {"kind": "overvagande", "occurred_on": "2026-06-01"},
     "waive_obligation": lambda ids: {"code": "FU10", "due_on": "2026-02-09", "reason": "Erbjuden muntligt"},
     "resolve_check_finding": lambda ids: {"finding_index": 0, "action": "override", "reason": "Prövat"},
     "create_declaration": lambda ids: {"declared_on": "2026-06-01", "nothing_to_declare": True},
@@ -42,9 +42,7 @@ BODIES: dict[str, Any] = {
     "create_decision": lambda ids: {
         "kind": "overvagande",
         "decided_on": "2026-06-01",
-        "decided_by_namnd": True,
-        "namnd_meeting_on": "2026-06-01",
-        "namnd_paragraph": "§ 1",
+        "decided_by": ids["staff_id"],
         "valid_from": "2026-06-01",
     },
 }

@@ -124,7 +124,7 @@ async def test_digest_shows_what_became_due_since(demo: Client, test_database: S
     """Became overdue since D means its due date passed after D, or the placement's facts made it
     overdue after D: a placement registered today that started in 2024 has its övervägande (FU01)
     overdue since 2024, and the first computation of it is no news since an hour ago; withdrawing
-    the region's notice (FU10) that met its obligation is. Nothing changed since: nothing new."""
+    the övervägande that met it is. Nothing changed since: nothing new."""
     before = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     child = await (
         await demo.post(
@@ -161,12 +161,9 @@ async def test_digest_shows_what_became_due_since(demo: Client, test_database: S
 
     events = f"/api/v1/placements/{placement['id']}/events"
     today = today_in_sweden().isoformat()
-    assert (await obligation(demo, "sami", placement["id"], "FU10"))["state"] == "overdue"
-    met = await demo.post(
-        events, json={"kind": "health_notification", "occurred_on": today}, headers=user("sami")
-    )
+    met = await demo.post(events, json={"kind": "overvagande", "occurred_on": today}, headers=user("sami"))
     assert met.status == 201, await met.text()
-    assert (await obligation(demo, "sami", placement["id"], "FU10"))["state"] == "met"
+    assert (await obligation(demo, "sami", placement["id"], "FU01"))["state"] != "overdue"
     withdrawn_at = stamp(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
     retracted = await demo.post(
         f"{events}/{(await met.json())['id']}/retraction",
@@ -175,8 +172,7 @@ async def test_digest_shows_what_became_due_since(demo: Client, test_database: S
     )
     assert retracted.status == 201, await retracted.text()
     news = [i for i in await digest_of(demo, "sami", withdrawn_at) if i["placement_id"] == placement["id"]]
-    assert ("FU10", "overdue") in {(i["code"], i["state"]) for i in news}
-    assert ("FU01", "overdue") not in {(i["code"], i["state"]) for i in news}
+    assert ("FU01", "overdue") in {(i["code"], i["state"]) for i in news}
 
     digest = await digest_of(demo, "sami", stamp(before))
     assert {i["state"] for i in digest} <= {"due_soon", "overdue"}
@@ -233,16 +229,9 @@ async def test_a_statutory_last_day_on_julafton_shows_the_rolled_day(
         for p in page["items"]
         if p["end_date"] is None and p["legal_basis"] == "sol" and p["start_date"] <= "2026-06-24"
     )
-    decision = {  # the nämnd's övervägande, recorded by Sami
-        "kind": "overvagande",
-        "decided_on": "2026-06-24",
-        "decided_by_namnd": True,
-        "namnd_meeting_on": "2026-06-24",
-        "namnd_paragraph": "§ 88",
-        "valid_from": "2026-06-24",
-    }
-    path = f"/api/v1/placements/{placement['id']}/decisions"
-    response = await demo.post(path, json=decision, headers=user("sami"))
+    event = {"kind": "overvagande", "occurred_on": "2026-06-24"}
+    path = f"/api/v1/placements/{placement['id']}/events"
+    response = await demo.post(path, json=event, headers=user("sami"))
     assert response.status == 201, await response.text()
     fu01 = await obligation(demo, "sami", placement["id"], "FU01")
     assert (fu01["due_on"], fu01["rolled_due_on"]) == ("2026-12-24", "2026-12-28")
@@ -252,44 +241,3 @@ async def test_a_statutory_last_day_on_julafton_shows_the_rolled_day(
     watch = await (await demo.get("/api/v1/obligations?code=FU01&limit=200", headers=user("sami"))).json()
     [stored] = [w for w in watch["items"] if w["placement_id"] == placement["id"]]
     assert (stored["due_on"], stored["rolled_due_on"]) == ("2026-12-24", "2026-12-28")
-
-
-async def test_only_the_namnds_decision_meets_the_overvagande(demo: Client) -> None:
-    """FU01 is met by an övervägande decision that passed the delegation judgement (the nämnd's),
-    not by an övervägande noted as an event (refused with a 422 pointing to the decision) nor by
-    one an official tried to take (refused)."""
-    page = await (await demo.get("/api/v1/placements?limit=200", headers=user("sami"))).json()
-    placement = next(
-        p
-        for p in page["items"]
-        if p["end_date"] is None and p["legal_basis"] == "sol" and p["form"] not in ("lss_boende", "sis")
-    )
-    today = today_in_sweden().isoformat()
-    before = await obligation(demo, "sami", placement["id"], "FU01")
-    noted = await demo.post(
-        f"/api/v1/placements/{placement['id']}/events",
-        json={"kind": "overvagande", "occurred_on": today},
-        headers=user("sami"),
-    )
-    assert noted.status == 422, await noted.text()
-    assert "nämndens beslut" in (await noted.json())["errors"][0]["message"]
-    staff = {
-        s["email"].split("@")[0]: s["id"]
-        for s in (await (await demo.get("/api/v1/staff?limit=200", headers=user("petra"))).json())["items"]
-    }
-    decisions = f"/api/v1/placements/{placement['id']}/decisions"
-    by_sami = {"kind": "overvagande", "decided_on": today, "decided_by": staff["sami"], "valid_from": today}
-    assert (await demo.post(decisions, json=by_sami, headers=user("sami"))).status == 422
-    assert await obligation(demo, "sami", placement["id"], "FU01") == before
-    by_namnd = {
-        "kind": "overvagande",
-        "decided_on": today,
-        "decided_by_namnd": True,
-        "namnd_meeting_on": today,
-        "namnd_paragraph": "§ 14",
-        "valid_from": today,
-    }
-    assert (await demo.post(decisions, json=by_namnd, headers=user("sami"))).status == 201
-    after = await obligation(demo, "sami", placement["id"], "FU01")
-    assert after["due_on"] > today
-    assert after["state"] == "open"
