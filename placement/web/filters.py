@@ -8,8 +8,9 @@ from enum import StrEnum
 import jinja2
 
 from followup.obligations import State
+from placement.core import supplier_vocabulary
 from placement.core.clock import today_in_sweden
-from placement.core.vocabulary import label
+from placement.core.vocabulary import DecisionKind, LegalBasis, PlacementForm, label
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
@@ -70,7 +71,21 @@ def swedish(value: StrEnum | None) -> str:
     return label(value) if value is not None else ""
 
 
+_BY_VALUE: dict[str, str] = {
+    **{str(k): v for k, v in supplier_vocabulary.LABELS.items()},
+    **{str(e): label(e) for kind in (PlacementForm, LegalBasis, DecisionKind) for e in kind},
+}
+
+
+def term(value: StrEnum | str | None) -> str:
+    """A vocabulary value in Swedish, from the service's or the register's vocabulary (a stored
+    check run's facts hold the values as text)."""
+    if value is None:
+        return ""
+    return _BY_VALUE.get(str(value), str(value))
+
+
 def install(env: jinja2.Environment) -> None:
     env.filters.update(
-        day=day, deadline=deadline, state_words=state_words, badge=badge, age=age, swedish=swedish
+        day=day, deadline=deadline, state_words=state_words, badge=badge, age=age, swedish=swedish, term=term
     )
