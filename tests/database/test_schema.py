@@ -36,6 +36,8 @@ TENANT_TABLES = [
     "check_resolution",
     "foster_parent",
     "web_session",
+    "file_review_sample",
+    "file_review",
     "correction",
     "case_system_ref",
 ]
