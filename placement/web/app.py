@@ -16,7 +16,7 @@ from aiohttp.typedefs import Handler
 from placement.api.state import DATABASE, HTTP_CLIENT
 from placement.errors import Forbidden, PlacementError
 from placement.settings import Settings
-from placement.web import check_pages, conflicts, file_review, pages, reports, signin, unit_pages
+from placement.web import assets, check_pages, conflicts, file_review, pages, reports, signin, unit_pages
 from placement.web.base import (
     CSRF_FIELD,
     PRE_CSRF,
@@ -141,7 +141,7 @@ def mount(app: web.Application, settings: Settings) -> None:
         yield
 
     app.cleanup_ctx.append(stores)
-    app.router.add_static("/static/", STATIC, name="web_static")
+    assets.add_routes(app, STATIC)
     signin.add_routes(app)
     pages.add_routes(app)
     check_pages.add_routes(app)
