@@ -40,6 +40,14 @@ def deadline(value: dt.date | None) -> str:
     return f"{WEEKDAYS[value.weekday()]} {value.isoformat()}" if value else ""
 
 
+def next_weekday(due: dt.date | None, rolled: dt.date | None) -> str:
+    """Where a statutory period's last day falls on a day off and lag (1930:173) would move it:
+    'Nästa vardag: måndag 2025-02-03 (lag 1930:173)'; empty where it does not move."""
+    if due is None or rolled is None or rolled == due:
+        return ""
+    return f"Nästa vardag: {deadline(rolled)} (lag 1930:173)"
+
+
 def days_word(n: int) -> str:
     return "1 dag" if n == 1 else f"{n} dagar"
 
@@ -71,6 +79,12 @@ def swedish(value: StrEnum | None) -> str:
     return label(value) if value is not None else ""
 
 
+def sentence(text: str) -> str:
+    """A value standing alone, as a sentence starts: 'familjehem' -> 'Familjehem' (the rest as is:
+    'LSS' stays 'LSS', unlike Jinja's capitalize)."""
+    return text[:1].upper() + text[1:]
+
+
 _BY_VALUE: dict[str, str] = {
     **{str(k): v for k, v in supplier_vocabulary.LABELS.items()},
     **{str(e): label(e) for kind in (PlacementForm, LegalBasis, DecisionKind) for e in kind},
@@ -87,5 +101,13 @@ def term(value: StrEnum | str | None) -> str:
 
 def install(env: jinja2.Environment) -> None:
     env.filters.update(
-        day=day, deadline=deadline, state_words=state_words, badge=badge, age=age, swedish=swedish, term=term
+        day=day,
+        deadline=deadline,
+        next_weekday=next_weekday,
+        state_words=state_words,
+        badge=badge,
+        age=age,
+        swedish=swedish,
+        sentence=sentence,
+        term=term,
     )
