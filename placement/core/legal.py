@@ -131,6 +131,55 @@ REFERENCES: dict[str, LegalReference] = {
         LegalReference("ending_reason", "SOSFS 2012:11 3 kap. 3 §"),
         LegalReference("lvu_aftercare", "LVU (1990:52) 21 b–21 c §§ (se SoL (2025:400) 23 kap. 2 §)"),
         LegalReference("jourhem_time", "SoL (2025:400) 22 kap. 4 §", old=f"{SOL_2001} 6 kap. 6 §"),
+        # Reports of concern (CH01-CH08). The new numbers are those of issue #20 and DOMAIN.md;
+        # they were not read in the consolidated text, so pages say so.
+        LegalReference(
+            "protection_assessment",
+            "SoL (2025:400) 20 kap. 1 § (omedelbar skyddsbedömning); SOSFS 2014:5",
+            old=f"{SOL_2001} 11 kap. 1 a § 1 st.",
+            new_confirmed=False,
+        ),
+        LegalReference(
+            "preliminary_assessment",
+            "SoL (2025:400) 20 kap. 2 § (förhandsbedömning inom 14 dagar)",
+            old=f"{SOL_2001} 11 kap. 1 a §",
+            new_confirmed=False,
+        ),
+        LegalReference(
+            "investigation_time",
+            "SoL (2025:400) 20 kap. 3–4 §§ (utredning inom fyra månader; de berörda underrättas)",
+            old=f"{SOL_2001} 11 kap. 1–2 §§",
+            new_confirmed=False,
+        ),
+        LegalReference(
+            "case_transfer",
+            "SoL (2025:400) 29 kap. 9–12 §§ (vistelsekommunens ansvar; överflyttning av ärende)",
+            old=f"{SOL_2001} 2 a kap. 10–11 §§",
+            new_confirmed=False,
+        ),
+        LegalReference(
+            "concern_delegation",
+            "SoL (2025:400) 30 kap.; KL (2017:725) 6 kap. 37–38 §§ (delegation och vidaredelegation)",
+            old=f"{SOL_2001} 10 kap. 4–5 §§",
+            new_confirmed=False,
+        ),
+        LegalReference(
+            "reporter_feedback",
+            "SoL (2025:400) 19 kap. 6 § (återkoppling till anmälare)",
+            old=f"{SOL_2001} 14 kap. 1 b §",
+            new_confirmed=False,
+        ),
+        LegalReference(
+            "violence_assessment",
+            "SOSFS 2014:4 (våld i nära relationer); SOSFS 2014:5; Socialstyrelsens vägledning om "
+            "polisanmälan vid brott mot barn",
+        ),
+        LegalReference(
+            "investigation_decision",
+            "SoL (2025:400) 20 kap. 3 § (utredningen avslutas med ett beslut)",
+            old=f"{SOL_2001} 11 kap. 2 §",
+            new_confirmed=False,
+        ),
         LegalReference(
             "statutory_time",
             "Lag (1930:173) om beräkning av lagstadgad tid",
