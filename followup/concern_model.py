@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from placement.core.clock import add_days, add_months
+from placement.core.clock import SWEDEN, add_days, add_months
 from placement.core.concern_vocabulary import (
     ConcernDecisionKind,
     InvestigationOutcome,
@@ -289,10 +289,13 @@ def _day(value: object) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return value.astimezone(SWEDEN).date() if value.tzinfo else value.date()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value))
+    text = str(value)
+    if "T" in text:  # a moment: its calendar day in Sweden
+        return dt.datetime.fromisoformat(text).astimezone(SWEDEN).date()
+    return dt.date.fromisoformat(text)
 
 
 def _moment(value: object) -> dt.datetime | None:

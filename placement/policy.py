@@ -43,6 +43,19 @@ class CheckValues(_Values):
     check_valid_days: Annotated[int, Field(ge=1, le=365)] = 30
 
 
+class ConcernValues(_Values):
+    """Reports of concern (followup.concern_model.ConcernPolicy) and the nämnd's targets."""
+
+    protection_days: Annotated[int, Field(ge=0, le=7)] = 1
+    due_soon_days: Days = 3
+    concerned_told_days: Annotated[int, Field(ge=0, le=120)] = 7
+    feedback_days: Annotated[int, Field(ge=1, le=7)] = 7
+    transfer_answer_months: Annotated[int, Field(ge=1, le=1)] = 1
+    target_protection_percent: Annotated[float, Field(ge=0, le=100)] = 100
+    target_preliminary_percent: Annotated[float, Field(ge=0, le=100)] = 70
+    target_investigation_percent: Annotated[float, Field(ge=0, le=100)] = 75
+
+
 Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 
 # What each key's value may be; an object's fields are corrected one by one (merged), a number whole.
@@ -53,6 +66,7 @@ VALUES: dict[str, TypeAdapter[Any]] = {
     "direct_award_limit_sek": TypeAdapter(dict[Year, Annotated[int, Field(ge=0)]]),
     "followup": TypeAdapter(FollowUpValues),
     "checks": TypeAdapter(CheckValues),
+    "concerns": TypeAdapter(ConcernValues),
 }
 
 

@@ -15,7 +15,18 @@ from aiohttp import web
 
 from followup.store import failure_site, scan
 from placement import __version__, rule_catalogue
-from placement.api import audit_review, checks, contracts, core, followup, health, integrity, policy, register
+from placement.api import (
+    audit_review,
+    checks,
+    concerns,
+    contracts,
+    core,
+    followup,
+    health,
+    integrity,
+    policy,
+    register,
+)
 from placement.api.health import SCAN_WATCHED_SINCE
 from placement.api.limits import REGISTER_BODY_LIMIT
 from placement.api.middleware import error_middleware, request_context, security_headers
@@ -57,6 +68,7 @@ def api_registry() -> EndpointRegistry:
             *checks.routes.endpoints,
             *audit_review.routes.endpoints,
             *policy.routes.endpoints,
+            *concerns.routes.endpoints,
         ]
     )
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import pytest
 
+from placement.core.concern_vocabulary import ReporterKind, ReportKind
 from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
 from placement.database.pool import Database
 
@@ -36,6 +37,8 @@ TENANT_TABLES = [
     "check_resolution",
     "foster_parent",
     "correction",
+    "concern_report",
+    "concern_step",
 ]
 
 
@@ -48,6 +51,8 @@ TENANT_TABLES = [
         ("placement", "end_reason", EndReason),
         ("decision", "kind", DecisionKind),
         ("staff", "roles", StaffRole),
+        ("concern_report", "kind", ReportKind),
+        ("concern_report", "reporter_kind", ReporterKind),
     ],
 )
 async def test_vocabulary_matches_check_constraint(
