@@ -632,7 +632,7 @@ class ConcernRepository:
                         item=_item_out(item),
                     )
                     entries.append((item, entry))
-        entries.sort(key=lambda e: (URGENCY[e[0].state], e[0].due_on, e[1].received_on))
+        entries.sort(key=lambda e: (URGENCY[e[0].state], e[0].due_on, e[1].received_on, e[0].code, e[0].item))
         shown = [e for _, e in entries[:limit]]
         seen = {(e.concern_id, e.child_id) for e in shown}
         await audit.record(self.conn, self.actor, AuditAction.READ, [_access(c, child) for c, child in seen])
