@@ -139,6 +139,7 @@ class ExtensionIn(_Decision):
 
 class InvestigationStartIn(Input):
     started_on: DoneDate
+    org_unit: Text | None = Field(default=None, description="The utredning unit that takes the case over.")
 
 
 class InvestigationProgressIn(Input):
@@ -357,6 +358,15 @@ def facts_of(report: Any, steps: Sequence[Any], *, linked: bool) -> ConcernFacts
     return facts_from_mapping(data)
 
 
+def _closed_on(facts: ConcernFacts) -> dt.date | None:
+    """The day the case closed: the investigation's end, or a decision not to open one."""
+    if facts.investigation is not None:
+        return facts.investigation.ended_on
+    if facts.closed() and facts.preliminary is not None:
+        return facts.preliminary.decided_on
+    return None
+
+
 # --- the repository ------------------------------------------------------------------------------
 
 
@@ -413,7 +423,7 @@ class ConcernRepository:
     async def _report(self, concern_id: uuid.UUID, *, write: bool) -> dict[str, Any]:
         reach = self.actor.writes if write else self.actor.reads
         row = await self.conn.fetchrow(
-            f"""SELECT {_REPORT_COLUMNS} FROM concern_report r
+            f"""SELECT {_REPORT_COLUMNS}, r.closed_on FROM concern_report r
                  WHERE r.municipality_id = $1 AND r.id = $2 AND child_in_reach($1, r.child_id, $3, $4, $5)
                  {"FOR UPDATE" if write else ""}""",
             self.actor.municipality_id,
@@ -528,6 +538,19 @@ class ConcernRepository:
             self.actor.name,
         )
         steps.append(one(row))
+        after = facts_of(report, steps, linked=False)
+        closed_on = _closed_on(after)
+        org_unit = getattr(step, "org_unit", None) or report["org_unit"]
+        if closed_on != report.get("closed_on") or org_unit != report["org_unit"]:
+            await self.conn.execute(
+                """UPDATE concern_report SET closed_on = $3, org_unit = $4
+                    WHERE municipality_id = $1 AND id = $2""",
+                self.actor.municipality_id,
+                concern_id,
+                closed_on,
+                org_unit,
+            )
+            report = {**report, "org_unit": org_unit}
         await audit.record(
             self.conn, self.actor, AuditAction.UPDATE, [_access(concern_id, report["child_id"])]
         )
@@ -604,12 +627,7 @@ class ConcernRepository:
               JOIN child c ON c.municipality_id = r.municipality_id AND c.id = r.child_id
              WHERE r.municipality_id = $1 AND child_in_reach($1, r.child_id, $2, $3, $4)
                AND ($5::text IS NULL OR r.org_unit = $5)
-               AND NOT EXISTS (
-                   SELECT 1 FROM concern_step s
-                    WHERE s.municipality_id = r.municipality_id AND s.report_id = r.id
-                      AND (s.kind = 'investigation_end'
-                           OR (s.kind = 'preliminary' AND s.details->>'outcome' <> 'open_investigation'))
-                      AND coalesce(s.details->>'ended_on', s.details->>'decided_on')::date < $6::date - 30)
+               AND (r.closed_on IS NULL OR r.closed_on >= $6::date - 30)
             """,
             self.actor.municipality_id,
             *self.actor.reads.sql_args(),

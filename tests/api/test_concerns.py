@@ -312,7 +312,7 @@ async def test_the_watch_list_puts_overdue_first_and_splits_the_units(
                 "decided_by": ids["lead"],
             },
         ),
-        ("investigation", {"started_on": add_days(today, -195).isoformat()}),
+        ("investigation", {"started_on": add_days(today, -195).isoformat(), "org_unit": "Utredning 1"}),
     ):
         assert (await client.post(f"{base}/{path}", json=body, headers=h)).status == 201
     closed = await report(add_days(today, -100))
@@ -341,6 +341,10 @@ async def test_the_watch_list_puts_overdue_first_and_splits_the_units(
     order = [e["item"]["item"] for e in utredning["items"]]
     assert order[:2] == ["concerned_told", "family_invited"]
     assert set(order[2:5]) == {"finish", "child_heard", "communicated"}
+
+    # The utredning unit that took the case over sees it; the mottagning's own list does not.
+    unit = await (await client.get("/api/v1/concern-watch-list?org_unit=Utredning%201", headers=h)).json()
+    assert {e["concern_id"] for e in unit["items"]} == {investigated}
 
     response = await client.get("/api/v1/concern-watch-list?phase=kassa", headers=h)
     assert response.status == 422

@@ -27,6 +27,9 @@ CREATE TABLE concern_report (
     concerns_violence   boolean NOT NULL DEFAULT false,
     concerns_crime      boolean NOT NULL DEFAULT false,
     org_unit            text,  -- the unit handling it (mottagning, then an utredning unit)
+    -- The day the case closed (a decision not to investigate, or the investigation's end); the
+    -- watch list keeps a closed report for 30 days (feedback to the reporter may still be due).
+    closed_on           date,
     registered_by       text NOT NULL,
     created_at          timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (municipality_id, id),
@@ -34,6 +37,7 @@ CREATE TABLE concern_report (
 );
 CREATE INDEX concern_report_child_idx ON concern_report (municipality_id, child_id, received_on);
 CREATE INDEX concern_report_received_idx ON concern_report (municipality_id, received_on);
+CREATE INDEX concern_report_watch_idx ON concern_report (municipality_id, org_unit, closed_on);
 GRANT SELECT, INSERT, UPDATE ON concern_report TO placement_service;
 SELECT enable_tenant_isolation('concern_report');
 
