@@ -26,6 +26,7 @@ from followup.concern_model import RULES, ConcernFacts, ConcernPolicy, ConcernSt
 from placement.core.vocabulary import Sex
 
 ALL = "alla"
+NO_UNIT = "(ingen enhet)"
 AGE_BANDS = (("0-5", 0, 5), ("6-12", 6, 12), ("13-17", 13, 17), ("18-", 18, 200))
 
 
@@ -47,7 +48,8 @@ class IndicatorRow:
     """One report with what the indicators split it by (no name, no personnummer)."""
 
     facts: ConcernFacts
-    org_unit: str | None
+    reception_unit: str | None  # counts the skyddsbedömning and the förhandsbedömning
+    org_unit: str | None  # the unit handling it now: counts the investigation
     sex: Sex
     birth_date: dt.date
 
@@ -120,19 +122,26 @@ def outcome(measure: Measure, facts: ConcernFacts, as_of: dt.date, policy: Conce
 def indicators(
     rows: Iterable[IndicatorRow], *, as_of: dt.date, policy: ConcernPolicy, targets: Targets
 ) -> list[Cell]:
-    """Every measure for every unit, sex and age band and their totals (``alla``), with the counts."""
-    counts: dict[tuple[Measure, str, str, str], list[int]] = {}
+    """Every measure for every unit, sex and age band and their totals (``alla``), with the counts.
+    The skyddsbedömning and the förhandsbedömning count for the unit that received the report, the
+    investigation for the unit handling it."""
+    leaves: dict[tuple[Measure, str, str, str], list[int]] = {}
     for row in rows:
-        unit = row.org_unit or "(ingen enhet)"
         band = age_band(row.birth_date, row.facts.received_on)
         for measure in Measure:
             result = outcome(measure, row.facts, as_of, policy)
             if result is None:
                 continue
-            for key in itertools.product((unit, ALL), (row.sex.value, ALL), (band, ALL)):
-                count = counts.setdefault((measure, *key), [0, 0])
-                count[0] += int(result)
-                count[1] += 1
+            unit = row.org_unit if measure is Measure.INVESTIGATION else row.reception_unit
+            count = leaves.setdefault((measure, unit or NO_UNIT, row.sex.value, band), [0, 0])
+            count[0] += int(result)
+            count[1] += 1
+    counts: dict[tuple[Measure, str, str, str], list[int]] = {}
+    for (measure, unit, sex, band), (in_time, total) in leaves.items():
+        for key in itertools.product((unit, ALL), (sex, ALL), (band, ALL)):
+            count = counts.setdefault((measure, *key), [0, 0])
+            count[0] += in_time
+            count[1] += total
     return [
         Cell(measure, unit, sex, band, in_time, total, targets.of(measure))
         for (measure, unit, sex, band), (in_time, total) in sorted(counts.items(), key=_order)

@@ -11,6 +11,7 @@ authorised them is stored with it, as the order stood then (CH05).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Sequence
 from typing import Any, Self
@@ -264,7 +265,8 @@ class Concern(BaseModel):
     reason: str
     concerns_violence: bool
     concerns_crime: bool
-    org_unit: str | None
+    reception_unit: str | None = Field(description="The unit that received the report.")
+    org_unit: str | None = Field(description="The unit handling it now.")
     registered_by: str
     closed: bool = False
     deadlines: list[ConcernItemOut] = Field(
@@ -283,7 +285,8 @@ class WatchEntry(BaseModel):
 
 
 _REPORT_COLUMNS = """r.id, r.child_id, r.received_at, r.received_on, r.kind, r.reporter_kind,
-    r.feedback_requested, r.reason, r.concerns_violence, r.concerns_crime, r.org_unit, r.registered_by"""
+    r.feedback_requested, r.reason, r.concerns_violence, r.concerns_crime, r.reception_unit, r.org_unit,
+    r.registered_by"""
 _STEP_COLUMNS = "id, report_id, kind, details, decided_by, authorised, recorded_by, recorded_at"
 
 
@@ -398,8 +401,10 @@ class ConcernRepository:
             f"""
             INSERT INTO concern_report AS r
                 (municipality_id, child_id, received_at, received_on, kind, reporter_kind,
-                 feedback_requested, reason, concerns_violence, concerns_crime, org_unit, registered_by)
-            VALUES ($1, $2, $3, ($3 AT TIME ZONE 'Europe/Stockholm')::date, $4, $5, $6, $7, $8, $9, $10, $11)
+                 feedback_requested, reason, concerns_violence, concerns_crime, reception_unit, org_unit,
+                 registered_by)
+            VALUES ($1, $2, $3, ($3 AT TIME ZONE 'Europe/Stockholm')::date, $4, $5, $6, $7, $8, $9, $10, $10,
+                    $11)
             RETURNING {_REPORT_COLUMNS}
             """,
             self.actor.municipality_id,
@@ -636,31 +641,42 @@ class ConcernRepository:
         )
         ids = [r["id"] for r in rows]
         steps, linked, policy = await self._steps(ids), await self._linked(ids), await self.rule_policy()
-        entries: list[tuple[ConcernItem, WatchEntry]] = []
+        due: list[tuple[ConcernItem, Any]] = []
         for r in rows:
             facts = facts_of(r, steps[r["id"]], linked=r["id"] in linked)
-            for item in evaluate(facts, today, policy):
-                if item.state in ACTIONABLE and (phase is None or item.phase is phase):
-                    entry = WatchEntry(
-                        concern_id=r["id"],
-                        child_id=r["child_id"],
-                        child_name=r["child_name"],
-                        received_on=r["received_on"],
-                        org_unit=r["org_unit"],
-                        item=_item_out(item),
-                    )
-                    entries.append((item, entry))
-        entries.sort(key=lambda e: (URGENCY[e[0].state], e[0].due_on, e[1].received_on, e[0].code, e[0].item))
-        shown = [e for _, e in entries[:limit]]
+            due.extend(
+                (item, r)
+                for item in evaluate(facts, today, policy)
+                if item.state in ACTIONABLE and (phase is None or item.phase is phase)
+            )
+        due.sort(key=lambda e: (URGENCY[e[0].state], e[0].due_on, e[1]["received_on"], e[0].code, e[0].item))
+        shown = [
+            WatchEntry(
+                concern_id=r["id"],
+                child_id=r["child_id"],
+                child_name=r["child_name"],
+                received_on=r["received_on"],
+                org_unit=r["org_unit"],
+                item=_item_out(item),
+            )
+            for item, r in due[:limit]
+        ]
         seen = {(e.concern_id, e.child_id) for e in shown}
         await audit.record(self.conn, self.actor, AuditAction.READ, [_access(c, child) for c, child in seen])
         return shown
 
     async def indicator_rows(self, *, received_from: dt.date, received_to: dt.date) -> list[IndicatorRow]:
-        """Every report received in the period with its child's sex and age and its facts (no names)."""
+        """Every report received in the period with its child's sex and age and its facts (no names);
+        each report's steps come in one JSON array, in the order they were recorded."""
         rows = await self.conn.fetch(
             f"""
-            SELECT {_REPORT_COLUMNS}, c.sex, c.birth_date
+            SELECT {_REPORT_COLUMNS}, c.sex, c.birth_date,
+                   coalesce((SELECT json_agg(json_build_object('kind', s.kind, 'details', s.details,
+                                                               'authorised', s.authorised)
+                                             ORDER BY s.recorded_at, s.id)
+                               FROM concern_step s
+                              WHERE s.municipality_id = r.municipality_id AND s.report_id = r.id),
+                            '[]')::text AS steps
               FROM concern_report r
               JOIN child c ON c.municipality_id = r.municipality_id AND c.id = r.child_id
              WHERE r.municipality_id = $1 AND r.received_on BETWEEN $2 AND $3
@@ -669,11 +685,10 @@ class ConcernRepository:
             received_from,
             received_to,
         )
-        ids = [r["id"] for r in rows]
-        steps, linked = await self._steps(ids), await self._linked(ids)
         return [
             IndicatorRow(
-                facts=facts_of(r, steps[r["id"]], linked=r["id"] in linked),
+                facts=facts_of(r, json.loads(r["steps"]), linked=False),
+                reception_unit=r["reception_unit"],
                 org_unit=r["org_unit"],
                 sex=Sex(r["sex"]),
                 birth_date=r["birth_date"],

@@ -26,7 +26,8 @@ CREATE TABLE concern_report (
     reason              text NOT NULL CHECK (btrim(reason) <> ''),
     concerns_violence   boolean NOT NULL DEFAULT false,
     concerns_crime      boolean NOT NULL DEFAULT false,
-    org_unit            text,  -- the unit handling it (mottagning, then an utredning unit)
+    reception_unit      text,  -- the unit that received it (the mottagning); never changes
+    org_unit            text,  -- the unit handling it (the mottagning, then an utredning unit)
     -- The day the case closed (a decision not to investigate, or the investigation's end); the
     -- watch list keeps a closed report for 30 days (feedback to the reporter may still be due).
     closed_on           date,
