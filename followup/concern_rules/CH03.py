@@ -15,7 +15,7 @@ def ch03_investigation(facts: ConcernFacts, today: dt.date, policy: ConcernPolic
     """Utredning klar inom fyra månader
 
     Checks: that an investigation ends within four months of its start, extended only by a decision
-    with its reason, for a set time, taken before the four months end; that those concerned are
+    with its särskilda skäl, for a set time, taken before the four months end; that those concerned are
     told it has started (policy: within ``concerned_told_days``), the family invited to plan it,
     the child heard (or why not documented) and kommunicering done before the end.
     Legal basis: SoL (2025:400) 20 kap. 3–4 §§.
