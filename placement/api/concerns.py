@@ -9,6 +9,7 @@ import uuid
 from pydantic import BaseModel, Field, model_validator
 
 from followup.concern_indicators import MEASURE_LABELS, Measure, Targets, indicators
+from followup.concern_review import Answer
 from placement.api.routing import Context, EndpointRegistry, Handler
 from placement.core.clock import today_in_sweden
 from placement.core.concern_vocabulary import Phase
@@ -58,6 +59,38 @@ async def create_concern(ctx: Context, *, body: ConcernIn) -> BaseModel:
 )
 async def get_concern(ctx: Context, *, concern_id: uuid.UUID) -> BaseModel:
     return await ConcernRepository(ctx.conn, actor=ctx.actor).get(concern_id=concern_id)
+
+
+class ReviewAnswerOut(BaseModel):
+    section: str
+    question: str
+    answer: Answer
+
+
+class ReviewForm(BaseModel):
+    concern_id: uuid.UUID
+    child_id: uuid.UUID
+    answers: list[ReviewAnswerOut] = Field(description="The auditors' questions, in their order.")
+
+
+@routes.route(
+    "GET",
+    f"{API}/concerns/{{concern_id}}/review",
+    name="concern_review_form",
+    summary="Aktgranskning: revisorernas stickprovsfrågor besvarade ur anmälan",
+    tag=TAG,
+    response=ReviewForm,
+    roles=CHILD_READERS,
+)
+async def concern_review_form(ctx: Context, *, concern_id: uuid.UUID) -> BaseModel:
+    """Each of the auditors' sample questions (ja, nej, ej aktuellt) as the report's steps answer it;
+    what only reading the file can answer is left to the reviewer."""
+    child_id, answers = await ConcernRepository(ctx.conn, actor=ctx.actor).review(concern_id=concern_id)
+    return ReviewForm(
+        concern_id=concern_id,
+        child_id=child_id,
+        answers=[ReviewAnswerOut(section=a.section, question=a.question, answer=a.answer) for a in answers],
+    )
 
 
 class ConcernList(BaseModel):

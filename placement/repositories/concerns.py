@@ -31,6 +31,7 @@ from followup.concern_model import (
     evaluate,
     facts_from_mapping,
 )
+from followup.concern_review import ReviewAnswer, review
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
 from placement.core.clock import SWEDEN, today_in_sweden
@@ -484,6 +485,15 @@ class ConcernRepository:
         linked = concern_id in await self._linked([concern_id])
         await audit.record(self.conn, self.actor, AuditAction.READ, [_access(concern_id, report["child_id"])])
         return await self._assembled(report, steps, linked=linked)
+
+    async def review(self, *, concern_id: uuid.UUID) -> tuple[uuid.UUID, list[ReviewAnswer]]:
+        """The aktgranskning form of one report, answered from its facts (a read of the child's data)."""
+        report = await self._report(concern_id, write=False)
+        steps = (await self._steps([concern_id]))[concern_id]
+        linked = concern_id in await self._linked([concern_id])
+        await audit.record(self.conn, self.actor, AuditAction.READ, [_access(concern_id, report["child_id"])])
+        facts = facts_of(report, steps, linked=linked)
+        return report["child_id"], review(facts, today_in_sweden(), await self.rule_policy())
 
     async def of_child(self, *, child_id: uuid.UUID) -> list[Concern]:
         """The child's reports, newest first; a child outside reach is not found (404)."""

@@ -214,6 +214,19 @@ async def test_a_decision_by_an_unreported_sub_delegation_is_deficient(
     assert "ej behörig" in _deadline(concern, "CH05", "concern_preliminary")["detail"]
     assert _deadline(concern, "CH02")["state"] == "met"
 
+    # The auditors' form for the same report (their sample case 1 in the 002 seed's appendix).
+    granskare = bearer(await api_token(db, municipality, StaffRole.GRANSKARE))
+    form = await (await client.get(f"/api/v1/concerns/{concern['id']}/review", headers=granskare)).json()
+    answers = {(a["section"][:5], a["question"]): a["answer"] for a in form["answers"]}
+    assert answers[("Förha", "Har skyddsbedömning genomförts skyndsamt?")] == "nej"
+    assert answers[("Förha", "Har förhandsbedömning genomförts skyndsamt?")] == "ja"
+    assert answers[("Förha", "Har barnets inställning inhämtats? Om inte, har orsak angetts?")] == "ja"
+    assert answers[("Förha", "Har beslut fattats av behörig delegat?")] == "nej"
+    assert (
+        answers[("Förha", "Vid förlängning av förhandsbedömning, har skäl dokumenterats?")] == "ej aktuellt"
+    )
+    assert answers[("Utred", "Har utredning genomförts skyndsamt?")] == "ej aktuellt"
+
 
 async def test_bad_steps_get_swedish_errors_and_change_nothing(
     client: Client, db: Database, municipality: str
