@@ -22,9 +22,6 @@ import structlog
 import followup.model
 import followup.obligations as rules
 from followup.obligations import (
-    Assignment,
-    DecisionFact,
-    Event,
     EventKind,
     Obligation,
     PlacementFacts,
@@ -34,8 +31,10 @@ from followup.obligations import (
     obligations,
 )
 from placement.core import clock, statutory_time
-from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm
 from placement.database.pool import Connection, scope_to
+from placement.repositories import followup_scan as repository
+from placement.repositories.followup_scan import Loaded
+from placement.repositories.followup_scan import last_scan_success as last_scan_success
 
 log = structlog.get_logger(__name__)
 
@@ -66,112 +65,20 @@ def _policy(values: dict[str, Any]) -> Policy:
     return Policy(**{k: int(v) for k, v in values.items() if k in Policy.__dataclass_fields__})
 
 
-# The municipality ($1) follow-up policy (its own value, or the documented default), and the basis
-# a computation under it is remembered with: the rules' fingerprint ($2) and a digest of the
-# policy. V018's followup_due computes the same basis across municipalities.
-_POLICY_AND_BASIS = """
-    SELECT value, $2 || ' ' || md5(value::text) AS basis
-      FROM (SELECT policy_value($1, 'followup') AS value) policy"""
-
-
 async def policy_and_basis(conn: Connection, municipality_id: uuid.UUID) -> tuple[Policy, str]:
-    row = await conn.fetchrow(_POLICY_AND_BASIS, municipality_id, RULES_FINGERPRINT)
-    assert row is not None  # a SELECT of one row
-    return _policy(row["value"]), row["basis"]
-
-
-def in_scope(municipality: str, today: str) -> str:
-    """SQL for the ids of the placements the scan looks at (followup_in_scope, V018), given the
-    placeholders of the municipality and of today."""
-    return f"""SELECT s.id FROM placement s
-                WHERE s.municipality_id = {municipality}
-                  AND followup_in_scope(s.end_date, s.end_reason, {today}::date)"""
-
-
-_IN_SCOPE = in_scope("$1", "$3")
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    facts: PlacementFacts
-    version: int  # the placement's follow-up facts version (V017) when they were read
-    waived: frozenset[tuple[str, str, dt.date]]  # (code, item, due date) of its recorded waivers
+    """The municipality's follow-up policy, and the basis a computation under it is remembered
+    with (the rules' fingerprint and a digest of the policy: followup_basis, V055)."""
+    found = await repository.policy_and_basis(conn, municipality_id=municipality_id, rules=RULES_FINGERPRINT)
+    return _policy(found.policy), found.basis
 
 
 async def load_facts(
     conn: Connection, municipality_id: uuid.UUID, placement_ids: list[uuid.UUID] | None, today: dt.date
 ) -> dict[uuid.UUID, Loaded]:
-    """The facts of the named placements, or of every placement in scope, in one query whatever
-    their number: a row per placement, its decisions, social workers and events as JSON arrays
-    (decoding those is cheaper than a row per event). A corrected event gives way to its correction;
-    a retracted one to nothing."""
-    rows = await conn.fetch(
-        f"""
-        SELECT p.id, p.followup_version, p.form, p.legal_basis, p.start_date, p.end_date, p.end_reason,
-               c.birth_date, (p.home_kommunkod IS NOT NULL AND p.home_kommunkod <> m.kommunkod) AS elsewhere,
-               (SELECT jsonb_agg(jsonb_build_array(d.kind, d.decided_on, d.valid_from, d.valid_to))
-                  FROM decision d WHERE d.municipality_id = p.municipality_id AND d.placement_id = p.id)
-                   AS decisions,
-               (SELECT jsonb_agg(jsonb_build_array(a.assigned_from, a.assigned_to))
-                  FROM social_worker_assignment a
-                 WHERE a.municipality_id = p.municipality_id AND a.child_id = p.child_id) AS assignments,
-               -- Only visits and complaints carry details the rules read.
-               (SELECT jsonb_agg(jsonb_build_array(e.kind, e.occurred_on,
-                           CASE WHEN e.kind IN ('visit', 'complaint_received', 'complaint_answered')
-                                THEN e.details END))
-                  FROM placement_event e
-                 WHERE e.municipality_id = p.municipality_id AND e.placement_id = p.id
-                   AND e.retraction_reason IS NULL  -- a retraction withdraws; it is no fact itself
-                   AND NOT EXISTS (SELECT 1 FROM placement_event f
-                                    WHERE f.municipality_id = e.municipality_id AND f.corrects = e.id))
-                   AS events,
-               (SELECT jsonb_agg(jsonb_build_array(w.code, w.item, w.due_on)) FROM obligation_waiver w
-                 WHERE w.municipality_id = p.municipality_id AND w.placement_id = p.id) AS waivers,
-               -- FU17: the check run for this child and home found a fourth child (PP21).
-               (p.foster_home_id IS NOT NULL AND EXISTS (
-                   SELECT 1 FROM placement_check k
-                    WHERE k.municipality_id = p.municipality_id AND k.child_id = p.child_id
-                      AND k.form = p.form AND k.foster_home_id = p.foster_home_id
-                      AND k.findings @> '[{{"code": "PP21"}}]')) AS ivo_notice_required
-          FROM placement p
-          JOIN child c ON c.municipality_id = p.municipality_id AND c.id = p.child_id
-          JOIN municipality m ON m.id = p.municipality_id
-         WHERE p.municipality_id = $1 AND (p.id = ANY ($2) OR ($2::uuid[] IS NULL AND p.id IN ({_IN_SCOPE})))
-        """,
-        municipality_id,
-        placement_ids,
-        today,
+    """The facts of the named placements, or of every placement in scope (followup_in_scope)."""
+    return await repository.placement_facts(
+        conn, municipality_id=municipality_id, placement_ids=placement_ids, today=today
     )
-    day = dt.date.fromisoformat
-    return {
-        p["id"]: Loaded(
-            PlacementFacts(
-                form=PlacementForm(p["form"]),
-                legal_basis=LegalBasis(p["legal_basis"]),
-                start_date=p["start_date"],
-                end_date=p["end_date"],
-                end_reason=EndReason(p["end_reason"]) if p["end_reason"] else None,
-                child_birth_date=p["birth_date"],
-                decisions=tuple(
-                    DecisionFact(DecisionKind(kind), day(decided), day(start), day(until) if until else None)
-                    for kind, decided, start, until in p["decisions"] or ()
-                ),
-                assignments=tuple(
-                    Assignment(day(start), day(until) if until else None)
-                    for start, until in p["assignments"] or ()
-                ),
-                events=tuple(
-                    Event(EventKind(kind), day(occurred), details or {})
-                    for kind, occurred, details in p["events"] or ()
-                ),
-                other_municipality=p["elsewhere"],
-                ivo_notice_required=p["ivo_notice_required"],
-            ),
-            p["followup_version"],
-            frozenset((code, item, day(due)) for code, item, due in p["waivers"] or ()),
-        )
-        for p in rows
-    }
 
 
 @dataclass(frozen=True)
@@ -246,60 +153,17 @@ async def store(
         if o.state is not State.MET  # watch lists and digests show what is owed; met needs no row
     ]
     columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(8)]
-    placement_ids, codes, items, titles, dues, states, details, rolled_dues = columns
-    # One statement: the states no longer owed go, the owed ones are written where they changed
-    # (the two touch different rows), and what they were computed from is remembered.
-    changed = await conn.fetch(
-        """
-        WITH owed AS (
-                 SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::date[],
-                                      $8::text[], $9::text[], $13::date[])
-                                   AS t (placement_id, code, item, title, due_on, state, detail,
-                                         rolled_due_on)),
-             deleted AS (
-                 DELETE FROM obligation_state o
-                  WHERE o.municipality_id = $1 AND o.placement_id = ANY ($2::uuid[])
-                    AND (o.placement_id, o.code, o.item) NOT IN (SELECT placement_id, code, item FROM owed)
-                 RETURNING o.placement_id),
-             written AS (
-                 INSERT INTO obligation_state AS o
-                     (municipality_id, placement_id, code, item, title, due_on, state, detail,
-                      rolled_due_on)
-                 SELECT $1, * FROM owed
-                 ON CONFLICT (municipality_id, placement_id, code, item) DO UPDATE
-                    SET title = EXCLUDED.title, detail = EXCLUDED.detail, computed_at = now(),
-                        state_since = CASE WHEN o.state = EXCLUDED.state AND o.due_on = EXCLUDED.due_on
-                                           THEN o.state_since ELSE now() END,
-                        state = EXCLUDED.state, due_on = EXCLUDED.due_on,
-                        rolled_due_on = EXCLUDED.rolled_due_on
-                  WHERE (o.state, o.due_on, o.title, o.detail, o.rolled_due_on)
-                        IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.due_on, EXCLUDED.title, EXCLUDED.detail,
-                                          EXCLUDED.rolled_due_on)
-                 RETURNING o.placement_id),
-             remembered AS (
-                 INSERT INTO followup_review AS r
-                     (municipality_id, placement_id, facts_version, basis, review_on)
-                 SELECT $1, * FROM unnest($2::uuid[], $10::bigint[], $11::text[], $12::date[])
-                 ON CONFLICT (municipality_id, placement_id) DO UPDATE
-                    SET facts_version = EXCLUDED.facts_version, basis = EXCLUDED.basis,
-                        review_on = EXCLUDED.review_on, computed_at = now())
-        SELECT placement_id FROM deleted UNION SELECT placement_id FROM written
-        """,
-        municipality_id,
-        list(reviewed),
-        placement_ids,
-        codes,
-        items,
-        titles,
-        dues,
-        states,
-        details,
-        [one.facts_version for one in reviewed.values()],
-        [basis] * len(reviewed),
-        [one.review_on for one in reviewed.values()],
-        rolled_dues,
+    return await repository.store_states(
+        conn,
+        municipality_id=municipality_id,
+        owed=repository.OwedStates(*columns),
+        reviews=repository.Reviews(
+            list(reviewed),
+            [one.facts_version for one in reviewed.values()],
+            [one.review_on for one in reviewed.values()],
+        ),
+        basis=basis,
     )
-    return frozenset(r["placement_id"] for r in changed)
 
 
 async def refresh(
@@ -348,25 +212,6 @@ async def _scan_one(
         return None
 
 
-async def record_scan_outcome(conn: Connection, *, failed: int) -> None:
-    """When the scan last succeeded (every municipality scanned) or failed, for /ready."""
-    await conn.execute(
-        """INSERT INTO scan_status AS s (singleton, last_success_at, last_failure_at, failed_municipalities)
-           VALUES (true, CASE WHEN $1 = 0 THEN now() END, CASE WHEN $1 > 0 THEN now() END, $1)
-           ON CONFLICT (singleton) DO UPDATE
-              SET last_success_at = coalesce(EXCLUDED.last_success_at, s.last_success_at),
-                  last_failure_at = coalesce(EXCLUDED.last_failure_at, s.last_failure_at),
-                  failed_municipalities = EXCLUDED.failed_municipalities""",
-        failed,
-    )
-
-
-async def last_scan_success(conn: Connection) -> dt.datetime | None:
-    """When a scan last went through every municipality without an error; None: never."""
-    found: dt.datetime | None = await conn.fetchval("SELECT last_success_at FROM scan_status")
-    return found
-
-
 async def scan_municipality(
     conn: Connection, municipality_id: uuid.UUID, today: dt.date, *, full: bool = False
 ) -> tuple[int, int]:
@@ -375,38 +220,12 @@ async def scan_municipality(
     Returns how many placements were recomputed and how many had their stored states changed."""
     async with conn.transaction():
         await scope_to(conn, municipality_id)
-        # One statement: the policy and basis, the states of placements that left the scope
-        # forgotten, and the placements in scope that need recomputing (the conditions V018's
-        # followup_due counts across municipalities; change both together).
-        [due] = await conn.fetch(
-            f"""
-            WITH basis AS ({_POLICY_AND_BASIS}),
-                 forgotten AS (
-                     DELETE FROM obligation_state o USING placement p
-                      WHERE o.municipality_id = $1 AND p.municipality_id = $1 AND p.id = o.placement_id
-                        AND NOT followup_in_scope(p.end_date, p.end_reason, $3)
-                     RETURNING o.placement_id),
-                 settled AS (  -- out of scope: nothing more to look at
-                     UPDATE followup_review r SET review_on = NULL FROM placement p
-                      WHERE r.municipality_id = $1 AND p.municipality_id = $1 AND p.id = r.placement_id
-                        AND r.review_on <= $3 AND NOT followup_in_scope(p.end_date, p.end_reason, $3))
-            SELECT (SELECT value FROM basis) AS policy, (SELECT basis FROM basis) AS basis,
-                   (SELECT coalesce(array_agg(DISTINCT placement_id), '{{}}') FROM forgotten) AS forgotten,
-                   coalesce(array_agg(p.id) FILTER (
-                       WHERE $4 OR r.placement_id IS NULL OR r.facts_version <> p.followup_version
-                          OR r.basis <> (SELECT basis FROM basis) OR r.review_on <= $3), '{{}}') AS stale
-              FROM placement p
-              LEFT JOIN followup_review r ON r.municipality_id = p.municipality_id AND r.placement_id = p.id
-             WHERE p.municipality_id = $1 AND p.id IN ({_IN_SCOPE})
-            """,
-            municipality_id,
-            RULES_FINGERPRINT,
-            today,  # $3 in _IN_SCOPE
-            full,
+        due = await repository.due_in_municipality(
+            conn, municipality_id=municipality_id, rules=RULES_FINGERPRINT, today=today, full=full
         )
-        policy, basis = _policy(due["policy"]), due["basis"]
-        changed: frozenset[uuid.UUID] = frozenset(due["forgotten"])
-        stale = list(due["stale"])
+        policy, basis = _policy(due.policy), due.basis
+        changed = due.forgotten
+        stale = due.stale
         if stale:
             reviewed = await review(conn, municipality_id, today, stale, policy)
             changed |= await store(conn, municipality_id, reviewed, basis)
@@ -420,16 +239,8 @@ async def _audit_changes(conn: Connection, municipality_id: uuid.UUID, changed: 
     what moved (a state that became due soon or overdue, or one that was met or waived)."""
     if not changed:
         return
-    await conn.execute(
-        """
-        INSERT INTO audit_event (municipality_id, actor, action, object_type, object_id, child_id)
-        SELECT $1, $2, 'update', 'obligation_state', p.id, p.child_id
-          FROM placement p
-         WHERE p.municipality_id = $1 AND p.id = ANY ($3::uuid[])
-        """,
-        municipality_id,
-        SCAN_ACTOR,
-        list(changed),
+    await repository.audit_changed_states(
+        conn, municipality_id=municipality_id, actor=SCAN_ACTOR, placement_ids=list(changed)
     )
 
 
@@ -447,20 +258,14 @@ async def scan(
     session's, so a scanner that dies frees it. With a ``pool``, ``workers`` municipalities are
     worked at a time on its connections (by default half the pool, at most SCAN_WORKERS, so the
     service keeps connections for its requests), so the database and the rules overlap."""
-    if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", SCAN_LOCK):
+    if not await repository.try_lock_scan(conn, lock=SCAN_LOCK):
         log.info("scan_skipped_another_running")
         return ScanResult(scanned=False)
     try:
         # Which municipalities have anything to recompute (followup_due: counts across
         # municipalities, no child named); the others are not opened, unless ``full``.
-        due = await conn.fetch(
-            """SELECT m.id, coalesce(f.placements, 0) AS placements, coalesce(f.due, 0) AS due
-                 FROM municipality m LEFT JOIN followup_due($1, $2) f ON f.municipality_id = m.id
-                ORDER BY m.kommunkod""",
-            RULES_FINGERPRINT,
-            today,
-        )
-        municipalities = [r["id"] for r in due if full or r["due"] > 0]
+        due = await repository.municipalities_due(conn, rules=RULES_FINGERPRINT, today=today)
+        municipalities = [r.municipality_id for r in due if full or r.due > 0]
         outcomes: list[tuple[int, int] | None]
         if pool is None:
             outcomes = [await _scan_one(conn, m, today, full=full) for m in municipalities]
@@ -479,12 +284,12 @@ async def scan(
         result = ScanResult(
             True,
             len(due),
-            sum(r["placements"] for r in due),
+            sum(r.placements for r in due),
             sum(c[0] for c in counts),
             sum(c[1] for c in counts),
             len(outcomes) - len(counts),
         )
-        await record_scan_outcome(conn, failed=result.failed)
+        await repository.record_scan_outcome(conn, failed=result.failed)
         log.info(
             "scan_done",
             municipalities=result.municipalities,
@@ -495,7 +300,7 @@ async def scan(
         )
         return result
     finally:
-        await conn.execute("SELECT pg_advisory_unlock($1)", SCAN_LOCK)
+        await repository.unlock_scan(conn, lock=SCAN_LOCK)
 
 
 def details_for(kind: EventKind, details: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any
 
 from placement.database.pool import Connection
 from placement.reach import EVERY_CHILD, Reach
+from placement.repositories import audit_trail
 
 
 class AuditAction(StrEnum):
@@ -114,21 +115,15 @@ async def record_refused(conn: Connection, actor: Actor, touched: Sequence[Touch
 
 
 async def _insert(conn: Connection, actor: Actor, action: AuditAction, accesses: Sequence[Access]) -> None:
-    await conn.execute(
-        """
-        INSERT INTO audit_event
-            (municipality_id, actor, actor_role, actor_unit, action, object_type, object_id, child_id,
-             request_id)
-        SELECT $1, $2, $3, $9, $4, t.object_type, t.object_id, t.child_id, $5
-          FROM unnest($6::text[], $7::uuid[], $8::uuid[]) AS t(object_type, object_id, child_id)
-        """,
-        actor.municipality_id,
-        actor.name,
-        actor.role,
-        action.value,
-        actor.request_id,
-        [a.object_type for a in accesses],
-        [a.object_id for a in accesses],
-        [a.child_id for a in accesses],
-        actor.unit,
+    await audit_trail.insert_accesses(
+        conn,
+        municipality_id=actor.municipality_id,
+        actor=actor.name,
+        actor_role=actor.role,
+        actor_unit=actor.unit,
+        request_id=actor.request_id,
+        action=action.value,
+        object_types=[a.object_type for a in accesses],
+        object_ids=[a.object_id for a in accesses],
+        child_ids=[a.child_id for a in accesses],
     )

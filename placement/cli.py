@@ -28,6 +28,7 @@ from pydantic import SecretStr, ValidationError
 
 from followup.store import SCAN_WORKERS, scan
 from placement import __version__, rule_catalogue
+from placement.argparse_sv import SwedishParser
 from placement.audit import Actor
 from placement.bench.demo import load_demo
 from placement.core.clock import today_in_sweden
@@ -57,113 +58,141 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(SwedishParser):
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"placement: {message} (se placement --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="placement", description="Placeringskontroll: kontroller före och efter placering.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO", parser_class=_Parser)
 
-    serve = commands.add_parser("serve", help="start the HTTP service")
-    serve.add_argument("--demo", action="store_true", help="load the synthetic demo municipality first")
-    serve.add_argument("--host", help="address to listen on (default: PLACEMENT_HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default: PLACEMENT_PORT or 8080)")
-    serve.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations at start")
+    serve = commands.add_parser("serve", help="starta HTTP-tjänsten")
+    serve.add_argument("--demo", action="store_true", help="läs först in den syntetiska demokommunen")
+    serve.add_argument(
+        "--host", metavar="ADRESS", help="adress att lyssna på (standard: PLACEMENT_HOST eller 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", metavar="PORT", type=int, help="port att lyssna på (standard: PLACEMENT_PORT eller 8080)"
+    )
+    serve.add_argument("--no-migrate", action="store_true", help="kör inte väntande migreringar vid start")
     serve.add_argument(
         "--allow-demo-on-external-database",
         action="store_true",
-        help="permit --demo against DATABASE_URL (demo mode trusts sign-in headers)",
+        help="tillåt --demo mot DATABASE_URL (demoläget litar på inloggningshuvuden)",
     )
 
     setup = commands.add_parser(
         "setup-database",
-        help="create the service's roles and database on your own server (run once, as a superuser)",
+        help="skapa tjänstens roller och databas på er egen server (körs en gång, som superanvändare)",
     )
     setup.add_argument(
-        "admin_url", help="a superuser URL of the server, e.g. postgresql://postgres@dbhost/postgres"
+        "admin_url",
+        metavar="admin-url",
+        help="serverns URL för en superanvändare, t.ex. postgresql://postgres@dbhost/postgres",
     )
-    setup.add_argument("--database", default="placement", help="database to create (default: placement)")
+    setup.add_argument(
+        "--database", metavar="NAMN", default="placement", help="databasen som skapas (standard: placement)"
+    )
 
-    commands.add_parser("migrate", help="apply pending database migrations")
-    commands.add_parser("demo", help="load the synthetic demo municipality (idempotent)")
-    commands.add_parser("version", help="print the version")
+    commands.add_parser("migrate", help="kör väntande databasmigreringar")
+    commands.add_parser("demo", help="läs in den syntetiska demokommunen (kan köras flera gånger)")
+    commands.add_parser("version", help="skriv ut versionen")
     bench = commands.add_parser(
-        "bench", help="run every benchmark and print the figures (never fails on time)"
+        "bench", help="kör alla prestandamätningar och skriv ut siffrorna (misslyckas aldrig på tid)"
     )
-    bench.add_argument("--quick", action="store_true", help="small sizes, for CI")
-    bench.add_argument("--json", type=Path, help="also write the figures to this file")
-    rules = commands.add_parser("rules", help="list every rule: code, severity, title, legal reference")
-    rules.add_argument("--json", action="store_true", help="as JSON")
+    bench.add_argument("--quick", action="store_true", help="små storlekar, för CI")
+    bench.add_argument("--json", type=Path, metavar="FIL", help="skriv också siffrorna till den här filen")
+    rules = commands.add_parser("rules", help="lista alla regler: kod, allvarlighet, rubrik, lagrum")
+    rules.add_argument("--json", action="store_true", help="som JSON")
 
-    token = commands.add_parser("token", help="manage API tokens for integrations")
+    token = commands.add_parser("token", help="hantera API-nycklar för integrationer")
     token_commands = token.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    create = token_commands.add_parser("create", help="create a token; it is printed once")
-    create.add_argument("kommunkod", help="the municipality the token acts for")
-    create.add_argument("name", help="what uses the token, e.g. 'Verksamhetssystemet'")
+    create = token_commands.add_parser("create", help="skapa en nyckel; den skrivs ut en gång")
+    create.add_argument("kommunkod", help="kommunen som nyckeln gäller för")
+    create.add_argument("name", metavar="namn", help="vad som använder nyckeln, t.ex. 'Verksamhetssystemet'")
     create.add_argument(
-        "--role", action="append", required=True, choices=[r.value for r in StaffRole], help="repeat for more"
+        "--role",
+        action="append",
+        required=True,
+        choices=[r.value for r in StaffRole],
+        help="upprepa för fler roller",
     )
-    create.add_argument("--days", type=int, default=90, help="days until it expires (default 90)")
-    listing = token_commands.add_parser("list", help="list a municipality's tokens")
+    create.add_argument(
+        "--days", metavar="DAGAR", type=int, default=90, help="dagar tills den upphör att gälla (standard 90)"
+    )
+    listing = token_commands.add_parser("list", help="lista en kommuns nycklar")
     listing.add_argument("kommunkod")
-    revoke = token_commands.add_parser("revoke", help="revoke a token at once")
+    revoke = token_commands.add_parser("revoke", help="återkalla en nyckel omedelbart")
     revoke.add_argument("kommunkod")
-    revoke.add_argument("token_id", type=uuid.UUID, help="the token's id (from list)")
+    revoke.add_argument("token_id", metavar="nyckel-id", type=uuid.UUID, help="nyckelns id (från list)")
 
     for feed, what in (
-        (Feed.IVO, "IVO's register of units, permits and interventions"),
-        (Feed.COMPANIES, "the company register (status, F-skatt, officers)"),
+        (Feed.IVO, "IVO:s register över enheter, tillstånd och ingripanden"),
+        (Feed.COMPANIES, "bolagsregistret (status, F-skatt, företrädare)"),
     ):
-        importer = commands.add_parser(f"import-{feed.value}", help=f"import {what} from a file or URL")
-        importer.add_argument("source", help="a CSV or JSON file, or an http(s) URL")
+        importer = commands.add_parser(f"import-{feed.value}", help=f"läs in {what} från en fil eller URL")
+        importer.add_argument("source", metavar="källa", help="en CSV- eller JSON-fil, eller en http(s)-URL")
         importer.set_defaults(feed=feed)
 
-    operator = commands.add_parser("operator-token", help="tokens for the operator's own integrations")
+    operator = commands.add_parser("operator-token", help="nycklar för driftens egna integrationer")
     operator_commands = operator.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    op_create = operator_commands.add_parser("create", help="create a register-import token; printed once")
-    op_create.add_argument("name", help="what uses it, e.g. 'IVO-hämtning'")
-    op_create.add_argument("--days", type=int, default=90, help="days until it expires (default 90)")
-    operator_commands.add_parser("list", help="list operator tokens")
-    op_revoke = operator_commands.add_parser("revoke", help="revoke an operator token at once")
-    op_revoke.add_argument("token_id", type=uuid.UUID)
+    op_create = operator_commands.add_parser(
+        "create", help="skapa en nyckel för registerinläsning; skrivs ut en gång"
+    )
+    op_create.add_argument("name", metavar="namn", help="vad som använder den, t.ex. 'IVO-hämtning'")
+    op_create.add_argument(
+        "--days", metavar="DAGAR", type=int, default=90, help="dagar tills den upphör att gälla (standard 90)"
+    )
+    operator_commands.add_parser("list", help="lista driftens nycklar")
+    op_revoke = operator_commands.add_parser("revoke", help="återkalla en driftnyckel omedelbart")
+    op_revoke.add_argument("token_id", metavar="nyckel-id", type=uuid.UUID)
 
     scan_command = commands.add_parser(
-        "scan", help="compute placed children's obligations now (one scanner at a time)"
+        "scan", help="beräkna placerade barns skyldigheter nu (en genomsökning i taget)"
     )
     scan_command.add_argument(
-        "--full", action="store_true", help="recompute every placement, not only those that need it"
+        "--full", action="store_true", help="räkna om alla placeringar, inte bara dem som behöver det"
     )
     dates = commands.add_parser(
         "check-dates",
         help="rapportera rader som bryter mot datumreglerna (ändrar inget); avslutas med 1 om någon finns",
     )
     dates.add_argument("kommunkod", nargs="?", help="bara den här kommunen (annars alla)")
-    screen = commands.add_parser("screen", help="screen staff and relatives against provider officers")
-    screen.add_argument("kommunkod", nargs="?", help="one municipality (default: all)")
+    screen = commands.add_parser(
+        "screen", help="jävsscreena personal och närstående mot utförarnas företrädare"
+    )
+    screen.add_argument("kommunkod", nargs="?", help="en kommun (annars alla)")
 
-    audit = commands.add_parser("audit", help="review the log of access to children's data")
+    audit = commands.add_parser("audit", help="granska loggen över åtkomst till barns uppgifter")
     audit_commands = audit.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    search = audit_commands.add_parser("list", help="list audit events, oldest first")
+    search = audit_commands.add_parser("list", help="lista logghändelser, äldsta först")
     search.add_argument("kommunkod")
-    search.add_argument("--child", type=uuid.UUID, help="only this child's data")
-    search.add_argument("--actor", help="only this user, as the log names them")
-    search.add_argument("--since", type=dt.date.fromisoformat, help="from this day, YYYY-MM-DD")
-    search.add_argument("--until", type=dt.date.fromisoformat, help="to and including this day")
-    search.add_argument("--limit", type=int, default=200, help="at most this many (1-200, default 200)")
-    sample = audit_commands.add_parser("sample", help="draw a reproducible sample per unit for a month")
+    search.add_argument("--child", metavar="BARN-ID", type=uuid.UUID, help="bara det här barnets uppgifter")
+    search.add_argument("--actor", metavar="ANVÄNDARE", help="bara den här användaren, som loggen anger hen")
+    search.add_argument(
+        "--since", metavar="DAG", type=dt.date.fromisoformat, help="från och med den här dagen, ÅÅÅÅ-MM-DD"
+    )
+    search.add_argument(
+        "--until", metavar="DAG", type=dt.date.fromisoformat, help="till och med den här dagen"
+    )
+    search.add_argument(
+        "--limit", metavar="ANTAL", type=int, default=200, help="högst så många (1–200, standard 200)"
+    )
+    sample = audit_commands.add_parser("sample", help="dra ett återskapbart stickprov per enhet för en månad")
     sample.add_argument("kommunkod")
-    sample.add_argument("--month", required=True, help="YYYY-MM")
-    sample.add_argument("--per-unit", type=int, default=10, help="events per unit (default 10)")
-    sample.add_argument("--seed", help="the same seed draws the same sample again")
+    sample.add_argument("--month", metavar="MÅNAD", required=True, help="ÅÅÅÅ-MM")
+    sample.add_argument(
+        "--per-unit", metavar="ANTAL", type=int, default=10, help="händelser per enhet (standard 10)"
+    )
+    sample.add_argument("--seed", metavar="FRÖ", help="samma frö drar samma stickprov igen")
 
-    municipality = commands.add_parser("municipality", help="manage municipalities (tenants)")
+    municipality = commands.add_parser("municipality", help="hantera kommuner")
     municipality_commands = municipality.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    add = municipality_commands.add_parser("add", help="add a municipality")
-    add.add_argument("kommunkod", help="four-digit kommunkod, e.g. 0180")
-    add.add_argument("name", help="the municipality's name")
-    municipality_commands.add_parser("list", help="list municipalities")
+    add = municipality_commands.add_parser("add", help="lägg till en kommun")
+    add.add_argument("kommunkod", help="fyrsiffrig kommunkod, t.ex. 0180")
+    add.add_argument("name", metavar="namn", help="kommunens namn")
+    municipality_commands.add_parser("list", help="lista kommuner")
     return parser
 
 

@@ -27,6 +27,7 @@ from placement.core.validation_messages import field_errors
 from placement.database.pool import Connection
 from placement.errors import PreconditionFailed, PreconditionRequired, ValidationFailed
 from placement.models import Input
+from placement.repositories import corrections as corrections_repository
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -107,19 +108,17 @@ async def record(
         return
     before = json.loads(json.dumps({k: v[0] for k, v in changed.items()}, default=str))
     after = json.loads(json.dumps({k: v[1] for k, v in changed.items()}, default=str))
-    await conn.execute(
-        """INSERT INTO correction (municipality_id, object_type, object_id, child_id, before, after,
-                                   changed_by, changed_by_role, request_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
-        actor.municipality_id,
-        object_type,
-        str(object_id),
-        child_id,
-        before,
-        after,
-        actor.name,
-        actor.role,
-        actor.request_id,
+    await corrections_repository.insert(
+        conn,
+        municipality_id=actor.municipality_id,
+        object_type=object_type,
+        object_id=str(object_id),
+        child_id=child_id,
+        before=before,
+        after=after,
+        changed_by=actor.name,
+        changed_by_role=actor.role,
+        request_id=actor.request_id,
     )
     if isinstance(object_id, uuid.UUID) and child_id is not None:  # a child's data: in the audit log too
         await audit.record(conn, actor, AuditAction.UPDATE, [Access(object_type, object_id, child_id)])

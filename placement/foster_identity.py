@@ -16,6 +16,7 @@ from pathlib import Path
 
 from placement.core.names import normalise
 from placement.database.pool import Connection
+from placement.repositories import foster_identity as repository
 
 
 def identity_hash(key: bytes, *, name: str, birth_date: dt.date | None, personnummer: str | None) -> bytes:
@@ -30,15 +31,9 @@ def municipality_hash(key: bytes, municipality_id: uuid.UUID) -> bytes:
 async def _parent_hashes(
     conn: Connection, key: bytes, tenant: uuid.UUID, foster_home_id: uuid.UUID
 ) -> list[bytes]:
-    rows = await conn.fetch(
-        """SELECT name, birth_date, personnummer FROM foster_parent
-            WHERE municipality_id = $1 AND foster_home_id = $2""",
-        tenant,
-        foster_home_id,
-    )
+    found = await repository.parents(conn, municipality_id=tenant, foster_home_id=foster_home_id)
     return [
-        identity_hash(key, name=r["name"], birth_date=r["birth_date"], personnummer=r["personnummer"])
-        for r in rows
+        identity_hash(key, name=p.name, birth_date=p.birth_date, personnummer=p.personnummer) for p in found
     ]
 
 
@@ -49,19 +44,14 @@ async def publish(
     hashes = await _parent_hashes(conn, key, tenant, foster_home_id)
     if not hashes:
         return
-    active = await conn.fetchval(
-        """SELECT count(*) FROM placement WHERE municipality_id = $1 AND foster_home_id = $2
-             AND start_date <= $3 AND (end_date IS NULL OR end_date >= $3)""",
-        tenant,
-        foster_home_id,
-        today,
+    active = await repository.active_placements(
+        conn, municipality_id=tenant, foster_home_id=foster_home_id, on=today
     )
-    await conn.executemany(
-        """INSERT INTO foster_identity_use (identity_hash, municipality_hash, active_placements)
-           VALUES ($1, $2, $3)
-           ON CONFLICT (identity_hash, municipality_hash)
-           DO UPDATE SET active_placements = EXCLUDED.active_placements, updated_at = now()""",
-        [(h, municipality_hash(key, tenant), active) for h in hashes],
+    await repository.share_use(
+        conn,
+        identity_hashes=hashes,
+        municipality_hash=municipality_hash(key, tenant),
+        active_placements=active,
     )
 
 
@@ -72,12 +62,7 @@ async def placing_municipalities(
     hashes = await _parent_hashes(conn, key, tenant, foster_home_id)
     if not hashes:
         return 0
-    count: int = await conn.fetchval(
-        """SELECT count(DISTINCT municipality_hash) FROM foster_identity_use
-            WHERE identity_hash = ANY ($1::bytea[]) AND active_placements > 0""",
-        hashes,
-    )
-    return count
+    return await repository.placing_municipalities(conn, identity_hashes=hashes)
 
 
 async def placed_children(conn: Connection, key: bytes, tenant: uuid.UUID, foster_home_id: uuid.UUID) -> int:
@@ -86,13 +71,7 @@ async def placed_children(conn: Connection, key: bytes, tenant: uuid.UUID, foste
     hashes = await _parent_hashes(conn, key, tenant, foster_home_id)
     if not hashes:
         return 0
-    count: int = await conn.fetchval(
-        """SELECT coalesce(sum(placed), 0) FROM (
-               SELECT max(active_placements) AS placed FROM foster_identity_use
-                WHERE identity_hash = ANY ($1::bytea[]) GROUP BY municipality_hash) per_municipality""",
-        hashes,
-    )
-    return count
+    return await repository.placed_children(conn, identity_hashes=hashes)
 
 
 def load_or_create_key(data_dir: Path) -> str:

@@ -120,6 +120,22 @@ class Settings(BaseSettings):
     oidc_algorithms: list[str] = Field(default=["RS256", "ES256"], description="Accepted signing algorithms.")
     oidc_leeway_s: int = Field(default=30, ge=0, le=300, description="Clock skew allowed on exp and nbf.")
     oidc_jwks_cache_s: int = Field(default=300, ge=10, description="How long fetched keys are trusted.")
+    oidc_client_id: str | None = Field(
+        default=None,
+        description="This service's client id at the provider for the web sign-in. Unset: the audience.",
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None,
+        description="The web client's secret at the provider; unset: a public client (PKCE only).",
+    )
+    oidc_scopes: str = Field(default="openid email profile", description="Scopes asked for at sign-in.")
+    public_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="The address people reach the service at (behind a proxy); unset: as requested.",
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="A web session ends after this long without a request."
+    )
     identity_key: SecretStr | None = Field(
         default=None,
         description="Secret for the keyed hashes of foster parents shared across municipalities (PP12). "

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from placement.database.pool import TENANT_SETTING, Connection, scope_to
+from placement.database.pool import Connection, scope_to, unscope
+from placement.repositories import register as repository
+from placement.repositories.register import IMPORT_LOCK as IMPORT_LOCK
 from suppliers.changes import Change, intervention_changes, provider_changes, unit_changes
 from suppliers.fetch import Fetched
 from suppliers.formats import Feed, ParsedFeed
@@ -28,10 +30,6 @@ from suppliers.records import Provider, Record, Unit
 log = structlog.get_logger(__name__)
 
 Progress = Callable[[str], Awaitable[None]]
-_IMPORT_LOCK = 7_330_002
-# Held shared by a transaction that must see the register unchanged until it commits (a decision
-# verifying its check run): an import waits for it, and it waits for an import under way.
-IMPORT_LOCK = _IMPORT_LOCK
 # Kinds whose file is a full snapshot (missing = gone); interventions only accumulate.
 _FULL: dict[Feed, tuple[str, ...]] = {Feed.IVO: ("unit",), Feed.COMPANIES: ("provider",)}
 
@@ -67,35 +65,43 @@ async def apply_feed(
         raise ValueError("apply_feed needs content; a 304 has nothing to apply")
     content_sha256 = hashlib.sha256(fetched.content).digest()
     async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", _IMPORT_LOCK)
+        await repository.lock_for_import(conn)
         changes = await _changes(conn, parsed)
         await progress("compared")
-        last = await conn.fetchrow(
-            "SELECT content_sha256 FROM register_snapshot WHERE source = $1 ORDER BY id DESC LIMIT 1",
-            parsed.feed.value,
-        )
-        if not changes and last is not None and bytes(last["content_sha256"]) == content_sha256:
+        last = await repository.last_content_sha256(conn, source=parsed.feed.value)
+        if not changes and last == content_sha256:
             return ImportResult(parsed.feed, None, True, len(parsed.records))
-        snapshot_id: int = await conn.fetchval(
-            """INSERT INTO register_snapshot
-                   (source, origin, etag, last_modified, content_sha256, record_count)
-               VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""",
-            parsed.feed.value,
-            fetched.origin,
-            fetched.etag,
-            fetched.last_modified,
-            content_sha256,
-            len(parsed.records),
+        snapshot_id = await repository.insert_snapshot(
+            conn,
+            source=parsed.feed.value,
+            origin=fetched.origin,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            content_sha256=content_sha256,
+            record_count=len(parsed.records),
         )
-        await _stage(conn, parsed.records)
+        await repository.stage(
+            conn,
+            records=[
+                (_kind(r), r.key, json.dumps(r.model_dump(mode="json")), r.content_sha256())
+                for r in parsed.records
+            ],
+        )
         await progress("staged")
-        await _merge(conn, snapshot_id, _FULL[parsed.feed])
+        await repository.merge_staged(conn, snapshot_id=snapshot_id, full_kinds=_FULL[parsed.feed])
         await progress("merged")
-        change_ids = await _record_changes(conn, snapshot_id, changes)
-        findings = await _findings(conn, list(zip(change_ids, changes, strict=True)), today)
-        await conn.execute(
-            "UPDATE register_snapshot SET change_count = $2 WHERE id = $1", snapshot_id, len(changes)
+        change_ids = await repository.insert_changes(
+            conn,
+            snapshot_id=snapshot_id,
+            changes=[
+                repository.NewChange(
+                    c.kind.value, c.entity_kind, c.key, list(c.unit_codes), c.summary, c.before, c.after
+                )
+                for c in changes
+            ],
         )
+        findings = await _findings(conn, list(zip(change_ids, changes, strict=True)), today)
+        await repository.set_change_count(conn, snapshot_id=snapshot_id, changes=len(changes))
         await progress("done")
     log.info(
         "register_imported",
@@ -107,107 +113,22 @@ async def apply_feed(
     return ImportResult(parsed.feed, snapshot_id, False, len(parsed.records), changes, findings)
 
 
-async def _current(conn: Connection, kind: str) -> dict[str, dict[str, object]]:
-    rows = await conn.fetch(
-        "SELECT key, payload FROM register_entity WHERE kind = $1 AND valid_to_snapshot IS NULL", kind
-    )
-    return {r["key"]: r["payload"] for r in rows}
-
-
 async def _changes(conn: Connection, parsed: ParsedFeed) -> list[Change]:
     if parsed.feed is Feed.IVO:
-        before = {k: Unit.model_validate(v) for k, v in (await _current(conn, "unit")).items()}
-        known = (await _current(conn, "intervention")).keys()
+        before = {
+            k: Unit.model_validate(v)
+            for k, v in (await repository.current_payloads(conn, kind="unit")).items()
+        }
+        known = (await repository.current_payloads(conn, kind="intervention")).keys()
         return unit_changes(before, {u.key: u for u in parsed.units}) + intervention_changes(
             known, parsed.interventions
         )
-    providers = {k: Provider.model_validate(v) for k, v in (await _current(conn, "provider")).items()}
-    units_of: dict[str, list[str]] = defaultdict(list)
-    for row in await conn.fetch(
-        """SELECT key, payload ->> 'provider_orgnr' AS orgnr FROM register_entity
-            WHERE kind = 'unit' AND valid_to_snapshot IS NULL AND payload ->> 'provider_orgnr' IS NOT NULL"""
-    ):
-        units_of[row["orgnr"]].append(row["key"])
+    providers = {
+        k: Provider.model_validate(v)
+        for k, v in (await repository.current_payloads(conn, kind="provider")).items()
+    }
+    units_of = await repository.current_units_by_provider(conn)
     return provider_changes(providers, {p.key: p for p in parsed.providers}, units_of)
-
-
-async def _stage(conn: Connection, records: list[Record]) -> None:
-    await conn.execute(
-        """CREATE TEMP TABLE register_staging (
-               kind text NOT NULL, key text NOT NULL, payload text NOT NULL, content_sha256 bytea NOT NULL
-           ) ON COMMIT DROP"""
-    )
-    await conn.copy_records_to_table(
-        "register_staging",
-        records=[
-            (_kind(r), r.key, json.dumps(r.model_dump(mode="json")), r.content_sha256()) for r in records
-        ],
-        columns=["kind", "key", "payload", "content_sha256"],
-    )
-    # Temp tables get no statistics by themselves; without them the merge plans nested loops.
-    await conn.execute("CREATE INDEX ON register_staging (kind, key)")
-    await conn.execute("ANALYZE register_staging")
-
-
-async def _merge(conn: Connection, snapshot_id: int, full_kinds: tuple[str, ...]) -> None:
-    # Close the current versions that changed, and (for full snapshots) those no longer there.
-    await conn.execute(
-        """
-        UPDATE register_entity e SET valid_to_snapshot = $1
-         WHERE e.valid_to_snapshot IS NULL
-           AND (
-                EXISTS (SELECT 1 FROM register_staging s
-                         WHERE s.kind = e.kind AND s.key = e.key AND s.content_sha256 <> e.content_sha256)
-             OR (e.kind = ANY ($2::text[])
-                 AND NOT EXISTS (SELECT 1 FROM register_staging s WHERE s.kind = e.kind AND s.key = e.key))
-           )
-        """,
-        snapshot_id,
-        list(full_kinds),
-    )
-    await conn.execute(
-        """
-        INSERT INTO register_entity (kind, key, payload, content_sha256, valid_from_snapshot)
-        SELECT s.kind, s.key, s.payload::jsonb, s.content_sha256, $1
-          FROM register_staging s
-         WHERE NOT EXISTS (SELECT 1 FROM register_entity e
-                            WHERE e.kind = s.kind AND e.key = s.key AND e.valid_to_snapshot IS NULL)
-        """,
-        snapshot_id,
-    )
-
-
-async def _record_changes(conn: Connection, snapshot_id: int, changes: list[Change]) -> list[int]:
-    if not changes:
-        return []
-    rows = await conn.fetch(
-        """
-        INSERT INTO register_change
-            (snapshot_id, kind, entity_kind, entity_key, unit_codes, summary, before, after)
-        SELECT $1, c.kind, c.entity_kind, c.entity_key, ARRAY(SELECT jsonb_array_elements_text(c.unit_codes)),
-               c.summary, c.before, c.after
-          FROM jsonb_to_recordset($2::jsonb) AS c(
-               ord int, kind text, entity_kind text, entity_key text, unit_codes jsonb, summary text,
-               before jsonb, after jsonb)
-         ORDER BY c.ord
-        RETURNING id
-        """,
-        snapshot_id,
-        [  # a jsonb parameter: the connection's codec encodes it
-            {
-                "ord": n,
-                "kind": c.kind.value,
-                "entity_kind": c.entity_kind,
-                "entity_key": c.key,
-                "unit_codes": list(c.unit_codes),
-                "summary": c.summary,
-                "before": c.before,
-                "after": c.after,
-            }
-            for n, c in enumerate(changes)
-        ],
-    )
-    return [r["id"] for r in rows]
 
 
 async def _findings(conn: Connection, changes: list[tuple[int, Change]], today: dt.date) -> int:
@@ -217,26 +138,22 @@ async def _findings(conn: Connection, changes: list[tuple[int, Change]], today: 
     if not relevant:
         return 0
     units = sorted({u for _, c in relevant for u in c.unit_codes})
-    placed = await conn.fetch("SELECT * FROM placements_at_units($1, $2)", units, today)
+    placed = await repository.placed_at_units(conn, unit_codes=units, on=today)
     at_unit: dict[str, dict[uuid.UUID, list[uuid.UUID]]] = defaultdict(lambda: defaultdict(list))
     for row in placed:
-        at_unit[row["unit_code"]][row["municipality_id"]].append(row["placement_id"])
-    per_tenant: dict[uuid.UUID, list[tuple[str, int, str, list[uuid.UUID]]]] = defaultdict(list)
+        at_unit[row.unit_code][row.municipality_id].append(row.placement_id)
+    per_tenant: dict[uuid.UUID, list[repository.NewFinding]] = defaultdict(list)
     for change_id, change in relevant:
         for unit in change.unit_codes:
             for municipality_id, placement_ids in at_unit.get(unit, {}).items():
                 per_tenant[municipality_id].append(
-                    (change.finding_code or "", change_id, unit, placement_ids)
+                    repository.NewFinding(change.finding_code or "", change_id, unit, placement_ids)
                 )
     count = 0
     for municipality_id, rows in per_tenant.items():
         # Each municipality's findings are written under its own tenant setting (row-level security).
         await scope_to(conn, municipality_id)
-        await conn.executemany(
-            """INSERT INTO register_finding (municipality_id, code, change_id, unit_code, placement_ids)
-               VALUES ($1, $2, $3, $4, $5)""",
-            [(municipality_id, code, change_id, unit, ids) for code, change_id, unit, ids in rows],
-        )
+        await repository.insert_findings(conn, municipality_id=municipality_id, findings=rows)
         count += len(rows)
-    await conn.execute("SELECT set_config($1, '', true)", TENANT_SETTING)
+    await unscope(conn)
     return count

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 
 from placement.database.pool import Connection
+from placement.repositories import register as repository
 from suppliers.records import Intervention, Provider, Unit
 
 
@@ -29,28 +30,12 @@ class ProviderAsOf(AsOf):
     provider: Provider
 
 
-def _as_of(kind: str, key: str, at: str) -> str:
-    """SQL for an entity's version as of a moment, given the SQL of its kind, key and moment."""
-    return f"""
-    SELECT e.payload, f.id AS snapshot_id, f.imported_at
-      FROM register_entity e
-      JOIN register_snapshot f ON f.id = e.valid_from_snapshot
-      LEFT JOIN register_snapshot t ON t.id = e.valid_to_snapshot
-     WHERE e.kind = {kind} AND e.key = {key}
-       AND f.imported_at <= {at}
-       AND (t.id IS NULL OR t.imported_at > {at})
-"""
-
-
-_AS_OF = _as_of("$1", "$2", "$3")
-
-
 async def unit_as_of(conn: Connection, unit_code: str, at: dt.datetime) -> UnitAsOf | None:
     """What the register said about the unit at ``at`` (None: the unit was not in it then)."""
-    row = await conn.fetchrow(_AS_OF, "unit", unit_code, at)
-    if row is None:
+    found = await repository.entity_as_of(conn, kind="unit", key=unit_code, at=at)
+    if found is None:
         return None
-    return UnitAsOf(row["snapshot_id"], row["imported_at"], Unit.model_validate(row["payload"]))
+    return UnitAsOf(found.snapshot_id, found.imported_at, Unit.model_validate(found.payload))
 
 
 class UnitSignals(BaseModel):
@@ -67,19 +52,15 @@ class UnitSignals(BaseModel):
 
 
 async def unit_signals(conn: Connection, unit_code: str, on: dt.date) -> UnitSignals:
-    counts = await conn.fetchrow("SELECT * FROM unit_signals($1, $2)", [unit_code], on)
-    current = await conn.fetchrow(
-        "SELECT payload FROM register_entity WHERE kind = 'unit' AND key = $1 AND valid_to_snapshot IS NULL",
-        unit_code,
-    )
-    unit = Unit.model_validate(current["payload"]) if current else None
-    assert counts is not None
+    counts = await repository.signal_counts(conn, unit_code=unit_code, on=on)
+    current = await repository.current_payload(conn, kind="unit", key=unit_code)
+    unit = Unit.model_validate(current) if current else None
     return UnitSignals(
         unit_code=unit_code,
         in_register=unit is not None,
-        active_placements=counts["active_placements"],
-        moves_12m=counts["moves_12m"],
-        unplanned_endings_12m=counts["unplanned_endings_12m"],
+        active_placements=counts.active_placements,
+        moves_12m=counts.moves_12m,
+        unplanned_endings_12m=counts.unplanned_endings_12m,
         reported_occupancy=unit.reported_occupancy if unit else None,
         occupancy_reported_on=unit.occupancy_reported_on if unit else None,
         places=unit.permit.places if unit and unit.permit else None,
@@ -102,41 +83,19 @@ class UnitView:
 
 
 async def unit_view(conn: Connection, unit_code: str, at: dt.datetime, on: dt.date) -> UnitView:
-    row = await conn.fetchrow(
-        f"""
-        WITH unit AS ({_as_of("'unit'", "$1", "$2")}),
-             provider AS ({_as_of("'provider'", "(SELECT payload ->> 'provider_orgnr' FROM unit)", "$2")})
-        SELECT unit.payload AS unit, unit.snapshot_id AS unit_snapshot, unit.imported_at AS unit_imported,
-               provider.payload AS provider, provider.snapshot_id AS provider_snapshot,
-               provider.imported_at AS provider_imported,
-               (SELECT coalesce(jsonb_agg(i.payload ORDER BY i.key), '[]') FROM register_entity i
-                 WHERE i.kind = 'intervention' AND i.valid_to_snapshot IS NULL
-                   AND (i.payload ->> 'unit_code' = $1
-                        OR i.payload ->> 'provider_orgnr' = (SELECT payload ->> 'provider_orgnr' FROM unit)))
-                   AS interventions,
-               s.active_placements, s.moves_12m, s.unplanned_endings_12m,
-               (SELECT e.endings_12m FROM unit_endings_12m(ARRAY[$1], $3) e) AS endings_12m
-          FROM unit_signals(ARRAY[$1], $3) s
-          LEFT JOIN unit ON true
-          LEFT JOIN provider ON true
-        """,
-        unit_code,
-        at,
-        on,
-    )
-    assert row is not None  # unit_signals gives one row per code asked for
+    row = await repository.unit_view(conn, unit_code=unit_code, at=at, on=on)
     return UnitView(
-        unit=UnitAsOf(row["unit_snapshot"], row["unit_imported"], Unit.model_validate(row["unit"]))
-        if row["unit"] is not None
+        unit=UnitAsOf(row.unit.snapshot_id, row.unit.imported_at, Unit.model_validate(row.unit.payload))
+        if row.unit is not None
         else None,
         provider=ProviderAsOf(
-            row["provider_snapshot"], row["provider_imported"], Provider.model_validate(row["provider"])
+            row.provider.snapshot_id, row.provider.imported_at, Provider.model_validate(row.provider.payload)
         )
-        if row["provider"] is not None
+        if row.provider is not None
         else None,
-        interventions=tuple(Intervention.model_validate(i) for i in row["interventions"]),
-        active_placements=row["active_placements"],
-        moves_12m=row["moves_12m"],
-        unplanned_endings_12m=row["unplanned_endings_12m"],
-        endings_12m=row["endings_12m"],
+        interventions=tuple(Intervention.model_validate(i) for i in row.interventions),
+        active_placements=row.counts.active_placements,
+        moves_12m=row.counts.moves_12m,
+        unplanned_endings_12m=row.counts.unplanned_endings_12m,
+        endings_12m=row.endings_12m,
     )

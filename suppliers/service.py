@@ -8,19 +8,15 @@ import aiohttp
 
 from placement.core.clock import today_in_sweden
 from placement.database.pool import Connection
+from placement.repositories import register as repository
 from suppliers.fetch import Fetched, Validators, fetch_url, is_url, read_file
 from suppliers.formats import Feed, parse_feed
 from suppliers.importer import ImportResult, Progress, apply_feed, no_progress
 
 
 async def previous_validators(conn: Connection, feed: Feed, origin: str) -> Validators | None:
-    row = await conn.fetchrow(
-        """SELECT etag, last_modified FROM register_snapshot
-            WHERE source = $1 AND origin = $2 ORDER BY id DESC LIMIT 1""",
-        feed.value,
-        origin,
-    )
-    return None if row is None else Validators(row["etag"], row["last_modified"])
+    found = await repository.last_validators(conn, source=feed.value, origin=origin)
+    return None if found is None else Validators(found.etag, found.last_modified)
 
 
 async def run_import(

@@ -52,7 +52,7 @@ def test_wrong_argument_is_one_line_and_exit_2() -> None:
     result = run("serve", "--port", "many")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith("placement: argument --port: invalid int value")
+    assert result.stderr.startswith("placement: argumentet --port: ogiltigt värde: 'many'")
 
 
 def test_unreachable_database_is_one_line_and_exit_1() -> None:

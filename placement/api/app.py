@@ -51,6 +51,7 @@ from placement.errors import DatabaseUnavailable
 from placement.oidc import TokenVerifier
 from placement.repositories.idempotency import purge_expired
 from placement.settings import Settings
+from placement.web.app import mount as mount_web
 
 log = structlog.get_logger(__name__)
 
@@ -126,7 +127,7 @@ def create_app(settings: Settings, *, dsn: str, register_dsn: str | None = None)
     add_routes(app, registry, authenticate, authenticate_operator)
     app.router.add_get("/openapi.json", health.openapi_json, name="openapi")
     app.router.add_get("/docs", health.docs_page, name="docs")
-    app.router.add_get("/", _to_docs, name="index")
+    mount_web(app, settings)  # the web application at /, beside the API
     return app
 
 
@@ -206,7 +207,3 @@ def _periodic_purge(interval_s: int) -> Callable[[web.Application], AsyncIterato
             await task
 
     return periodic
-
-
-async def _to_docs(request: web.Request) -> web.StreamResponse:
-    raise web.HTTPFound(request.app.router["docs"].url_for())

@@ -81,7 +81,9 @@ def apply_security_headers(response: web.StreamResponse) -> None:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     if response.content_type == "text/html":
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        # The web application's pages (placement/web/) set their own, stricter on scripts and
+        # allowing their vendored stylesheets; every other page gets this one.
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers["X-Frame-Options"] = "DENY"
 
 

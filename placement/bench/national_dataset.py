@@ -569,7 +569,7 @@ async def copy_events(conn: Connection, records: list[tuple[Any, ...]], *, with_
     )
     await conn.copy_records_to_table("event_load", records=records)
     await conn.execute(
-        f"INSERT INTO placement_event ({columns}) "
+        f"INSERT INTO placement_event ({columns}) "  # noqa: S608 - the module's constant column list
         f"SELECT {columns.replace('details', 'details::jsonb')} FROM event_load"
     )
 

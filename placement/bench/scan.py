@@ -20,7 +20,7 @@ import uuid
 
 import asyncpg
 
-from followup.store import SCAN_WORKERS, ScanResult, in_scope, scan
+from followup.store import SCAN_WORKERS, ScanResult, scan
 from placement.bench.harness import BenchDatabase, run_on_a_server, throwaway_database
 from placement.bench.national_dataset import TODAY, copy_events
 from placement.database.pool import Connection, connect_with_retry, init_connection, scope_to
@@ -131,16 +131,18 @@ async def plain_full_scan(conn: Connection, today: dt.date = TODAY) -> int:
     """Fetch the rows the scan reads (the placements in its scope, their children, decisions,
     social workers and events), municipality by municipality, and do nothing with them."""
     rows = 0
-    scope = in_scope("$1", "$2")
+    # The placements in the scan's scope, as the scan selects them (followup_in_scope, V018).
+    scope = """SELECT s.id FROM placement s
+                WHERE s.municipality_id = $1 AND followup_in_scope(s.end_date, s.end_reason, $2::date)"""
     reads = {
-        "placement": f"SELECT * FROM placement WHERE municipality_id = $1 AND id IN ({scope})",
+        "placement": f"SELECT * FROM placement WHERE municipality_id = $1 AND id IN ({scope})",  # noqa: S608 - the constant scope query above
         "child": f"""SELECT * FROM child WHERE municipality_id = $1
-                      AND id IN (SELECT child_id FROM placement WHERE id IN ({scope}))""",
-        "decision": f"SELECT * FROM decision WHERE municipality_id = $1 AND placement_id IN ({scope})",
+                      AND id IN (SELECT child_id FROM placement WHERE id IN ({scope}))""",  # noqa: S608 - the constant scope query above
+        "decision": f"SELECT * FROM decision WHERE municipality_id = $1 AND placement_id IN ({scope})",  # noqa: S608 - the constant scope query above
         "social_worker_assignment": f"""SELECT * FROM social_worker_assignment WHERE municipality_id = $1
-                      AND child_id IN (SELECT child_id FROM placement WHERE id IN ({scope}))""",
+                      AND child_id IN (SELECT child_id FROM placement WHERE id IN ({scope}))""",  # noqa: S608 - the constant scope query above
         "placement_event": f"""SELECT * FROM placement_event WHERE municipality_id = $1
-                      AND placement_id IN ({scope})""",
+                      AND placement_id IN ({scope})""",  # noqa: S608 - the constant scope query above
     }
     for municipality in [r["id"] for r in await conn.fetch("SELECT id FROM municipality")]:
         async with conn.transaction():

@@ -40,6 +40,11 @@ async def scope_to(conn: Connection, municipality_id: uuid.UUID) -> None:
     await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, str(municipality_id))
 
 
+async def unscope(conn: Connection) -> None:
+    """End the open transaction's scope to a municipality (see :func:`scope_to`) before it ends."""
+    await conn.execute("SELECT set_config($1, '', true)", TENANT_SETTING)
+
+
 _CONNECT_ERRORS = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
 
 # What a request meets while the database is away: refused or dropped connections, a server

@@ -89,7 +89,7 @@ class AuditLogRepository:
                AND ($6::timestamptz IS NULL OR occurred_at < $6)
              ORDER BY id
              LIMIT $7
-            """,
+            """,  # noqa: S608 - a module constant column list
             self.municipality_id,
             _after(query.cursor),
             query.child_id,
@@ -121,7 +121,7 @@ class AuditLogRepository:
                    AND object_type <> '{AUDIT_LOG_OBJECT}'
             )
             SELECT * FROM ranked WHERE draw <= $5 ORDER BY actor_unit NULLS LAST, draw
-            """,
+            """,  # noqa: S608 - the module's constant column list and object type
             self.municipality_id,
             start,
             end,

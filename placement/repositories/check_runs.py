@@ -12,7 +12,7 @@ import asyncpg
 
 from placement.database.pool import Connection
 from placement.reach import EVERY_CHILD, Reach
-from suppliers.importer import IMPORT_LOCK
+from placement.repositories.register import IMPORT_LOCK
 
 
 async def hold_register_still(conn: Connection) -> None:

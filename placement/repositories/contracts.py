@@ -127,7 +127,7 @@ class ContractRepository:
 
     async def get(self, *, contract_id: uuid.UUID) -> Contract:
         row = await self.conn.fetchrow(
-            f"SELECT {_CONTRACT} FROM contract c WHERE c.municipality_id = $1 AND c.id = $2",
+            f"SELECT {_CONTRACT} FROM contract c WHERE c.municipality_id = $1 AND c.id = $2",  # noqa: S608 - a module constant column list
             self.municipality_id,
             contract_id,
         )
@@ -165,7 +165,7 @@ class ContractRepository:
                AND ($4::timestamptz IS NULL OR (c.created_at, c.id) > ($4, $5::uuid))
              ORDER BY c.created_at, c.id
              LIMIT $6
-            """,
+            """,  # noqa: S608 - a module constant column list
             self.municipality_id,
             query.provider_orgnr,
             query.active_on,

@@ -42,7 +42,9 @@ async def lock(
     """The stored row, locked until the transaction ends: a second correction waits, then compares
     its If-Match with what the first left."""
     return await conn.fetchrow(
-        f"SELECT * FROM {table} WHERE municipality_id = $1 AND id = $2 FOR UPDATE", tenant, row_id
+        f"SELECT * FROM {table} WHERE municipality_id = $1 AND id = $2 FOR UPDATE",  # noqa: S608 - table name from the closed Corrected set
+        tenant,
+        row_id,
     )
 
 
@@ -58,8 +60,38 @@ async def update(
         return
     assignments = ", ".join(f"{column} = ${n}" for n, column in enumerate(changed, start=3))
     await conn.execute(
-        f"UPDATE {table} SET {assignments} WHERE municipality_id = $1 AND id = $2",
+        f"UPDATE {table} SET {assignments} WHERE municipality_id = $1 AND id = $2",  # noqa: S608 - SET list of column names from the model, values bound
         tenant,
         row_id,
         *(after for _, after in changed.values()),
+    )
+
+
+async def insert(
+    conn: Connection,
+    *,
+    municipality_id: uuid.UUID,
+    object_type: str,
+    object_id: str,
+    child_id: uuid.UUID | None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    changed_by: str,
+    changed_by_role: str | None,
+    request_id: str | None,
+) -> None:
+    """A correction in the history: the changed fields before and after, and who changed them."""
+    await conn.execute(
+        """INSERT INTO correction (municipality_id, object_type, object_id, child_id, before, after,
+                                   changed_by, changed_by_role, request_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+        municipality_id,
+        object_type,
+        object_id,
+        child_id,
+        before,
+        after,
+        changed_by,
+        changed_by_role,
+        request_id,
     )

@@ -45,7 +45,7 @@ class DelegationRepository:
         row = await self.conn.fetchrow(
             f"""INSERT INTO delegation_rule
                     (municipality_id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit)
-                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_COLUMNS}""",
+                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_COLUMNS}""",  # noqa: S608 - a module constant column list
             self.municipality_id,
             rule.decision_kind,
             rule.role,
@@ -60,7 +60,7 @@ class DelegationRepository:
     async def all(self) -> list[Delegation]:
         rows = await self.conn.fetch(
             f"""SELECT {_COLUMNS} FROM delegation_rule
-                 WHERE municipality_id = $1 ORDER BY decision_kind, created_at""",
+                 WHERE municipality_id = $1 ORDER BY decision_kind, created_at""",  # noqa: S608 - a module constant column list
             self.municipality_id,
         )
         return [Delegation.model_validate(dict(r)) for r in rows]

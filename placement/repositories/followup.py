@@ -125,7 +125,7 @@ class FollowUpRepository:
                 f"""INSERT INTO placement_event
                         (municipality_id, placement_id, kind, occurred_on, staff_id, details, corrects,
                          recorded_by)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_EVENT}""",
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_EVENT}""",  # noqa: S608 - a module constant column list
                 self._tenant,
                 placement_id,
                 event.kind,
@@ -163,7 +163,7 @@ class FollowUpRepository:
                                           WHERE f.municipality_id = e.municipality_id AND f.corrects = e.id)
                                   AS superseded
                   FROM placement_event e
-                 WHERE e.municipality_id = $1 AND e.placement_id = $2 AND e.id = $3""",
+                 WHERE e.municipality_id = $1 AND e.placement_id = $2 AND e.id = $3""",  # noqa: S608 - a module constant column list
             self._tenant,
             placement_id,
             event_id,
@@ -186,7 +186,7 @@ class FollowUpRepository:
                 f"""INSERT INTO placement_event
                         (municipality_id, placement_id, kind, occurred_on, staff_id, details, corrects,
                          retraction_reason, recorded_by)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {_EVENT}""",
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {_EVENT}""",  # noqa: S608 - a module constant column list
                 self._tenant,
                 placement_id,
                 withdrawn["kind"],
@@ -213,7 +213,7 @@ class FollowUpRepository:
         placement = await self.placements.get(placement_id=placement_id)
         rows = await self.conn.fetch(
             f"""SELECT {_EVENT} FROM placement_event WHERE municipality_id = $1 AND placement_id = $2
-                 ORDER BY occurred_on, created_at""",
+                 ORDER BY occurred_on, created_at""",  # noqa: S608 - a module constant column list
             self._tenant,
             placement_id,
         )
@@ -300,7 +300,7 @@ class FollowUpRepository:
                AND ($9::timestamptz IS NULL OR o.state_since > $9)
              ORDER BY {_URGENCY}, o.due_on, o.code
              LIMIT $10
-            """,
+            """,  # noqa: S608 - the module's constant urgency order (a CASE on state)
             self._tenant,
             *self.actor.reads.sql_args(),
             responsible,

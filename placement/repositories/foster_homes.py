@@ -89,7 +89,7 @@ class FosterHomeRepository:
         fields = home.model_dump(exclude={"parents"})
         home_id = await self.conn.fetchval(
             f"""INSERT INTO foster_home (municipality_id, {", ".join(fields)})
-                VALUES ($1, {", ".join(f"${n}" for n in range(2, len(fields) + 2))}) RETURNING id""",
+                VALUES ($1, {", ".join(f"${n}" for n in range(2, len(fields) + 2))}) RETURNING id""",  # noqa: S608 - column names from the model, values bound
             self.municipality_id,
             *fields.values(),
         )
@@ -180,7 +180,7 @@ class FosterHomeRepository:
         if changed:
             assignments = ", ".join(f"{column} = ${n}" for n, column in enumerate(changed, start=3))
             await self.conn.execute(
-                f"UPDATE foster_parent SET {assignments} WHERE municipality_id = $1 AND id = $2",
+                f"UPDATE foster_parent SET {assignments} WHERE municipality_id = $1 AND id = $2",  # noqa: S608 - SET list of column names from the model, values bound
                 self.municipality_id,
                 parent_id,
                 *(after for _, after in changed.values()),

@@ -47,7 +47,7 @@ class IdempotencyRepository:
         """
         await self.conn.execute(
             f"""DELETE FROM idempotency_key
-                 WHERE municipality_id = $1 AND created_at < now() - interval '{RETENTION}'""",
+                 WHERE municipality_id = $1 AND created_at < now() - interval '{RETENTION}'""",  # noqa: S608 - a constant interval
             self.municipality_id,
         )
         claimed = await self.conn.fetchval(

@@ -258,7 +258,7 @@ async def matches(conn: Connection, municipality_id: uuid.UUID, status: str | No
     rows = await conn.fetch(
         f"""SELECT {_MATCH} FROM screening_match
              WHERE municipality_id = $1 AND ($2::text IS NULL OR status = $2)
-             ORDER BY status = 'open' DESC, score DESC, created_at""",
+             ORDER BY status = 'open' DESC, score DESC, created_at""",  # noqa: S608 - a module constant column list
         municipality_id,
         status,
     )
@@ -277,7 +277,7 @@ async def review(
     row = await conn.fetchrow(
         f"""UPDATE screening_match SET status = $3, review_reason = $4, reviewed_by = $5, reviewed_at = now(),
                    updated_at = now()
-             WHERE municipality_id = $1 AND id = $2 RETURNING {_MATCH}""",
+             WHERE municipality_id = $1 AND id = $2 RETURNING {_MATCH}""",  # noqa: S608 - a module constant column list
         municipality_id,
         match_id,
         "confirmed" if confirm else "dismissed",

@@ -20,7 +20,7 @@ class MunicipalityRepository:
         try:
             row = await self.conn.fetchrow(
                 f"""INSERT INTO municipality (kommunkod, name, is_demo) VALUES ($1, $2, $3)
-                    RETURNING {_COLUMNS}""",
+                    RETURNING {_COLUMNS}""",  # noqa: S608 - a module constant column list
                 kommunkod,
                 name,
                 is_demo,
@@ -30,9 +30,9 @@ class MunicipalityRepository:
         return Municipality.model_validate(one(row))
 
     async def by_kommunkod(self, *, kommunkod: str) -> Municipality | None:
-        row = await self.conn.fetchrow(f"SELECT {_COLUMNS} FROM municipality WHERE kommunkod = $1", kommunkod)
+        row = await self.conn.fetchrow(f"SELECT {_COLUMNS} FROM municipality WHERE kommunkod = $1", kommunkod)  # noqa: S608 - a module constant column list
         return None if row is None else Municipality.model_validate(one(row))
 
     async def all(self) -> list[Municipality]:
-        rows = await self.conn.fetch(f"SELECT {_COLUMNS} FROM municipality ORDER BY kommunkod")
+        rows = await self.conn.fetch(f"SELECT {_COLUMNS} FROM municipality ORDER BY kommunkod")  # noqa: S608 - a module constant column list
         return [Municipality.model_validate(dict(r)) for r in rows]

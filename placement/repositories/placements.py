@@ -78,7 +78,7 @@ class PlacementRepository:
                                        home_kommunkod, start_date, planned_end_date, unit_code, daily_cost,
                                        foster_home_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {_PLACEMENT}
-                """,
+                """,  # noqa: S608 - a module constant column list
                 self._tenant,
                 placement.child_id,
                 placement.form,
@@ -100,7 +100,7 @@ class PlacementRepository:
     async def _find(self, placement_id: uuid.UUID, reach: Reach) -> Placement:
         row = await self.conn.fetchrow(
             f"""SELECT {_PLACEMENT} FROM placement
-                 WHERE municipality_id = $1 AND id = $2 AND child_in_reach($1, child_id, $3, $4, $5)""",
+                 WHERE municipality_id = $1 AND id = $2 AND child_in_reach($1, child_id, $3, $4, $5)""",  # noqa: S608 - a module constant column list
             self._tenant,
             placement_id,
             *reach.sql_args(),
@@ -129,7 +129,7 @@ class PlacementRepository:
                AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid))
              ORDER BY created_at, id
              LIMIT $5
-            """,
+            """,  # noqa: S608 - a module constant column list
             self._tenant,
             child_id,
             after[0] if after else None,
@@ -149,7 +149,7 @@ class PlacementRepository:
         row = await self.conn.fetchrow(
             f"""SELECT {_PLACEMENT} FROM placement
                  WHERE municipality_id = $1 AND id = $2 AND child_in_reach($1, child_id, $3, $4, $5)
-                   FOR UPDATE""",
+                   FOR UPDATE""",  # noqa: S608 - a module constant column list
             self._tenant,
             placement_id,
             *self.actor.writes.sql_args(),
@@ -191,7 +191,7 @@ class PlacementRepository:
         try:
             updated = await self.conn.fetchrow(
                 f"""UPDATE placement SET {assignments}
-                     WHERE municipality_id = $1 AND id = $2 RETURNING {_PLACEMENT}""",
+                     WHERE municipality_id = $1 AND id = $2 RETURNING {_PLACEMENT}""",  # noqa: S608 - SET list of column names from the model, values bound
                 self._tenant,
                 placement_id,
                 *(after for _, after in changed.values()),
@@ -232,7 +232,7 @@ class PlacementRepository:
             f"""
             UPDATE placement SET end_date = $3, end_reason = $4, end_reason_note = $5
              WHERE municipality_id = $1 AND id = $2 RETURNING {_PLACEMENT}
-            """,
+            """,  # noqa: S608 - a module constant column list
             self._tenant,
             placement_id,
             ending.end_date,
@@ -258,7 +258,7 @@ class PlacementRepository:
                 INSERT INTO decision (municipality_id, placement_id, kind, decided_on, decided_by, valid_from,
                                       valid_to, urgent, urgent_reason, note, check_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {_DECISION}
-                """,
+                """,  # noqa: S608 - a module constant column list
                 self._tenant,
                 placement_id,
                 decision.kind,
@@ -288,7 +288,7 @@ class PlacementRepository:
             SELECT {_DECISION} FROM decision
              WHERE municipality_id = $1 AND placement_id = $2
              ORDER BY decided_on, created_at, id
-            """,
+            """,  # noqa: S608 - a module constant column list
             self._tenant,
             placement_id,
         )
@@ -366,7 +366,7 @@ class SocialWorkerRepository:
             )
             SELECT {_ASSIGNMENT}
               FROM a JOIN staff s ON s.municipality_id = a.municipality_id AND s.id = a.staff_id
-            """,
+            """,  # noqa: S608 - a module constant column list
             tenant,
             child_id,
             assignment.staff_id,
@@ -400,7 +400,7 @@ class SocialWorkerRepository:
               JOIN staff s ON s.municipality_id = a.municipality_id AND s.id = a.staff_id
              WHERE a.municipality_id = $1 AND a.child_id = $2
              ORDER BY a.assigned_from DESC
-            """,
+            """,  # noqa: S608 - a module constant column list
             tenant,
             child_id,
         )

@@ -101,4 +101,4 @@ async def test_pages_get_a_swedish_error_page(client: TestClient[Any, Any]) -> N
     assert response.content_type == "text/html"
     text = await response.text()
     assert '<html lang="sv">' in text
-    assert "Hittades inte" in text
+    assert "<h1>Sidan finns inte</h1>" in text

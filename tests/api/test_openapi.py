@@ -52,7 +52,10 @@ async def test_docs_page_renders_every_operation(client: TestClient[Any, Any]) -
     assert 'id="schema-ChildIn"' in page
 
 
-async def test_root_redirects_to_docs(client: TestClient[Any, Any]) -> None:
+async def test_root_is_the_web_application(client: TestClient[Any, Any]) -> None:
+    """/ opens the web application (its sign-in for someone not signed in); the API's
+    documentation stays at /docs."""
     response = await client.get("/", allow_redirects=False)
-    assert response.status == 302
-    assert response.headers["Location"] == "/docs"
+    assert response.status == 303
+    assert response.headers["Location"] == "/logga-in"
+    assert (await client.get("/docs")).status == 200

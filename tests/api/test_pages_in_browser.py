@@ -53,6 +53,8 @@ async def test_docs_page_in_a_browser(client: TestClient[Any, Any], tmp_path: Pa
 
 
 async def test_error_page_in_a_browser(client: TestClient[Any, Any], tmp_path: Path) -> None:
+    """A page that does not exist: a Swedish page that names the address and says what to do."""
     dom = await rendered_dom(str(client.make_url("/finns-inte")), tmp_path)
-    assert "<h1>Hittades inte</h1>" in dom
-    assert "Det finns ingen sida eller resurs på /finns-inte" in dom
+    assert "<h1>Sidan finns inte</h1>" in dom
+    assert "Adressen <code>/finns-inte</code> leder inte till någon sida" in dom
+    assert '<a href="/logga-in">logga in</a>' in dom

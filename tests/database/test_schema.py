@@ -36,6 +36,7 @@ TENANT_TABLES = [
     "placement_check",
     "check_resolution",
     "foster_parent",
+    "web_session",
     "correction",
     "concern_report",
     "concern_step",

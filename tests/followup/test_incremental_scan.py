@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from followup.store import ScanResult, scan
+from followup.store import RULES_FINGERPRINT, ScanResult, scan
 from placement.audit import Actor
 from placement.core.vocabulary import DecisionKind, EndReason, StaffRole
 from placement.database.pool import Database, connect_with_retry
@@ -149,3 +149,51 @@ async def test_an_ended_placement_is_forgotten_the_day_it_leaves_the_scope(
     assert await states(db, placement.id) == {}
     after = await scanned(service, ended_on + dt.timedelta(days=367))
     assert (after.recomputed, after.changed) == (0, 0)
+
+
+async def due_counts(conn: asyncpg.Connection, municipality: uuid.UUID, day: dt.date) -> tuple[int, int]:
+    """followup_due's counts for one municipality: placements in scope, placements due."""
+    row = await conn.fetchrow(
+        "SELECT placements, due FROM followup_due($1, $2) WHERE municipality_id = $3",
+        RULES_FINGERPRINT,
+        day,
+        municipality,
+    )
+    return (row["placements"], row["due"]) if row else (0, 0)
+
+
+async def test_followup_due_counts_what_the_scan_recomputes(
+    db: Database, service: asyncpg.Connection
+) -> None:
+    """The staleness rule exists once (followup_stale, V055): what followup_due counts as due across
+    municipalities is exactly what the scan then recomputes, as facts, policy and days change."""
+    municipality, actor = await a_municipality(db, "0104")
+    async with db.transaction(municipality) as conn:
+        placed = [
+            await placed_child(conn, actor, name=f"Barn {n}", start_date=TODAY - dt.timedelta(days=14))
+            for n in range(3)
+        ]
+    seen = []
+    for step in ("new", "unchanged", "facts", "policy", "next day"):
+        if step == "facts":
+            async with db.transaction(municipality) as conn:
+                await conn.execute(
+                    "UPDATE placement SET planned_end_date = $2 WHERE id = $1", placed[0][1].id, TODAY
+                )
+        if step == "policy":
+            async with db.transaction(municipality) as conn:
+                await conn.execute(
+                    """INSERT INTO municipality_policy (municipality_id, key, value)
+                       VALUES ($1, 'followup', '{"due_soon_days": 60}')""",
+                    municipality,
+                )
+        day = TODAY + dt.timedelta(days=1) if step == "next day" else TODAY
+        counted = await due_counts(service, municipality, day)
+        seen.append((step, counted, (await scanned(service, day)).recomputed))
+    assert seen == [
+        ("new", (3, 3), 3),
+        ("unchanged", (3, 0), 0),
+        ("facts", (3, 1), 1),
+        ("policy", (3, 3), 3),
+        ("next day", (3, 3), 3),  # grounds explained within 14 days: every one turns overdue
+    ]

@@ -1,0 +1,76 @@
+"""How the pages write dates, ages, states and vocabulary values, in Swedish (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+import jinja2
+
+from followup.obligations import State
+from placement.core.clock import today_in_sweden
+from placement.core.vocabulary import label
+
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+STATE_WORDS = {
+    State.OVERDUE: "Försenad",
+    State.DUE_SOON: "Snart",
+    State.OPEN: "Öppen",
+    State.MET: "Uppfylld",
+    State.WAIVED: "Efterskänkt",
+}
+# FKUI badge colours; the words carry the meaning, the colour repeats it.
+STATE_BADGES = {
+    State.OVERDUE: "badge--error",
+    State.DUE_SOON: "badge--warning",
+    State.OPEN: "badge--info",
+    State.MET: "badge--success",
+    State.WAIVED: "badge--default",
+}
+
+
+def day(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def deadline(value: dt.date | None) -> str:
+    """A due date with its weekday: 'fredag 2026-12-04'."""
+    return f"{WEEKDAYS[value.weekday()]} {value.isoformat()}" if value else ""
+
+
+def days_word(n: int) -> str:
+    return "1 dag" if n == 1 else f"{n} dagar"
+
+
+def state_words(state: State | str | None, due: dt.date | None, today: dt.date | None = None) -> str:
+    """The state in words, with how late or how soon: 'Försenad sedan 3 dagar', 'Förfaller om 5 dagar'."""
+    if state is None:
+        return "Inget att göra"
+    state = State(state)
+    today = today or today_in_sweden()
+    if due is not None and state is State.OVERDUE:
+        return f"Försenad sedan {days_word((today - due).days)}"
+    if due is not None and state is State.DUE_SOON:
+        left = (due - today).days
+        return "Förfaller i dag" if left == 0 else f"Förfaller om {days_word(left)}"
+    return STATE_WORDS[state]
+
+
+def badge(state: State | str | None) -> str:
+    return STATE_BADGES[State(state)] if state else "badge--default"
+
+
+def age(birth: dt.date, today: dt.date | None = None) -> int:
+    today = today or today_in_sweden()
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def swedish(value: StrEnum | None) -> str:
+    return label(value) if value is not None else ""
+
+
+def install(env: jinja2.Environment) -> None:
+    env.filters.update(
+        day=day, deadline=deadline, state_words=state_words, badge=badge, age=age, swedish=swedish
+    )
