@@ -16,7 +16,7 @@ from aiohttp.typedefs import Handler
 from placement.api.state import DATABASE, HTTP_CLIENT
 from placement.errors import Forbidden, PlacementError
 from placement.settings import Settings
-from placement.web import pages, signin
+from placement.web import concerns, pages, signin
 from placement.web.base import (
     CSRF_FIELD,
     PRE_CSRF,
@@ -144,3 +144,4 @@ def mount(app: web.Application, settings: Settings) -> None:
     app.router.add_static("/static/", STATIC, name="web_static")
     signin.add_routes(app)
     pages.add_routes(app)
+    concerns.add_routes(app)

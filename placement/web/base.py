@@ -55,6 +55,13 @@ MENU: list[MenuItem] = [
         ),
     ),
     MenuItem("Enhetens läge", "web_unit", frozenset({StaffRole.TEAMLEDARE})),
+    MenuItem(
+        "Anmälningar",
+        "web_concerns",
+        frozenset(
+            {StaffRole.SOCIALSEKRETERARE, StaffRole.TEAMLEDARE, StaffRole.PLACERINGSSTOD, StaffRole.GRANSKARE}
+        ),
+    ),
 ]
 
 
