@@ -16,7 +16,7 @@ from aiohttp.typedefs import Handler
 from placement.api.state import DATABASE, HTTP_CLIENT
 from placement.errors import Forbidden, PlacementError
 from placement.settings import Settings
-from placement.web import concerns, pages, signin
+from placement.web import concern_forms, concerns, pages, signin
 from placement.web.base import (
     CSRF_FIELD,
     PRE_CSRF,
@@ -145,3 +145,4 @@ def mount(app: web.Application, settings: Settings) -> None:
     signin.add_routes(app)
     pages.add_routes(app)
     concerns.add_routes(app)
+    concern_forms.add_routes(app)

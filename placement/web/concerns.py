@@ -16,7 +16,7 @@ from followup.concern_model import ConcernState
 from placement.core.clock import today_in_sweden
 from placement.core.concern_vocabulary import Phase
 from placement.errors import NotFound
-from placement.principal import CHILD_READERS
+from placement.principal import CHILD_READERS, CHILD_WRITERS
 from placement.repositories.children import ChildRepository
 from placement.repositories.concerns import ConcernRepository
 from placement.web.base import PageContext, page
@@ -85,6 +85,7 @@ async def watch_list(ctx: PageContext) -> web.StreamResponse:
         unit=chosen,
         words=state_words,
         badges=STATE_BADGES,
+        may_write=bool(ctx.principal.roles & CHILD_WRITERS),
     )
 
 
@@ -106,4 +107,6 @@ async def concern(ctx: PageContext) -> web.StreamResponse:
         words=state_words,
         badges=STATE_BADGES,
         step_words=STEP_WORDS,
+        may_write=bool(ctx.principal.roles & CHILD_WRITERS),
+        registered=STEP_WORDS.get(ctx.request.query.get("registrerat", "")),
     )

@@ -4,12 +4,14 @@ colour) and one report with its deadlines; over HTTP and in a real browser with 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 from typing import Any
 
 from placement.core.clock import add_days, today_in_sweden
 from placement.database.pool import Database
 from tests.web.browser import checked, needs_chromium
-from tests.web.conftest import Client, sign_in_as
+from tests.web.conftest import Client, csrf_of, sign_in_as
 
 
 async def two_reports(db: Database, email: str) -> tuple[str, str, str]:
@@ -93,3 +95,122 @@ async def test_the_concern_pages_have_no_accessibility_violations(
     await page.get_by_role("link", name=name).first.click()
     await checked(page, "41 en anmalan")
     assert await page.get_by_role("heading", level=1).inner_text() == f"Anmälan om {name}"
+
+
+async def a_child_with_personnummer(db: Database, email: str) -> tuple[str, str, str]:
+    """A child of ``email``'s caseload: its id, name and personnummer as a person writes it."""
+    async with db.transaction() as conn:
+        row = await conn.fetchrow(
+            """SELECT c.id, c.name, c.personnummer FROM child c
+                 JOIN social_worker_assignment a ON a.child_id = c.id AND a.assigned_to IS NULL
+                 JOIN staff s ON s.id = a.staff_id
+                WHERE s.email = $1 AND c.personnummer IS NOT NULL ORDER BY c.name LIMIT 1""",
+            email,
+        )
+    assert row is not None
+    number = row["personnummer"]
+    return str(row["id"]), row["name"], f"{number[:8]}-{number[8:]}"
+
+
+async def test_a_report_is_registered_and_assessed_through_the_forms(demo_site: Client, db: Database) -> None:
+    """The mottagning registers a report by the child's personnummer, then its skyddsbedömning; a
+    förhandsbedömning without the child's view comes back with the Swedish message and the values
+    kept; nothing half-written is stored."""
+    child_id, name, personnummer = await a_child_with_personnummer(db, "sami@demo.invalid")
+    await sign_in_as(demo_site, "sami@demo.invalid")
+    form = await (await demo_site.get("/anmalningar-ny")).text()
+    empty = await demo_site.post("/anmalningar-ny", data={"csrf": csrf_of(form)})
+    assert empty.status == 422
+    page = await empty.text()
+    assert "Uppgifterna behöver rättas" in page
+    assert "Ange barnets personnummer" in page
+
+    today = today_in_sweden().isoformat()
+    fields = {
+        "csrf": csrf_of(form),
+        "personnummer": personnummer,
+        "received_on": today,
+        "received_time": "08:15",
+        "kind": "report",
+        "reporter_kind": "school",
+        "feedback_requested": "ja",
+        "reason": "Eleven säger att hen inte vågar gå hem",
+        "concerns_violence": "nej",
+        "concerns_crime": "nej",
+        "org_unit": "Mottagningen",
+    }
+    response = await demo_site.post("/anmalningar-ny", data=fields)
+    assert response.status == 200, await response.text()
+    concern_url = str(response.url.path)
+    assert re.fullmatch(r"/anmalningar/[0-9a-f-]{36}", concern_url)
+    assert f"Anmälan om {name}" in await response.text()
+
+    step = await demo_site.get(f"{concern_url}/protection")
+    protection = {
+        "csrf": csrf_of(await step.text()),
+        "made_on": today,
+        "made_time": "09:00",
+        "made_by_name": "Sami Socialsekreterare",
+        "made_by_role": "socialsekreterare",
+        "circumstances": "Samtal med eleven och mentorn",
+        "conclusion": "Inget behov av omedelbart skydd; samtal med föräldrarna i dag",
+    }
+    done = await demo_site.post(f"{concern_url}/protection", data=protection)
+    assert done.status == 200
+    text = await done.text()
+    assert "Registrerat: skyddsbedömning." in text
+    assert "Klar i tid" in text
+
+    step = await demo_site.get(f"{concern_url}/preliminary")
+    preliminary = {
+        "csrf": csrf_of(await step.text()),
+        "decided_on": today,
+        "outcome": "not_open",
+        "prior_knowledge": "Ingen tidigare kännedom",
+    }
+    refused = await demo_site.post(f"{concern_url}/preliminary", data=preliminary)
+    assert refused.status == 422
+    page = await refused.text()
+    assert "Ange barnets inställning eller varför den inte har inhämtats" in page
+    assert "Ingen tidigare kännedom" in page  # the person's values are kept
+    async with db.transaction() as conn:
+        kinds = await conn.fetch(
+            """SELECT s.kind FROM concern_step s JOIN concern_report r ON r.id = s.report_id
+                WHERE r.child_id = $1""",
+            uuid.UUID(child_id),
+        )
+        lookups = await conn.fetchval(
+            """SELECT count(*) FROM audit_event WHERE actor = 'demo:sami@demo.invalid' AND action = 'lookup'
+                  AND child_id = $1""",
+            uuid.UUID(child_id),
+        )
+    assert [k["kind"] for k in kinds] == ["protection"]
+    assert lookups == 1
+
+
+@needs_chromium
+async def test_the_concern_forms_have_no_accessibility_violations(
+    demo_site: Client, db: Database, page: Any
+) -> None:
+    _, _, personnummer = await a_child_with_personnummer(db, "sami@demo.invalid")
+    base = str(demo_site.make_url("")).rstrip("/")
+    await page.goto(f"{base}/logga-in")
+    await page.get_by_role("button", name="Logga in som Sami Socialsekreterare (demo)").click()
+    await page.wait_for_url(f"{base}/mina-barn")
+    await page.get_by_role("link", name="Anmälningar").click()
+    await page.get_by_role("link", name="Registrera en anmälan").click()
+    await page.get_by_role("button", name="Registrera anmälan").click()
+    await checked(page, "42 registrera anmalan med fel")
+    await page.get_by_label("Barnets personnummer").fill(personnummer)
+    await page.get_by_label("Datum då anmälan kom in").fill(today_in_sweden().isoformat())
+    await page.get_by_label("Klockslag").fill("08:15")
+    await page.get_by_text("Anmälan", exact=True).click()
+    await page.get_by_text("Polis", exact=True).click()
+    await page.get_by_role("group", name="Vill anmälaren ha återkoppling?").get_by_text("Ja").click()
+    await page.get_by_label("Anledning till anmälan").fill("Polisen var hemma i natt")
+    await page.get_by_role("group", name="Gäller anmälan våld?").get_by_text("Ja").click()
+    await page.get_by_role("group", name="Gäller den misstänkt brott mot barnet?").get_by_text("Ja").click()
+    await page.get_by_role("button", name="Registrera anmälan").click()
+    await checked(page, "43 ny anmalan")
+    await page.get_by_role("link", name="Förhandsbedömning", exact=True).click()
+    await checked(page, "44 forhandsbedomning")
