@@ -426,6 +426,22 @@ class ConcernRepository:
         )
         return await self._assembled(created, [], linked=False)
 
+    async def child_by_personnummer(self, *, personnummer: str) -> uuid.UUID | None:
+        """The child with this personnummer within the writer's reach, logged as a lookup; None
+        where there is none (or it is out of reach: the same answer, as for children)."""
+        child_id: uuid.UUID | None = await self.conn.fetchval(
+            """SELECT id FROM child WHERE municipality_id = $1 AND personnummer = $2
+                 AND child_in_reach($1, id, $3, $4, $5)""",
+            self.actor.municipality_id,
+            personnummer,
+            *self.actor.writes.sql_args(),
+        )
+        if child_id is not None:
+            await audit.record(
+                self.conn, self.actor, AuditAction.LOOKUP, [Access("child", child_id, child_id)]
+            )
+        return child_id
+
     async def _report(self, concern_id: uuid.UUID, *, write: bool) -> dict[str, Any]:
         reach = self.actor.writes if write else self.actor.reads
         row = await self.conn.fetchrow(

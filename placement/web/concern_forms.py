@@ -14,8 +14,6 @@ from typing import Any
 from aiohttp import web
 from pydantic import TypeAdapter, ValidationError
 
-from placement import audit
-from placement.audit import Access, AuditAction
 from placement.core.clock import SWEDEN, today_in_sweden
 from placement.core.concern_vocabulary import (
     InvestigationOutcome,
@@ -357,19 +355,11 @@ async def register_report(ctx: PageContext) -> web.StreamResponse:
         except ValidationError as error:
             errors["personnummer"] = field_errors(error, "personnummer")[0]["message"]
         else:
-            child_id = await ctx.conn.fetchval(
-                """SELECT id FROM child WHERE municipality_id = $1 AND personnummer = $2
-                     AND child_in_reach($1, id, $3, $4, $5)""",
-                ctx.principal.municipality_id,
-                personnummer,
-                *ctx.principal.actor.writes.sql_args(),
+            child_id = await ConcernRepository(ctx.conn, actor=ctx.principal.actor).child_by_personnummer(
+                personnummer=personnummer
             )
             if child_id is None:
                 errors["personnummer"] = "Inget barn med det personnumret finns inom din behörighet"
-            else:
-                await audit.record(
-                    ctx.conn, ctx.principal.actor, AuditAction.LOOKUP, [Access("child", child_id, child_id)]
-                )
     data["child_id"] = str(child_id) if child_id else None
     names = {f.name: f.name for f in REPORT_FIELDS} | {
         "received_at": "received_on",
