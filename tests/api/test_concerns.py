@@ -459,3 +459,50 @@ def test_every_concern_vocabulary_value_has_a_swedish_label() -> None:
     for vocabulary in VOCABULARIES:
         for value in vocabulary:
             assert label(value)
+
+
+async def test_the_delegation_order_takes_this_stages_decisions(
+    client: Client, db: Database, municipality: str
+) -> None:
+    """An administrator records that social workers may decide förhandsbedömningar by a
+    sub-delegation not yet reported to the nämnd; the order lists it, and a decision taken on it
+    is not authorised (CH05) until it is reported."""
+    ids = await _arrange(db, municipality)
+    admin = bearer(await api_token(db, municipality, StaffRole.ADMINISTRATOR))
+    rule = {
+        "decision_kind": "concern_preliminary_extension",
+        "role": "socialsekreterare",
+        "sub_delegated": True,
+    }
+    created = await client.post("/api/v1/delegation-rules", json=rule, headers=admin)
+    assert created.status == 201, await created.text()
+    assert (await created.json())["sub_delegated"] is True
+    listed = await (await client.get("/api/v1/delegation-rules", headers=admin)).json()
+    assert {(r["decision_kind"], r["sub_delegated"]) for r in listed["items"]} >= {
+        ("concern_preliminary", False),
+        ("concern_preliminary_extension", True),
+    }
+    h = bearer(await api_token(db, municipality, StaffRole.SOCIALSEKRETERARE))
+    concern = await (
+        await client.post(
+            "/api/v1/concerns",
+            json={
+                "child_id": ids["child"],
+                "received_at": "2026-03-02T09:00:00+01:00",
+                "reporter_kind": "police",
+                "reason": "Oro",
+            },
+            headers=h,
+        )
+    ).json()
+    extension = {
+        "decided_on": "2026-03-10",
+        "until": "2026-03-25",
+        "reason": "Synnerliga skäl: barnet är inlagt",
+        "decided_by": ids["worker"],
+    }
+    response = await client.post(
+        f"/api/v1/concerns/{concern['id']}/preliminary-assessment/extension", json=extension, headers=h
+    )
+    assert response.status == 201, await response.text()
+    assert _deadline(await response.json(), "CH05", "concern_preliminary_extension")["state"] == "deficient"
