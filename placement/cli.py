@@ -21,13 +21,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+import aiohttp
 import asyncpg
 import structlog
 from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
 from followup.store import SCAN_WORKERS, scan
-from placement import __version__, rule_catalogue
+from placement import __version__, onboarding_format, rule_catalogue
 from placement.argparse_sv import SwedishParser
 from placement.audit import Actor
 from placement.bench.demo import load_demo
@@ -41,15 +42,20 @@ from placement.errors import BadRequest, DatabaseUnavailable, NotFound, Placemen
 from placement.foster_identity import load_or_create_key
 from placement.logs import configure_logging
 from placement.models import AuditQuery, AuditSampleQuery, MunicipalityIn
+from placement.onboarding import onboard
 from placement.repositories.api_tokens import ApiTokenRepository
 from placement.repositories.audit_log import AuditLogRepository
 from placement.repositories.date_report import date_problems
 from placement.repositories.integrity import run_screening
 from placement.repositories.municipalities import MunicipalityRepository
 from placement.repositories.operator_tokens import OperatorTokenRepository
+from placement.repositories.providers import permits_to_reverify
 from placement.runtime import database_urls
 from placement.settings import Settings
+from suppliers.bolagsverket import BolagsverketClient, reverify
 from suppliers.formats import Feed, FileRejected
+from suppliers.permit_capture import capture
+from suppliers.records import Permit
 from suppliers.service import run_import
 
 log = structlog.get_logger(__name__)
@@ -187,6 +193,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("--seed", metavar="FRÖ", help="samma frö drar samma stickprov igen")
 
+    permit = commands.add_parser("permit", help="IVO-tillstånd som förts in för hand från tillståndsbeviset")
+    permit_commands = permit.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    captured = permit_commands.add_parser(
+        "capture",
+        help="för in ett tillstånd från IVO:s tillståndsbevis och spara beviset med sin kontrollsumma",
+    )
+    captured.add_argument("unit_code", help="enhetens kod i registret")
+    captured.add_argument("--document", type=Path, required=True, help="tillståndsbeviset (pdf eller bild)")
+    captured.add_argument("--ivo-reference", required=True, help="tillståndets diarienummer hos IVO")
+    captured.add_argument("--kind", required=True, help="verksamhetstyp, t.ex. hvb_children")
+    captured.add_argument("--ages", required=True, help="målgruppens åldrar, t.ex. 13-17")
+    captured.add_argument("--sex", default="any", help="any, female eller male (standard any)")
+    captured.add_argument(
+        "--needs", default="", help="behov åtskilda med kommatecken, t.ex. psychosocial,criminality"
+    )
+    captured.add_argument("--places", type=int, required=True, help="högsta antal som vårdas samtidigt")
+    captured.add_argument("--manager", help="föreståndaren")
+    captured.add_argument("--holder", required=True, help="tillståndshavarens organisationsnummer")
+    captured.add_argument(
+        "--decided-on", type=dt.date.fromisoformat, required=True, help="beslutsdatum, ÅÅÅÅ-MM-DD"
+    )
+    captured.add_argument(
+        "--valid-from", type=dt.date.fromisoformat, help="gäller från (standard: beslutsdatum)"
+    )
+    captured.add_argument("--condition", action="append", default=[], help="ett villkor; upprepa för fler")
+    permit_commands.add_parser("due", help="för hand införda tillstånd som ska läsas av mot beviset igen")
+    verify = commands.add_parser(
+        "verify-companies",
+        help="fråga Bolagsverket om varje utförare i registret (eller de angivna) och för in ändrad status",
+    )
+    verify.add_argument("orgnr", nargs="*", help="bara dessa organisationsnummer (annars alla)")
+    onboard = commands.add_parser(
+        "onboard",
+        help="läs in kommunens personal, barn, placeringar, beslut, ansvariga och händelser från "
+        "verksamhetssystemet (xlsx eller csv)",
+    )
+    onboard.add_argument("kommunkod", help="kommunen som äger uppgifterna")
+    onboard.add_argument("files", nargs="+", type=Path, help="en xlsx-fil, eller en csv-fil per flik")
+    onboard.add_argument(
+        "--dry-run", action="store_true", help="kontrollera och visa vad som skulle ändras; spara inget"
+    )
+    onboard_template = commands.add_parser(
+        "onboard-template", help="skriv mallen för inläsningen (xlsx med exempelrader och förklaringar)"
+    )
+    onboard_template.add_argument("file", type=Path, help="filen att skriva, t.ex. mall.xlsx")
+
     municipality = commands.add_parser("municipality", help="hantera kommuner")
     municipality_commands = municipality.add_subparsers(dest="action", required=True, parser_class=_Parser)
     add = municipality_commands.add_parser("add", help="lägg till en kommun")
@@ -208,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    if args.command == "onboard-template":
+        return _onboard_template(args.file)
     if args.command == "serve" and args.demo:
         settings = settings.model_copy(update={"demo": True})
     # One-shot commands report on stdout; their logs would only bury the one line that matters.
@@ -247,6 +301,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await _serve(args, settings)
     if args.command == "setup-database":
         return await _setup_database(args, settings)
+    if args.command == "verify-companies":
+        _bolagsverket_credentials(settings)  # before bringing a database up for nothing
     if args.command == "municipality" and args.action == "add":
         # Validate before bringing a database up for nothing.
         args.municipality = MunicipalityIn(kommunkod=args.kommunkod, name=args.name)
@@ -264,7 +320,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{len(applied)} migrering(ar) körda" + "".join(f"\n  {m.filename}" for m in applied))
             elif args.command == "demo":
                 await migrate(conn)
-                result = await load_demo(conn)
+                result = await load_demo(conn, real_day=True)
                 print("Demodata inlästa" if result.created else "Demodata fanns redan; inget ändrat")
             elif args.command == "municipality":
                 return await _municipality(args, conn)
@@ -298,6 +354,12 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 return await _check_dates(conn, args.kommunkod)
             elif args.command == "operator-token":
                 return await _operator_token(args, conn)
+            elif args.command == "permit":
+                return await _permit(args, conn)
+            elif args.command == "verify-companies":
+                return await _verify_companies(args, conn, settings)
+            elif args.command == "onboard":
+                return await _onboard(args, conn)
             elif args.command.startswith("import-"):
                 return await _import(args, conn, settings)
         finally:
@@ -408,6 +470,125 @@ async def _import(args: argparse.Namespace, conn: Connection, settings: Settings
         if args.feed is Feed.COMPANIES and result.changes:
             print("Bolagsregistret har ändrats; jävsscreeningen körs om:")
             await _screen(conn, None)
+    return 0
+
+
+async def _permit(args: argparse.Namespace, conn: Connection) -> int:
+    today = today_in_sweden()
+    if args.action == "due":
+        due = await permits_to_reverify(conn, today=today)
+        for row in due:
+            why = "bolagsuppgifterna har ändrats" if row["company_changed"] else f"sedan {row['reverify_on']}"
+            print(f"{row['unit_code']}  {why}  (bevis {str(row['sha256'])[:12]})")
+        print(f"{len(due)} tillstånd att läsa av igen", file=sys.stderr)
+        return 0
+    low, _, high = str(args.ages).partition("-")
+    if not (low.isdigit() and high.isdigit()):
+        raise BadRequest("--ages ska skrivas som två åldrar, t.ex. 13-17")
+    permit = Permit.model_validate(
+        {
+            "ivo_reference": args.ivo_reference,
+            "operation_kind": args.kind,
+            "age_min": int(low),
+            "age_max": int(high),
+            "sex": args.sex,
+            "needs": [n.strip() for n in args.needs.split(",") if n.strip()],
+            "places": args.places,
+            "manager_name": args.manager,
+            "valid_from": args.valid_from or args.decided_on,
+            "decided_on": args.decided_on,
+            "holder_orgnr": args.holder,
+            "conditions": args.condition,
+        }
+    )
+    try:
+        document = args.document.read_bytes()
+    except OSError as error:
+        raise BadRequest(f"Kan inte läsa {args.document}: {error.strerror}") from error
+    done = await capture(
+        conn,
+        unit_code=args.unit_code,
+        permit=permit,
+        document=document,
+        file_name=args.document.name,
+        captured_by=f"cli:{_os_user()}",
+        today=today,
+    )
+    print(
+        f"Tillståndet för {args.unit_code} är infört "
+        f"(ögonblicksbild {done.result.snapshot_id or 'oförändrad'}, "
+        f"{len(done.result.changes)} ändringar); beviset sparat med SHA-256 {done.sha256}; "
+        f"läs av igen senast {done.reverify_on}"
+    )
+    for change in done.result.changes:
+        print(f"  {change.kind.value}: {change.summary}")
+    return 0
+
+
+def _bolagsverket_credentials(settings: Settings) -> tuple[str, str]:
+    if settings.bolagsverket_client_id is None or settings.bolagsverket_client_secret is None:
+        raise BadRequest(
+            "Ange PLACEMENT_BOLAGSVERKET_CLIENT_ID och PLACEMENT_BOLAGSVERKET_CLIENT_SECRET "
+            "(kundanmälan hos Bolagsverket)"
+        )
+    return settings.bolagsverket_client_id, settings.bolagsverket_client_secret.get_secret_value()
+
+
+async def _verify_companies(args: argparse.Namespace, conn: Connection, settings: Settings) -> int:
+    """The nightly re-verification: run it from cron or a systemd timer."""
+    client_id, client_secret = _bolagsverket_credentials(settings)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        client = BolagsverketClient(
+            session=session,
+            base_url=str(settings.bolagsverket_api_url).rstrip("/"),
+            token_url=str(settings.bolagsverket_token_url),
+            client_id=client_id,
+            client_secret=client_secret,
+        )
+        done = await reverify(conn, client, today=today_in_sweden(), orgnrs=args.orgnr or None)
+    changes = done.result.changes if done.result else []
+    print(f"{len(done.answers)} utförare tillfrågade, {len(changes)} ändringar")
+    for change in changes:
+        print(f"  {change.kind.value}: {change.summary}")
+    if done.unknown:
+        print(
+            f"Okänd status (ofullständigt svar eller finns inte): {', '.join(done.unknown)}", file=sys.stderr
+        )
+        return EXIT_ERROR
+    return 0
+
+
+def _onboard_template(path: Path) -> int:
+    try:
+        path.write_bytes(onboarding_format.template())
+    except OSError as error:
+        print(f"placement: kan inte skriva {path}: {error.strerror}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Mallen är skriven till {path}")
+    return 0
+
+
+async def _onboard(args: argparse.Namespace, conn: Connection) -> int:
+    municipality_id = await _municipality_id(conn, args.kommunkod)
+    started = time.monotonic()
+    try:
+        raw_rows = onboarding_format.read_paths(args.files)
+        result = await onboard(
+            conn,
+            municipality_id,
+            raw_rows,
+            actor=Actor(municipality_id, f"cli:{_os_user()}", role="cli"),
+            today=today_in_sweden(),
+            dry_run=args.dry_run,
+        )
+    except onboarding_format.FileUnreadable as error:
+        print(f"placement: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except onboarding_format.Rejected as rejected:
+        print(f"placement: {rejected.report()}", file=sys.stderr)
+        return EXIT_ERROR
+    print("\n".join(result.lines()))
+    print(f"({time.monotonic() - started:.1f} s)", file=sys.stderr)
     return 0
 
 
@@ -580,7 +761,7 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
             if settings.migrate_on_start and not args.no_migrate:
                 await migrate(conn)
             if settings.demo:
-                result = await load_demo(conn)
+                result = await load_demo(conn, real_day=True)
                 log.info("demo_data", created=result.created)
         finally:
             await conn.close()

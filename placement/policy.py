@@ -67,6 +67,7 @@ VALUES: dict[str, TypeAdapter[Any]] = {
     "followup": TypeAdapter(FollowUpValues),
     "checks": TypeAdapter(CheckValues),
     "concerns": TypeAdapter(ConcernValues),
+    "permit_capture_reverify_days": TypeAdapter(Annotated[int, Field(ge=7, le=1095)]),
 }
 
 

@@ -141,6 +141,18 @@ class Settings(BaseSettings):
         description="Secret for the keyed hashes of foster parents shared across municipalities (PP12). "
         "With the embedded database it is made and kept in the data directory.",
     )
+    bolagsverket_client_id: str | None = Field(
+        default=None, min_length=1, description="Client id for Bolagsverket's API (Värdefulla datamängder)."
+    )
+    bolagsverket_client_secret: SecretStr | None = Field(default=None, description="Its client secret.")
+    bolagsverket_api_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("https://gw.api.bolagsverket.se/vardefulla-datamangder/v1"),
+        description="The API's base URL (the test environment's: gw-accept2.api.bolagsverket.se).",
+    )
+    bolagsverket_token_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("https://portal.api.bolagsverket.se/oauth2/token"),
+        description="Where the client-credentials token is fetched.",
+    )
     migrate_on_start: bool = Field(default=True, description="Apply pending migrations when serving.")
     db_connect_patience_s: float = Field(
         default=10.0, gt=0, description="How long to keep trying to reach the database at start."

@@ -259,6 +259,33 @@ def test_audit_list_and_sample(tmp_path: Path) -> None:
     assert bad.stderr.startswith("placement: ")
 
 
+def test_onboard_the_template_dry_run_then_for_real_then_again(tmp_path: Path) -> None:
+    """A new municipality writes the template, checks it with a dry run (nothing saved), imports
+    it, and importing it again changes nothing; a bad file is one Swedish report and exit 1."""
+    env = clean_env(PLACEMENT_DATA_DIR=str(tmp_path))
+    template = tmp_path / "mall.xlsx"
+    written = run("onboard-template", str(template), env=env)
+    assert written.returncode == 0, written.stderr
+    assert run("migrate", env=env).returncode == 0
+    assert run("municipality", "add", "0180", "Stockholm", env=env).returncode == 0
+    dry = run("onboard", "0180", str(template), "--dry-run", env=env)
+    assert dry.returncode == 0, dry.stderr
+    assert "Provkörning; inget sparat" in dry.stdout
+    assert "Placeringar: 1 nya, 0 ändrade, 0 oförändrade" in dry.stdout
+    first = run("onboard", "0180", str(template), env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Placeringar: 1 nya, 0 ändrade, 0 oförändrade" in first.stdout
+    assert "Skyldigheter beräknade för 1 placeringar" in first.stdout
+    again = run("onboard", "0180", str(template), env=env)
+    assert "Placeringar: 0 nya, 0 ändrade, 1 oförändrade" in again.stdout
+    bad = tmp_path / "barn.csv"
+    bad.write_text("Barn-id;Personnummer;Namn\nB-9;12345;\n", encoding="utf-8")
+    refused = run("onboard", "0180", str(bad), env=env)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("placement: Filen avvisades; inget ändrat. 2 fel:")
+    assert "Barn rad 2, Namn: Uppgiften saknas" in refused.stderr
+
+
 def test_scan_recomputes_what_needs_it_and_everything_with_full(tmp_path: Path) -> None:
     """`placement scan` on the demo municipality: the first computes every placement, the next
     nothing (nothing changed), `--full` all of them again."""

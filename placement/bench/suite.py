@@ -20,6 +20,7 @@ from typing import Any
 
 from placement.bench import checks as check_bench
 from placement.bench import national_dataset
+from placement.bench import onboarding as onboarding_bench
 from placement.bench import register_import as import_bench
 from placement.bench import scan as scan_bench
 from placement.bench import screening as screening_bench
@@ -31,6 +32,7 @@ FULL: dict[str, Any] = {
     "check_seconds": 5.0,
     "clients": 32,
     "import_units": 5_000,
+    "onboard_placements": 5_000,
     "screen_staff": 20_000,
     "screen_officers": 20_000,
     "sample": 200,
@@ -40,6 +42,7 @@ QUICK: dict[str, Any] = {
     "check_seconds": 1.0,
     "clients": 32,
     "import_units": 500,
+    "onboard_placements": 500,
     "screen_staff": 1_500,
     "screen_officers": 1_000,
     "sample": 50,
@@ -77,6 +80,10 @@ def bench(*, quick: bool, json_path: Path | None) -> int:
                 results["obligation_scan"] = await scan_bench.measure(database, admin)
                 print("== 3. register import")
                 results["register_import"] = await import_bench.measure_next(admin, knobs["import_units"])
+                print("== 3b. onboarding import")
+                results["onboarding_import"] = await onboarding_bench.run(
+                    knobs["onboard_placements"], server_url
+                )
                 people = await screening_bench.people_in_database(
                     admin, knobs["screen_staff"], knobs["screen_officers"]
                 )

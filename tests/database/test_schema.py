@@ -40,6 +40,7 @@ TENANT_TABLES = [
     "correction",
     "concern_report",
     "concern_step",
+    "case_system_ref",
 ]
 
 
