@@ -59,10 +59,10 @@ async def authenticate(request: web.Request) -> Principal:
         if verifier is None:
             raise Unauthorized("Inloggning med identitetsleverantör är inte konfigurerad för tjänsten")
         claims = await verifier.verify(credentials)
-        return await _oidc(database, claims, request_id)
+        return await oidc_principal(database, claims, request_id)
     demo_user = request.headers.get(DEMO_USER_HEADER, "").strip()
     if demo_user and request.app[SETTINGS].demo:
-        return await _demo(database, demo_user, request_id)
+        return await demo_principal(database, demo_user, request_id)
     raise Unauthorized("Inloggning krävs: skicka en token i Authorization: Bearer")
 
 
@@ -109,7 +109,9 @@ async def _api_token(database: Database, kommunkod: str, raw: str, request_id: s
     )
 
 
-async def _oidc(database: Database, claims: VerifiedClaims, request_id: str) -> Principal:
+async def oidc_principal(database: Database, claims: VerifiedClaims, request_id: str) -> Principal:
+    """The person an identity provider's verified claims name, in their municipality (also the web
+    sign-in's). An unknown municipality is refused with ``BAD_CREDENTIAL``."""
     known = frozenset(StaffRole(r) for r in claims.roles if r in _ROLE_VALUES)
     async with _signing_in(database, claims.kommunkod) as (conn, municipality_id):
         staff_members = SignInRepository(conn, municipality_id=municipality_id)
@@ -129,7 +131,8 @@ async def _oidc(database: Database, claims: VerifiedClaims, request_id: str) -> 
     )
 
 
-async def _demo(database: Database, email: str, request_id: str) -> Principal:
+async def demo_principal(database: Database, email: str, request_id: str) -> Principal:
+    """A demo municipality's staff member by e-mail (demo mode only; also the web sign-in's)."""
     async with database.transaction() as conn:
         municipality_id = await demo_municipality(conn)
         if municipality_id is None:

@@ -5,14 +5,16 @@ into a throwaway database (placement/bench/harness.py), gathers ``--children`` (
 municipality's placed children under one unit with a unit lead and ten social workers, computes
 their obligations (the scan), signs the unit lead in (a web session, as the sign-in makes), and
 then requests, one at a time over HTTP on loopback, the unit's worklist (``/mina-barn``, the whole
-unit), one child's placement page and, beside them, the trivial page (the accessibility
-statement: the same session lookup and layout, no data). It prints p50 and p95 of each; it never
-fails on time.
+unit), one child's placement page, a check run's result page (``/kontroller/{id}``), a check run
+from the Ny kontroll form (the POST, its redirect and the rendered result: request to rendered
+result) and, beside them, the trivial page (the accessibility statement: the same session lookup
+and layout, no data). It prints p50 and p95 of each; it never fails on time.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import time
 import uuid
@@ -34,6 +36,39 @@ from placement.settings import LogFormat, Settings
 from placement.web.sessions import SESSION_COOKIE, new_session
 
 UNIT = "Bänkenheten (syntetisk)"
+
+
+async def a_unit_to_check(admin: Connection) -> str:
+    """A children's HVB with a valid permit in today's register: the home the check runs on."""
+    code: str = await admin.fetchval(
+        """SELECT key FROM register_entity
+            WHERE kind = 'unit' AND valid_to_snapshot IS NULL
+              AND payload ->> 'operation_kind' = 'hvb_children'
+              AND payload -> 'permit' ->> 'status' = 'valid'
+            ORDER BY key LIMIT 1"""
+    )
+    return code
+
+
+async def timed_check_runs(
+    http: aiohttp.ClientSession, base: str, form: dict[str, str], n: int
+) -> list[float]:
+    """``n`` check runs from the Ny kontroll form, one after another (after five to warm up): each
+    from the POST to the rendered result page (the redirect followed), in milliseconds."""
+    async with http.get(base + "/kontroller/ny") as response:
+        found = re.search(r'name="csrf" value="([^"]+)"', await response.text())
+    assert found is not None, "Ny kontroll has a CSRF token"
+    data = {**form, "csrf": found.group(1)}
+    out = []
+    for i in range(n + 5):
+        started = time.perf_counter()
+        async with http.post(base + "/kontroller/ny", data=data) as response:
+            await response.read()
+            assert response.status == 200, (response.status, response.url)
+            assert "/kontroller/" in str(response.url), response.url
+        if i >= 5:
+            out.append((time.perf_counter() - started) * 1000)
+    return out
 
 
 async def arrange(admin: Connection, children: int) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID, int]:
@@ -102,6 +137,8 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 async def measure(database: BenchDatabase, admin: Connection, *, children: int, n: int) -> dict[str, Any]:
     municipality, lead, placement, gathered = await arrange(admin, children)
+    unit_code = await a_unit_to_check(admin)
+    child_id = await admin.fetchval("SELECT child_id FROM placement WHERE id = $1", placement)
     service = await connect_with_retry(database.urls.service, patience_s=10)
     try:
         started = time.perf_counter()
@@ -137,10 +174,25 @@ async def measure(database: BenchDatabase, admin: Connection, *, children: int, 
                 ("placement_page", f"/placeringar/{placement}"),
             ):
                 results[name] = summary(await timed(http, base + path, n))
+            check_form = {
+                "child_id": str(child_id),
+                "child": "",
+                "form": "hvb",
+                "legal_basis": "sol",
+                "start_date": today_in_sweden().isoformat(),
+                "unit_code": unit_code,
+                "primary_need": "psychosocial",
+                "handlaggare_id": str(lead),
+                "decision_maker_id": str(lead),
+                "decision_kind": "placement_sol",
+            }
+            results["check_run_form"] = summary(await timed_check_runs(http, base, check_form, n))
+            check_id = await admin.fetchval("SELECT id FROM placement_check ORDER BY run_at DESC LIMIT 1")
+            results["check_result"] = summary(await timed(http, f"{base}/kontroller/{check_id}", n))
     finally:
         await runner.cleanup()
     print(f"  a unit of {gathered} placed children, {n} requests each, one at a time:")
-    for name in ("worklist_unit", "placement_page", "trivial_page"):
+    for name in ("worklist_unit", "placement_page", "check_result", "check_run_form", "trivial_page"):
         r = results[name]
         print(f"  {name:16} p50 {r['p50_ms']:6.1f} ms   p95 {r['p95_ms']:6.1f} ms")
     return results

@@ -16,7 +16,7 @@ from aiohttp.typedefs import Handler
 from placement.api.state import DATABASE, HTTP_CLIENT
 from placement.errors import Forbidden, PlacementError
 from placement.settings import Settings
-from placement.web import concern_forms, concerns, pages, signin
+from placement.web import check_pages, concern_forms, concerns, pages, signin, unit_pages
 from placement.web.base import (
     CSRF_FIELD,
     PRE_CSRF,
@@ -144,5 +144,7 @@ def mount(app: web.Application, settings: Settings) -> None:
     app.router.add_static("/static/", STATIC, name="web_static")
     signin.add_routes(app)
     pages.add_routes(app)
+    check_pages.add_routes(app)
+    unit_pages.add_routes(app)
     concerns.add_routes(app)
     concern_forms.add_routes(app)

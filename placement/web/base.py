@@ -55,6 +55,8 @@ MENU: list[MenuItem] = [
         ),
     ),
     MenuItem("Enhetens läge", "web_unit", frozenset({StaffRole.TEAMLEDARE})),
+    MenuItem("Hitta hem", "web_find_home", frozenset({StaffRole.PLACERINGSSTOD, StaffRole.TEAMLEDARE})),
+    MenuItem("Ny kontroll", "web_new_check", frozenset({StaffRole.PLACERINGSSTOD, StaffRole.TEAMLEDARE})),
     MenuItem(
         "Anmälningar",
         "web_concerns",

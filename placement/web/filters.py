@@ -8,9 +8,9 @@ from enum import StrEnum
 import jinja2
 
 from followup.obligations import State
-from placement.core import concern_vocabulary
+from placement.core import concern_vocabulary, supplier_vocabulary
 from placement.core.clock import SWEDEN, today_in_sweden
-from placement.core.vocabulary import label
+from placement.core.vocabulary import DecisionKind, LegalBasis, PlacementForm, label
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
@@ -71,6 +71,20 @@ def swedish(value: StrEnum | None) -> str:
     return label(value) if value is not None else ""
 
 
+_BY_VALUE: dict[str, str] = {
+    **{str(k): v for k, v in supplier_vocabulary.LABELS.items()},
+    **{str(e): label(e) for kind in (PlacementForm, LegalBasis, DecisionKind) for e in kind},
+}
+
+
+def term(value: StrEnum | str | None) -> str:
+    """A vocabulary value in Swedish, from the service's or the register's vocabulary (a stored
+    check run's facts hold the values as text)."""
+    if value is None:
+        return ""
+    return _BY_VALUE.get(str(value), str(value))
+
+
 def concern_word(value: StrEnum | str | None) -> str:
     """A value of the reports-of-concern vocabulary in Swedish."""
     if value is None:
@@ -96,4 +110,5 @@ def install(env: jinja2.Environment) -> None:
         swedish=swedish,
         concern_word=concern_word,
         moment=moment,
+        term=term,
     )

@@ -24,6 +24,7 @@ from placement.core.vocabulary import EndReason, StaffRole, label
 from placement.errors import Conflict, NotFound, PlacementError, ValidationFailed
 from placement.models import PlacementEndIn
 from placement.principal import CHILD_READERS, CHILD_WRITERS
+from placement.repositories import placement_support
 from placement.repositories.children import ChildRepository
 from placement.repositories.followup import EventIn, FollowUpRepository, WaiverIn
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
@@ -265,9 +266,11 @@ async def _placement_page(ctx: PageContext, placement_id: uuid.UUID) -> web.Resp
     names = await queries.staff_names(
         ctx.conn, actor, {e.staff_id for e in events if e.staff_id} | {d.decided_by for d in decisions}
     )
+    recorders = await placement_support.people_of_actors(ctx.conn, actor, {e.recorded_by for e in events})
     may_write = ctx.principal.may(CHILD_WRITERS)
     return ctx.render(
         "placement.html",
+        recorders=recorders,
         placement=found,
         child=child,
         obligations=obligations,

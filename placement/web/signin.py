@@ -28,6 +28,15 @@ from placement.web.base import (
 from placement.web.sessions import SESSION_COOKIE
 from placement.web.signin_flow import SIGN_IN_COOKIE, SignInFailed, safe_next
 
+# The API's refusals are worded for integrators (a token); a person signing in is told what it
+# means for them and what to do.
+FOR_PEOPLE = {
+    api_signin.BAD_CREDENTIAL: (
+        "Din kommun är inte ansluten till Placeringskontroll, eller så känner tjänsten inte igen "
+        "inloggningen. Kontakta kommunens systemförvaltare och berätta vilken kommun du loggade in för."
+    ),
+}
+
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/logga-in", sign_in_page, name="web_sign_in")
@@ -108,7 +117,7 @@ async def demo_sign_in(request: web.Request) -> web.StreamResponse:
     throttle, client = request.app[SIGNIN_THROTTLE], request.remote or "unknown"
     throttle.check(client)
     try:
-        principal = await api_signin._demo(request.app[DATABASE], email, request[REQUEST_ID])
+        principal = await api_signin.demo_principal(request.app[DATABASE], email, request[REQUEST_ID])
     except Unauthorized:
         throttle.failed(client)
         raise
@@ -154,14 +163,14 @@ async def oidc_callback(request: web.Request) -> web.StreamResponse:
             verify=verifier.verify,
         )
         claims = finished.claims
-        principal = await api_signin._oidc(request.app[DATABASE], claims, request[REQUEST_ID])
+        principal = await api_signin.oidc_principal(request.app[DATABASE], claims, request[REQUEST_ID])
     except PlacementError as error:
         throttle.failed(client)
         response = render(
             request,
             "sign_in_failed.html",
             status=400 if isinstance(error, SignInFailed) else 401,
-            detail=error.detail,
+            detail=FOR_PEOPLE.get(error.detail, error.detail),
         )
         response.del_cookie(SIGN_IN_COOKIE, path="/")
         return response

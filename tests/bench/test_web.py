@@ -17,6 +17,6 @@ async def test_web_benchmark_runs_and_reports(server_url: str, capsys: pytest.Ca
     report = capsys.readouterr().out
     assert results["children_in_unit"] == 40
     assert "a unit of 40 placed children, 5 requests each" in report
-    for page in ("worklist_unit", "placement_page", "trivial_page"):
+    for page in ("worklist_unit", "placement_page", "check_result", "check_run_form", "trivial_page"):
         assert results[page]["n"] == 5
         assert f"{page}" in report

@@ -121,7 +121,7 @@ async def test_a_social_worker_signs_in_and_sees_their_children(
         assert session_cookie(http) not in (None, first)
 
 
-async def refused(http: aiohttp.ClientSession, url: str, expected: str) -> None:
+async def refused(http: aiohttp.ClientSession, url: str, expected: str) -> str:
     async with http.get(url, allow_redirects=False) as response:
         page = await response.text()
         assert response.status in (400, 401), page
@@ -129,6 +129,7 @@ async def refused(http: aiohttp.ClientSession, url: str, expected: str) -> None:
     assert "<h1>Inloggningen misslyckades</h1>" in page
     assert expected in page
     assert 'lang="sv"' in page
+    return page
 
 
 async def test_a_replayed_answer_is_refused(
@@ -237,7 +238,8 @@ async def test_a_person_of_an_unconnected_municipality_is_refused(
 ) -> None:
     async with service(test_database, settings, provider), browser() as http:
         url = await callback_url(http, provider, "okand")
-        await refused(http, url, "Token är ogiltig, har gått ut eller är återkallad")
+        page = await refused(http, url, "Din kommun är inte ansluten till Placeringskontroll")
+        assert "Token" not in page  # the API's wording for integrators is not a person's
         assert not await signed_in(http, provider)
 
 
