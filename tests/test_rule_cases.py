@@ -19,7 +19,8 @@ rule gives for the case's ``facts``:
   items), on ``today``, for ``facts``, a report (followup.concern_model.facts_from_mapping), with
   ``policy``.
 - SV and EK: pass, warn or block; ``facts`` are the rule's facts model (``change:`` for rules raised
-  by a register change), with the rule's other arguments under ``args``.
+  by a register change), with the rule's other arguments under ``args``. An EK indicator (EK02
+  onwards) may also give not_counted: the subject is outside what it measures.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from typing import Any
 import pytest
 import yaml
 
-from checks.egenkontroll import DecisionCheckFacts, ek01_decision_without_check
+from checks.egenkontroll import INDICATORS, NOT_COUNTED, DecisionCheckFacts, ek01_decision_without_check
+from checks.egenkontroll._indicator import Finding as IndicatorFinding
 from checks.facts import CheckFacts
 from checks.registry import DOCSTRING_SECTIONS, RULES, load_rules
 from followup.concern_model import RULES as CH_RULES
@@ -186,9 +188,22 @@ def supplier_case(code: str, case: dict[str, Any]) -> str:
 
 
 def egenkontroll_case(code: str, case: dict[str, Any]) -> str:
-    assert code == "EK01"
-    found = ek01_decision_without_check(DecisionCheckFacts.model_validate(case["facts"]))
-    return worst([found.severity] if found else [])
+    """EK01 gives a finding or none; an indicator (EK02 onwards) also says a subject is not counted."""
+    if code == "EK01":
+        found = ek01_decision_without_check(DecisionCheckFacts.model_validate(case["facts"]))
+        return worst([found.severity] if found else [])
+    made = INDICATORS[code]
+    model = made.function.__annotations__["facts"]
+    module = __import__(made.function.__module__, fromlist=[model])
+    verdict = made(getattr(module, model).model_validate(case["facts"]))
+    if verdict is NOT_COUNTED:
+        return "not_counted"
+    assert isinstance(verdict, IndicatorFinding | None)
+    if verdict is None:
+        return "pass"
+    assert (verdict.code, verdict.title) == (code, made.rule.title)
+    assert verdict.detail
+    return worst([verdict.severity])
 
 
 def concern_case(code: str, case: dict[str, Any]) -> str:
@@ -245,6 +260,8 @@ def rule_docstring(code: str) -> tuple[str, str]:
         return SV_RULES[code].docstring, SV_RULES[code].function.__module__
     if family == "CH":
         return CH_RULES[code].docstring, CH_RULES[code].function.__module__
+    if code in INDICATORS:
+        return INDICATORS[code].docstring, INDICATORS[code].function.__module__
     return ek01_decision_without_check.__doc__ or "", ek01_decision_without_check.__module__
 
 

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from typing import Annotated, Literal
 
@@ -15,6 +13,7 @@ from placement.api.routing import Context, EndpointRegistry
 from placement.core.clock import today_in_sweden
 from placement.core.vocabulary import StaffRole
 from placement.errors import Forbidden
+from placement.exports import Table, swedish_csv
 from placement.models import Input
 from placement.principal import STAFF_READERS
 from placement.repositories.declarations import (
@@ -174,6 +173,19 @@ class Overview(BaseModel):
     items: list[ProviderOverview]
 
 
+# The overview's columns as a Swedish office reads them (the CSV export).
+OVERVIEW_HEADERS = {
+    "provider_orgnr": "Organisationsnummer",
+    "provider_name": "Utförare",
+    "active_contracts": "Avtal i kraft",
+    "next_follow_up_due": "Nästa avtalsuppföljning",
+    "days_without_contract_this_year": "Vårddygn utan avtal i år",
+    "cost_without_contract_this_year": "Kostnad utan avtal i år (kr)",
+    "current_placements": "Placerade nu",
+    "open_flags": "Öppna flaggor",
+}
+
+
 class OverviewQuery(Input):
     format: Literal["json", "csv"] = "json"
 
@@ -197,13 +209,13 @@ async def procurement_overview(ctx: Context, *, query: OverviewQuery) -> BaseMod
     overview = Overview(year=today.year, items=items)
     if query.format == "json":
         return overview
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(list(ProviderOverview.model_fields))
-    for item in items:
-        writer.writerow(list(item.model_dump(mode="json").values()))
+    table = Table(
+        f"Upphandlingsöversikt {today.year}",
+        tuple(OVERVIEW_HEADERS.values()),
+        tuple(tuple(getattr(item, field) for field in OVERVIEW_HEADERS) for item in items),
+    )
     return web.Response(
-        text=out.getvalue(),
+        body=swedish_csv([table]),
         content_type="text/csv",
         charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="upphandling-{today.year}.csv"'},

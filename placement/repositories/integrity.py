@@ -289,6 +289,30 @@ async def review(
     return ScreeningMatch.model_validate(dict(row))
 
 
+async def match_queue(
+    conn: Connection, municipality_id: uuid.UUID, match_id: uuid.UUID | None = None
+) -> list[Any]:
+    """The screening matches as a person reads them (the web's Jäv): the staff member's name, the
+    officer, the provider's or foster home's name; open first, highest score first."""
+    return await conn.fetch(
+        """
+        SELECT m.id, m.score, m.basis, m.status, m.review_reason, m.subject, m.subject_name, m.officer_name,
+               m.officer_role, s.name AS staff_name, s.org_unit,
+               coalesce((SELECT pr.payload ->> 'name' FROM register_entity pr
+                          WHERE pr.kind = 'provider' AND pr.valid_to_snapshot IS NULL
+                            AND pr.key = m.provider_orgnr),
+                        f.name, m.provider_orgnr) AS counterparty
+          FROM screening_match m
+          JOIN staff s ON s.municipality_id = m.municipality_id AND s.id = m.staff_id
+          LEFT JOIN foster_home f ON f.municipality_id = m.municipality_id AND f.id = m.foster_home_id
+         WHERE m.municipality_id = $1 AND ($2::uuid IS NULL OR m.id = $2)
+         ORDER BY m.status = 'open' DESC, m.score DESC, m.created_at
+        """,
+        municipality_id,
+        match_id,
+    )
+
+
 # ---- flags ----------------------------------------------------------------------------------------
 
 

@@ -16,7 +16,17 @@ from aiohttp.typedefs import Handler
 from placement.api.state import DATABASE, HTTP_CLIENT
 from placement.errors import Forbidden, PlacementError
 from placement.settings import Settings
-from placement.web import check_pages, concern_forms, concerns, pages, signin, unit_pages
+from placement.web import (
+    check_pages,
+    concern_forms,
+    concerns,
+    conflicts,
+    file_review,
+    pages,
+    reports,
+    signin,
+    unit_pages,
+)
 from placement.web.base import (
     CSRF_FIELD,
     PRE_CSRF,
@@ -146,5 +156,8 @@ def mount(app: web.Application, settings: Settings) -> None:
     pages.add_routes(app)
     check_pages.add_routes(app)
     unit_pages.add_routes(app)
+    reports.add_routes(app)
+    file_review.add_routes(app)
+    conflicts.add_routes(app)
     concerns.add_routes(app)
     concern_forms.add_routes(app)

@@ -57,6 +57,8 @@ MENU: list[MenuItem] = [
     MenuItem("Enhetens läge", "web_unit", frozenset({StaffRole.TEAMLEDARE})),
     MenuItem("Hitta hem", "web_find_home", frozenset({StaffRole.PLACERINGSSTOD, StaffRole.TEAMLEDARE})),
     MenuItem("Ny kontroll", "web_new_check", frozenset({StaffRole.PLACERINGSSTOD, StaffRole.TEAMLEDARE})),
+    MenuItem("Rapporter", "web_reports", frozenset({StaffRole.GRANSKARE, StaffRole.TEAMLEDARE})),
+    MenuItem("Jäv", "web_conflicts", frozenset({StaffRole.UPPHANDLARE, StaffRole.GRANSKARE})),
     MenuItem(
         "Anmälningar",
         "web_concerns",

@@ -37,6 +37,8 @@ TENANT_TABLES = [
     "check_resolution",
     "foster_parent",
     "web_session",
+    "file_review_sample",
+    "file_review",
     "correction",
     "concern_report",
     "concern_step",

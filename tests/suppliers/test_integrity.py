@@ -299,7 +299,13 @@ async def test_sv05_purchases_without_contract_over_the_limit(
     assert (row["provider_orgnr"], row["active_contracts"], row["current_placements"]) == ("5599000014", 1, 1)
     as_csv = await client.get("/api/v1/procurement/overview?format=csv", headers=procurement)
     assert as_csv.content_type == "text/csv"
-    assert (await as_csv.text()).splitlines()[0].startswith("provider_orgnr,provider_name,active_contracts")
+    # Swedish Excel: UTF-8 with BOM, semicolons, Swedish headers, decimal comma.
+    raw = await as_csv.read()
+    assert raw.startswith("\ufeff".encode())
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("Organisationsnummer;Utförare;Avtal i kraft;Nästa avtalsuppföljning")
+    assert lines[2].startswith("5599000014;")
+    assert lines[2].split(";")[5].endswith(",0")  # the cost without contract, with a decimal comma
 
 
 async def test_a_foster_parent_is_screened_and_a_decision_raises_it(
