@@ -29,6 +29,7 @@ from checks.facts import (
     UnitFacts,
 )
 from checks.registry import Finding, Verdict, run
+from checks.rules.PP16 import reserved_for_the_namnd
 from placement import audit, foster_identity
 from placement.audit import Access, AuditAction
 from placement.core import vocabulary
@@ -296,6 +297,18 @@ async def gather(
                 )
                 for person in roles_of[uuid.UUID(m["staff_id"])]
             )
+    if request.foster_home_id is not None and roles_of:
+        # A link to one of the home's foster parents (the person, or a relative they declared).
+        for m in await sql.foster_home_links(conn, tenant, request.foster_home_id, list(roles_of)):
+            conflicts.extend(
+                ConflictFact(
+                    person=person,
+                    detail=f"{m['officer_name']} (familjehemsförälder)",
+                    confirmed=m["status"] == "confirmed",
+                    score=m["score"],
+                )
+                for person in roles_of[m["staff_id"]]
+            )
     delegated, basis = await delegation_for(conn, tenant, request.decision_maker_id, request.decision_kind)
     policy = CheckPolicy.model_validate(child["policy"])
     return CheckFacts(
@@ -369,6 +382,37 @@ async def delegation_for(
     if staff["allowed"]:
         return True, f"{staff['name']} har delegation för beslut om {label}"
     return False, f"{staff['name']} saknar i delegationsordningen delegation för beslut om {label}"
+
+
+async def judge_decision_maker(
+    conn: Connection, tenant: uuid.UUID, placement: Placement, decision: DecisionIn
+) -> None:
+    """The delegation judgement every decision passes, whatever its kind, before it is stored:
+    a kind the law reserves for the nämnd (PP16's list: övervägande, omprövning, care in a
+    familjehem or jourhem, LVU care, medgivande) is recorded only as taken by the nämnd or its
+    utskott; any other is taken by the nämnd or by an active official whom the delegation order
+    gives that kind. Otherwise 422 on ``decided_by``. A check run is cited only by the kinds that
+    need one (NEEDS_CHECK); another kind's ``check_id`` is refused rather than stored unverified."""
+    if decision.check_id is not None and decision.kind not in NEEDS_CHECK:
+        raise ValidationFailed.on(
+            "body.check_id",
+            f"Ett beslut om {vocabulary.label(decision.kind)} bygger inte på en kontroll före placering; "
+            "ange ingen kontroll",
+            "check_not_for_kind",
+        )
+    if decision.decided_by_namnd:
+        return
+    reserved = reserved_for_the_namnd(decision.kind, placement.form, placement.legal_basis)
+    if reserved is not None:
+        raise ValidationFailed.on(
+            "body.decided_by",
+            f"Beslut om {reserved} får inte delegeras till en tjänsteperson (SoL 30 kap. 6–7 §§); "
+            "registrera det som nämndens eller utskottets beslut med sammanträdesdag och paragraf",
+            "reserved_for_namnd",
+        )
+    delegated, basis = await delegation_for(conn, tenant, decision.decided_by, decision.kind)
+    if delegated is not True:
+        raise ValidationFailed.on("body.decided_by", basis, "no_delegation")
 
 
 def _stored(f: Finding) -> dict[str, Any]:
@@ -542,11 +586,15 @@ async def _linked_to_provider(
     (confirmed, or at or above the policy's score) to the run's provider now."""
     if any(concerned_person(found, f) == staff_id for f in found.findings):
         return True
+    threshold = CheckPolicy.model_validate(found.facts.get("policy") or {}).conflict_score_threshold
+    if found.foster_home_id is not None:
+        links = await sql.foster_home_links(conn, tenant, found.foster_home_id, [staff_id])
+        if any(m["status"] == "confirmed" or m["score"] >= threshold for m in links):
+            return True
     unit = found.facts.get("unit") or {}
     orgnr = (unit.get("unit") or {}).get("provider_orgnr")
     if orgnr is None:
         return False
-    threshold = CheckPolicy.model_validate(found.facts.get("policy") or {}).conflict_score_threshold
     dealt = await sql.dealings(conn, tenant, orgnr, [staff_id])
     return any(m["status"] == "confirmed" or m["score"] >= threshold for m in dealt["matches"] or ())
 
@@ -629,6 +677,15 @@ async def verify_for_decision(
             "Kontrollen kan inte prövas på nytt med dagens regler; kör kontrollen igen",
             extra={**refused, "reason": "facts_changed", "changed": ["request"], "open_findings": []},
         ) from error
+    if request.decided_by_namnd != decision.decided_by_namnd:
+        raise Conflict(
+            "Kontrollen gjordes för ett beslut av "
+            + ("nämnden" if request.decided_by_namnd else "en tjänsteperson")
+            + ", men beslutet registreras som "
+            + ("nämndens" if decision.decided_by_namnd else "en tjänstepersons")
+            + "; kör kontrollen igen för den som fattar beslutet",
+            extra={**refused, "reason": "other_decision_maker", "open_findings": []},
+        )
     await sql.hold_register_still(conn)
     await sql.hold_records_still(conn, tenant, request.child_id, request.foster_home_id)
     facts = await gather(conn, principal, request, today, identity_key=identity_key, leaving_out=placement)

@@ -204,7 +204,22 @@ class Placement(Output):
 class DecisionIn(Input):
     kind: DecisionKind
     decided_on: DoneDate = Field(description="Today at the latest.")
-    decided_by: uuid.UUID = Field(description="The staff member who took the decision (the delegat).")
+    decided_by: uuid.UUID | None = Field(
+        default=None,
+        description="The official who took the decision (the delegat), who needs delegation for this kind; "
+        "empty when the nämnd or its utskott decided.",
+    )
+    decided_by_namnd: bool = Field(
+        default=False,
+        description="The nämnd or its utskott took the decision: required for the kinds SoL (2025:400) "
+        "30 kap. 6–7 §§ reserves for it (övervägande, omprövning, care in a familjehem or jourhem, LVU care, "
+        "medgivande). Give namnd_meeting_on and namnd_paragraph; the signed-in person is recorded as "
+        "the one who entered it.",
+    )
+    namnd_meeting_on: DoneDate | None = Field(default=None, description="The meeting that took the decision.")
+    namnd_paragraph: Text | None = Field(
+        default=None, description="The minutes' paragraph (§), e.g. '§ 112'."
+    )
     valid_from: PlannableDate
     valid_to: EndDate = Field(default=None, description="Empty (or 9999-12-31): until further notice.")
     check_id: uuid.UUID | None = Field(
@@ -225,6 +240,25 @@ class DecisionIn(Input):
             raise PydanticCustomError(
                 "urgent_reason_missing", "Ett brådskande beslut kräver ett angivet skäl"
             )
+        if self.decided_by_namnd:
+            if self.decided_by is not None:
+                raise PydanticCustomError(
+                    "decided_by_both", "Ange antingen nämndens beslut eller en beslutsfattare, inte båda"
+                )
+            if self.namnd_meeting_on is None or self.namnd_paragraph is None:
+                raise PydanticCustomError(
+                    "namnd_minutes_missing", "Ange nämndens eller utskottets sammanträdesdag och paragraf"
+                )
+        else:
+            if self.decided_by is None:
+                raise PydanticCustomError(
+                    "decided_by_missing", "Ange vem som fattade beslutet, eller att nämnden fattade det"
+                )
+            if self.namnd_meeting_on is not None or self.namnd_paragraph is not None:
+                raise PydanticCustomError(
+                    "namnd_minutes_without_namnd",
+                    "Sammanträdesdag och paragraf anges bara för nämndens beslut",
+                )
         return self
 
 
@@ -233,7 +267,13 @@ class Decision(Output):
     placement_id: uuid.UUID
     kind: DecisionKind
     decided_on: dt.date
-    decided_by: uuid.UUID
+    decided_by: uuid.UUID | None = Field(
+        description="The official who decided; empty for the nämnd's decision."
+    )
+    decided_by_namnd: bool
+    namnd_meeting_on: dt.date | None
+    namnd_paragraph: str | None
+    recorded_by: str | None = Field(description="Who entered the decision.")
     valid_from: dt.date
     valid_to: dt.date | None
     check_id: uuid.UUID | None

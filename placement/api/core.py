@@ -12,7 +12,7 @@ from followup.store import refresh
 from placement import foster_identity
 from placement.api.routing import Context, EndpointRegistry
 from placement.api.state import SETTINGS
-from placement.check_runs import NEEDS_CHECK, verify_for_decision
+from placement.check_runs import NEEDS_CHECK, judge_decision_maker, verify_for_decision
 from placement.core.clock import today_in_sweden
 from placement.core.vocabulary import EndReason
 from placement.corrections import patch_of, with_etag
@@ -371,14 +371,25 @@ async def create_decision(ctx: Context, *, placement_id: uuid.UUID, body: Decisi
     unresolved and no warning unacknowledged, and still true: what it relied on (register records,
     foster home, child, links, delegation, contracts, policy) is gathered again in this transaction
     and must be unchanged and give no new finding. Otherwise 409 naming what differs. An urgent
-    decision, with its reason, may be recorded first: the check then runs afterwards."""
+    decision, with its reason, may be recorded first: the check then runs afterwards.
+
+    Every decision, of any kind and urgent or not, passes one delegation judgement first
+    (`judge_decision_maker`): an official (`decided_by`) needs delegation for the kind, and a kind
+    the law reserves for the nämnd (SoL 30 kap. 6–7 §§: övervägande, omprövning, familjehem, jourhem,
+    LVU care, medgivande) is recorded only as the nämnd's (`decided_by_namnd` with the meeting's date
+    and paragraph; the signed-in person is kept as who recorded it): otherwise 422 on `decided_by`.
+    Only the placement kinds cite a check run; `check_id` on another kind is a 422."""
     repository = PlacementRepository(ctx.conn, actor=ctx.actor)
+    placement = await repository.for_writing(placement_id=placement_id)
     if body.kind in NEEDS_CHECK and not body.urgent:
-        placement = await repository.for_writing(placement_id=placement_id)
         await verify_for_decision(
             ctx.conn, ctx.principal, placement, body, today_in_sweden(), identity_key=identity_key(ctx)
         )
-    return await repository.add_decision(placement_id=placement_id, decision=body)
+    # Also when the run's PP16 block was overridden: who may decide is not a finding to clear.
+    await judge_decision_maker(ctx.conn, ctx.principal.municipality_id, placement, body)
+    return await repository.add_decision(
+        placement_id=placement_id, decision=body, recorded_by_staff_id=ctx.principal.staff_id
+    )
 
 
 @routes.route(

@@ -175,7 +175,11 @@ async def watch_list(ctx: Context, *, query: WatchQuery) -> BaseModel:
 
 
 class DigestQuery(Input):
-    since: dt.datetime = Field(description="The previous digest's time: what became due or overdue after it.")
+    since: dt.datetime = Field(
+        description="The previous digest's time: what became due soon or overdue after it, that is whose "
+        "due date (or due-soon window) was reached after it, or whose placement's facts changed after "
+        "it so that it is due again; not what a first scan or a change of rules or policy merely stored."
+    )
 
 
 @routes.route(

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from stdnum import luhn
 
-from checks.rules.PP16 import RESERVED_KINDS
+from checks.rules.PP16 import RESERVED_KINDS, reserved_for_the_namnd
 from followup.obligations import EventKind
 from placement import audit
 from placement.audit import Access, Actor, AuditAction
@@ -336,12 +336,17 @@ async def load_demo(
                 LegalBasis.SOL: DecisionKind.PLACEMENT_SOL,
                 LegalBasis.LSS: DecisionKind.LSS_HOUSING,
             }.get(basis, DecisionKind.PLACEMENT_LVU)
+            # Care in a familjehem or jourhem, and LVU care, is the nämnd's decision (SoL 30 kap. 6–7 §§).
+            by_namnd = reserved_for_the_namnd(kind, form, basis) is not None
             await placements_repo.add_decision(
                 placement_id=placement.id,
                 decision=DecisionIn(
                     kind=kind,
                     decided_on=start,
-                    decided_by=decider.id,
+                    decided_by=None if by_namnd else decider.id,
+                    decided_by_namnd=by_namnd,
+                    namnd_meeting_on=start if by_namnd else None,
+                    namnd_paragraph=f"§ {index + 1}" if by_namnd else None,
                     valid_from=start,
                     valid_to=start + dt.timedelta(days=365) if basis is LegalBasis.SOL else None,
                 ),

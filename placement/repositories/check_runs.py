@@ -122,6 +122,22 @@ async def dealings(
     return row
 
 
+async def foster_home_links(
+    conn: Connection, tenant: uuid.UUID, foster_home_id: uuid.UUID, staff_ids: list[uuid.UUID]
+) -> list[asyncpg.Record]:
+    """The screening's links (dismissed ones left out) between the given staff, or the relatives
+    they declared, and the foster home's parents."""
+    return await conn.fetch(
+        """SELECT staff_id, officer_name, officer_role, score, status FROM screening_match
+            WHERE municipality_id = $1 AND staff_id = ANY ($3::uuid[]) AND foster_home_id = $2
+              AND status <> 'dismissed'
+            ORDER BY staff_id, officer_name, officer_role""",
+        tenant,
+        foster_home_id,
+        staff_ids,
+    )
+
+
 async def declaration_ids(conn: Connection, tenant: uuid.UUID, staff_ids: list[uuid.UUID]) -> list[str]:
     """The ids of every declaration the staff members have made (declarations are only added)."""
     ids: list[str] | None = await conn.fetchval(

@@ -24,9 +24,15 @@ class InterestIn(Input):
         description="ownership, board_seat, employment, assignment (bisyssla), "
         "relative_engagement (a närstående's engagement)"
     )
-    orgnr: Orgnr | None = None
+    orgnr: Orgnr | None = Field(
+        default=None, description="Required (or organisation_name) except for a relative's engagement."
+    )
     organisation_name: Text | None = None
-    person_name: Text | None = Field(default=None, description="For a relative: their name.")
+    person_name: Text | None = Field(
+        default=None,
+        description="For a relative: their name (required); the organisation may be left out when the "
+        "relative is engaged as a person, e.g. as a foster parent.",
+    )
     person_birth_date: dt.date | None = None
     person_personnummer: Personnummer | None = None
     relation: Text | None = Field(default=None, description="For a relative: how they are related.")
@@ -34,12 +40,15 @@ class InterestIn(Input):
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
-        if self.orgnr is None and self.organisation_name is None:
+        # A relative's engagement may be with a person rather than an organisation (a sister who is
+        # a foster parent): the relative's name is then what is screened, against foster parents.
+        if self.kind == "relative_engagement":
+            if self.person_name is None:
+                raise PydanticCustomError("relative_missing", "Ange den närståendes namn")
+        elif self.orgnr is None and self.organisation_name is None:
             raise PydanticCustomError(
                 "organisation_missing", "Ange organisationsnummer eller organisationens namn"
             )
-        if self.kind == "relative_engagement" and self.person_name is None:
-            raise PydanticCustomError("relative_missing", "Ange den närståendes namn")
         return self
 
 

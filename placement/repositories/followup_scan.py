@@ -192,15 +192,35 @@ async def store_states(
                   WHERE o.municipality_id = $1 AND o.placement_id = ANY ($2::uuid[])
                     AND (o.placement_id, o.code, o.item) NOT IN (SELECT placement_id, code, item FROM owed)
                  RETURNING o.placement_id),
+             -- When each owed state began (V121): by time alone, on its onset; through a change in
+             -- the placement's facts since the last computation (same rules and policy, and time had
+             -- already made it so then), now. A first computation, or new rules or policy, is no
+             -- change in the child's situation, so its states begin on their onset.
+             began AS (
+                 SELECT w.*, CASE
+                            WHEN onset IS NULL THEN now()
+                            WHEN r.basis = $14 AND onset <= r.computed_at THEN now()
+                            ELSE least(onset, now()) END AS state_since
+                   FROM owed w
+                   CROSS JOIN LATERAL (SELECT obligation_onset(
+                       w.state, w.due_on, (policy_value($1, 'followup') ->> 'due_soon_days')::integer)
+                       AS onset) AS t
+                   LEFT JOIN followup_review r ON r.municipality_id = $1 AND r.placement_id = w.placement_id),
              written AS (
                  INSERT INTO obligation_state AS o
                      (municipality_id, placement_id, code, item, title, due_on, state, detail,
-                      rolled_due_on)
-                 SELECT $1, * FROM owed
+                      rolled_due_on, state_since)
+                 SELECT $1, placement_id, code, item, title, due_on, state, detail, rolled_due_on, state_since
+                   FROM began
                  ON CONFLICT (municipality_id, placement_id, code, item) DO UPDATE
                     SET title = EXCLUDED.title, detail = EXCLUDED.detail, computed_at = now(),
-                        state_since = CASE WHEN o.state = EXCLUDED.state AND o.due_on = EXCLUDED.due_on
-                                           THEN o.state_since ELSE now() END,
+                        -- the same state: it began when it did (later, if its due date moved later)
+                        state_since = CASE WHEN o.state <> EXCLUDED.state THEN EXCLUDED.state_since
+                                           WHEN o.due_on = EXCLUDED.due_on THEN o.state_since
+                                           ELSE greatest(o.state_since, least(now(), obligation_onset(
+                                               EXCLUDED.state, EXCLUDED.due_on,
+                                               (policy_value($1, 'followup') ->> 'due_soon_days')::integer)))
+                                      END,
                         state = EXCLUDED.state, due_on = EXCLUDED.due_on,
                         rolled_due_on = EXCLUDED.rolled_due_on
                   WHERE (o.state, o.due_on, o.title, o.detail, o.rolled_due_on)
@@ -229,6 +249,7 @@ async def store_states(
         [basis] * len(reviews.placement_ids),
         reviews.review_ons,
         owed.rolled_due_ons,
+        basis,
     )
     return frozenset(r["placement_id"] for r in changed)
 

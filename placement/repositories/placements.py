@@ -37,8 +37,8 @@ _PLACEMENT = """id, child_id, form, legal_basis, home_name, home_kommunkod, unit
     daily_cost, start_date,
     planned_end_date,
     end_date, end_reason, end_reason_note, created_at"""
-_DECISION = """id, placement_id, kind, decided_on, decided_by, valid_from, valid_to, check_id, urgent,
-    urgent_reason, note, created_at"""
+_DECISION = """id, placement_id, kind, decided_on, decided_by, decided_by_namnd, namnd_meeting_on,
+    namnd_paragraph, recorded_by, valid_from, valid_to, check_id, urgent, urgent_reason, note, created_at"""
 
 
 # Decisions that review a placement going on, and so cannot precede its start (the others, the
@@ -243,7 +243,11 @@ class PlacementRepository:
         await audit.record(self.conn, self.actor, AuditAction.UPDATE, [_placement_access(ended)])
         return ended
 
-    async def add_decision(self, *, placement_id: uuid.UUID, decision: DecisionIn) -> Decision:
+    async def add_decision(
+        self, *, placement_id: uuid.UUID, decision: DecisionIn, recorded_by_staff_id: uuid.UUID | None = None
+    ) -> Decision:
+        """Store a decision that has passed the delegation judgement (placement/check_runs.py
+        judge_decision_maker) and, for a placement decision, its check run's verification."""
         placement = await self._find(placement_id, self.actor.writes)
         if decision.decided_on < placement.start_date and decision.kind in REVIEWS_OF_ONGOING:
             raise ValidationFailed.on(
@@ -256,8 +260,10 @@ class PlacementRepository:
             row = await self.conn.fetchrow(
                 f"""
                 INSERT INTO decision (municipality_id, placement_id, kind, decided_on, decided_by, valid_from,
-                                      valid_to, urgent, urgent_reason, note, check_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {_DECISION}
+                                      valid_to, urgent, urgent_reason, note, check_id, decided_by_namnd,
+                                      namnd_meeting_on, namnd_paragraph, recorded_by, recorded_by_staff_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                RETURNING {_DECISION}
                 """,  # noqa: S608 - a module constant column list
                 self._tenant,
                 placement_id,
@@ -270,6 +276,11 @@ class PlacementRepository:
                 decision.urgent_reason,
                 decision.note,
                 decision.check_id,
+                decision.decided_by_namnd,
+                decision.namnd_meeting_on,
+                decision.namnd_paragraph,
+                self.actor.name,
+                recorded_by_staff_id,
             )
         except asyncpg.ForeignKeyViolationError as error:
             raise ValidationFailed.on(

@@ -17,6 +17,7 @@ from placement.api.state import DATABASE, HTTP_CLIENT
 from placement.errors import Forbidden, PlacementError
 from placement.settings import Settings
 from placement.web import (
+    assets,
     check_pages,
     concern_forms,
     concerns,
@@ -151,7 +152,7 @@ def mount(app: web.Application, settings: Settings) -> None:
         yield
 
     app.cleanup_ctx.append(stores)
-    app.router.add_static("/static/", STATIC, name="web_static")
+    assets.add_routes(app, STATIC)
     signin.add_routes(app)
     pages.add_routes(app)
     check_pages.add_routes(app)

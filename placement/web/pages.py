@@ -264,7 +264,9 @@ async def _placement_page(ctx: PageContext, placement_id: uuid.UUID) -> web.Resp
     decisions = await placements.decisions(placement_id=placement_id)
     workers = await SocialWorkerRepository(ctx.conn, actor=actor).history(child_id=found.child_id)
     names = await queries.staff_names(
-        ctx.conn, actor, {e.staff_id for e in events if e.staff_id} | {d.decided_by for d in decisions}
+        ctx.conn,
+        actor,
+        {e.staff_id for e in events if e.staff_id} | {d.decided_by for d in decisions if d.decided_by},
     )
     recorders = await placement_support.people_of_actors(ctx.conn, actor, {e.recorded_by for e in events})
     may_write = ctx.principal.may(CHILD_WRITERS)

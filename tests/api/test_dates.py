@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from placement.core.clock import today_in_sweden
-from tests.api.test_placements import Client, created, new_child, new_staff, ok
+from tests.api.test_placements import Client, created, delegated, new_child, new_staff, ok
 
 
 def days(n: int) -> str:
@@ -68,6 +68,7 @@ async def test_until_further_notice_is_open_and_rules_still_answer(
     placement = await placed(client, as_officer, days(-10), planned_end_date="9999-12-31")
     assert placement["planned_end_date"] is None
     decider = await new_staff(client, as_admin)
+    await delegated(client, as_admin, decider, "extension")
     decision = {
         "kind": "extension",
         "decided_on": days(0),
@@ -108,12 +109,16 @@ async def test_far_future_and_future_dates_are_refused_per_field(
 
     placement = await placed(client, as_officer, days(-5))
     decider = await new_staff(client, as_admin)
+    await delegated(client, as_admin, decider, "extension")
     decisions = f"/api/v1/placements/{placement['id']}/decisions"
     decision = {"kind": "extension", "decided_by": decider["id"], "valid_from": days(0)}
     tomorrow = await client.post(decisions, json={**decision, "decided_on": days(1)}, headers=as_officer)
     await refused(tomorrow, "body.decided_on", "future_date")
+    by_the_namnd = {"decided_by_namnd": True, "namnd_meeting_on": days(-6), "namnd_paragraph": "§ 12"}
     early = await client.post(
-        decisions, json={**decision, "kind": "overvagande", "decided_on": days(-6)}, headers=as_officer
+        decisions,
+        json={"kind": "overvagande", "valid_from": days(0), "decided_on": days(-6), **by_the_namnd},
+        headers=as_officer,
     )
     assert "före placeringens start" in await refused(early, "body.decided_on", "before_start")
 

@@ -135,6 +135,8 @@ async def test_replays_of_placements_and_decisions_name_the_child(
 ) -> None:
     child = await (await client.post("/api/v1/children", json=CHILD, headers=as_officer)).json()
     staff = await (await client.post("/api/v1/staff", json={"name": "Tove"}, headers=as_admin)).json()
+    rule = {"decision_kind": "extension", "staff_id": staff["id"]}
+    assert (await client.post("/api/v1/delegation-rules", json=rule, headers=as_admin)).status == 201
     placement_body = {
         "child_id": child["id"],
         "form": "hvb",

@@ -29,6 +29,12 @@ async def new_child(client: Client, headers: dict[str, str], pnr: str = "2015031
     )
 
 
+async def delegated(client: Client, admin: dict[str, str], staff: dict[str, Any], kind: str) -> None:
+    """The delegation order gives the staff member ``kind`` decisions (an administrator's headers)."""
+    rule = {"decision_kind": kind, "staff_id": staff["id"]}
+    await created(await client.post("/api/v1/delegation-rules", json=rule, headers=admin))
+
+
 async def new_staff(client: Client, headers: dict[str, str], name: str = "Sami S") -> dict[str, Any]:
     """A staff member, created by an administrator (the headers)."""
     return await created(
@@ -89,7 +95,6 @@ async def test_placement_and_decision_round_trip(
 ) -> None:
     """A placement and its decision are stored as given and read back the same."""
     child = await new_child(client, as_officer)
-    decider = await new_staff(client, as_admin, "Tove T")
     placement = await created(
         await client.post(
             "/api/v1/placements",
@@ -103,10 +108,12 @@ async def test_placement_and_decision_round_trip(
         await ok(await client.get(f"/api/v1/placements/{placement['id']}", headers=as_officer)) == placement
     )
 
-    decision_in = {
+    decision_in = {  # care under 3 § LVU: the nämnd's decision (SoL 30 kap. 7 §)
         "kind": "extension",
         "decided_on": "2026-02-28",
-        "decided_by": decider["id"],
+        "decided_by_namnd": True,
+        "namnd_meeting_on": "2026-02-28",
+        "namnd_paragraph": "§ 31",
         "valid_from": "2026-03-01",
         "valid_to": "2026-08-31",
     }
@@ -116,6 +123,8 @@ async def test_placement_and_decision_round_trip(
         )
     )
     assert {k: decision[k] for k in decision_in} == decision_in
+    assert decision["decided_by"] is None
+    assert decision["recorded_by"].startswith("api_token:Olle Officer")
     listed = await ok(await client.get(f"/api/v1/placements/{placement['id']}/decisions", headers=as_officer))
     assert listed["items"] == [decision]
 

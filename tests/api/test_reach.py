@@ -63,16 +63,14 @@ async def placement_of(demo: Client, child_id: str) -> str:
 
 async def test_writes_follow_the_caseload_and_the_unit(demo: Client, db: Database) -> None:
     loads = await caseloads(db)
-    staff = {
-        s["email"].split("@")[0]: s["id"]
-        for s in (await (await demo.get("/api/v1/staff?limit=200", headers=user("petra"))).json())["items"]
-    }
     own = await placement_of(demo, next(iter(loads["sami"])))
     other = await placement_of(demo, next(iter(loads["sofia"])))
-    decision = {
+    decision = {  # an övervägande is the nämnd's (SoL 30 kap. 6 §), recorded by whoever writes
         "kind": "overvagande",
         "decided_on": "2026-11-01",
-        "decided_by": staff["tove"],
+        "decided_by_namnd": True,
+        "namnd_meeting_on": "2026-11-01",
+        "namnd_paragraph": "§ 7",
         "valid_from": "2026-11-01",
     }
     assert (

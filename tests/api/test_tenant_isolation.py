@@ -42,7 +42,9 @@ BODIES: dict[str, Any] = {
     "create_decision": lambda ids: {
         "kind": "overvagande",
         "decided_on": "2026-06-01",
-        "decided_by": ids["staff_id"],
+        "decided_by_namnd": True,
+        "namnd_meeting_on": "2026-06-01",
+        "namnd_paragraph": "§ 1",
         "valid_from": "2026-06-01",
     },
     "link_concern_decision": lambda ids: {"decision_id": ids["staff_id"]},

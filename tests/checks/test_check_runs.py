@@ -128,14 +128,15 @@ async def test_check_resolve_and_decide(demo: Client, owner: asyncpg.Connection,
 
 
 async def test_a_decision_without_a_check_is_refused_unless_urgent(demo: Client) -> None:
-    staff = await staff_ids(demo)
     child = await new_child(demo, "Brådskande (demo)", birth_date="2012-01-01")
     start = today_in_sweden().isoformat()
     placement = await new_placement(demo, child, "jourhem", "Jourhemmet")
-    decision = {
+    decision = {  # care in a jourhem is the nämnd's decision (SoL 30 kap. 6 §)
         "kind": "placement_sol",
         "decided_on": start,
-        "decided_by": staff["tove"],
+        "decided_by_namnd": True,
+        "namnd_meeting_on": start,
+        "namnd_paragraph": "§ 3",
         "valid_from": start,
     }
     path = f"/api/v1/placements/{placement['id']}/decisions"
@@ -251,7 +252,6 @@ async def test_screening_matches_of_both_people_reach_the_check(
 async def test_an_urgent_decision_over_an_unresolved_block_is_reported(demo: Client) -> None:
     """A check run that preceded the decision but left blocks open does not close the gap: the
     urgent decision is EK01 until a check is run after it."""
-    staff = await staff_ids(demo)
     child = await new_child(demo, "Spärr kvar (demo)", birth_date="2012-01-01")
     start = today_in_sweden().isoformat()
     run = {"child_id": child["id"], "form": "jourhem", "legal_basis": "sol", "start_date": start}
@@ -261,7 +261,9 @@ async def test_an_urgent_decision_over_an_unresolved_block_is_reported(demo: Cli
     decision = {
         "kind": "placement_sol",
         "decided_on": start,
-        "decided_by": staff["tove"],
+        "decided_by_namnd": True,
+        "namnd_meeting_on": start,
+        "namnd_paragraph": "§ 4",
         "valid_from": start,
         "urgent": True,
         "urgent_reason": "Akut skyddsbehov",

@@ -109,13 +109,73 @@ async def test_watch_list_follows_the_responsible_social_worker(
     )
 
 
+def stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+async def digest_of(client: Client, who: str, since: str) -> list[dict[str, Any]]:
+    answer = await client.get(f"/api/v1/obligations/digest?since={since}", headers=user(who))
+    assert answer.status == 200, await answer.text()
+    items: list[dict[str, Any]] = (await answer.json())["items"]
+    return items
+
+
 async def test_digest_shows_what_became_due_since(demo: Client, test_database: SessionDatabase) -> None:
-    before = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    """Became overdue since D means its due date passed after D, or the placement's facts made it
+    overdue after D: a placement registered today that started in 2024 has its övervägande (FU01)
+    overdue since 2024, and the first computation of it is no news since an hour ago; withdrawing
+    the övervägande that met it is. Nothing changed since: nothing new."""
+    before = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    child = await (
+        await demo.post(
+            "/api/v1/children",
+            json={"name": "Sedan 2024 (demo)", "birth_date": "2012-05-05"},
+            headers=user("petra"),
+        )
+    ).json()
+    staff = {
+        s["email"].split("@")[0]: s["id"]
+        for s in (await (await demo.get("/api/v1/staff?limit=200", headers=user("petra"))).json())["items"]
+    }
+    appointed = await demo.post(
+        f"/api/v1/children/{child['id']}/social-workers",
+        json={"staff_id": staff["sami"], "assigned_from": "2024-01-10"},
+        headers=user("petra"),
+    )
+    assert appointed.status == 201, await appointed.text()
+    body = {
+        "child_id": child["id"],
+        "form": "hvb",
+        "legal_basis": "sol",
+        "home_name": "HVB Solgläntan",
+        "start_date": "2024-01-10",
+    }
+    placement = await (await demo.post("/api/v1/placements", json=body, headers=user("petra"))).json()
+    fu01 = await obligation(demo, "sami", placement["id"], "FU01")
+    assert (fu01["state"], fu01["due_on"]) == ("overdue", "2024-07-10")
     await scan_now(test_database)
-    since = before.isoformat().replace("+00:00", "Z")
-    digest = await (await demo.get(f"/api/v1/obligations/digest?since={since}", headers=user("sami"))).json()
-    assert digest["items"]
-    assert {i["state"] for i in digest["items"]} <= {"due_soon", "overdue"}
+    ours = [i for i in await digest_of(demo, "sami", stamp(before)) if i["placement_id"] == placement["id"]]
+    assert ours == []  # overdue since 2024, not since an hour ago
+    since_2024 = await digest_of(demo, "sami", "2024-07-01T00:00:00Z")
+    assert ("FU01", placement["id"]) in {(i["code"], i["placement_id"]) for i in since_2024}
+
+    events = f"/api/v1/placements/{placement['id']}/events"
+    today = today_in_sweden().isoformat()
+    met = await demo.post(events, json={"kind": "overvagande", "occurred_on": today}, headers=user("sami"))
+    assert met.status == 201, await met.text()
+    assert (await obligation(demo, "sami", placement["id"], "FU01"))["state"] != "overdue"
+    withdrawn_at = stamp(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+    retracted = await demo.post(
+        f"{events}/{(await met.json())['id']}/retraction",
+        json={"reason": "Fel placering"},
+        headers=user("sami"),
+    )
+    assert retracted.status == 201, await retracted.text()
+    news = [i for i in await digest_of(demo, "sami", withdrawn_at) if i["placement_id"] == placement["id"]]
+    assert ("FU01", "overdue") in {(i["code"], i["state"]) for i in news}
+
+    digest = await digest_of(demo, "sami", stamp(before))
+    assert {i["state"] for i in digest} <= {"due_soon", "overdue"}
     later = dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
     await scan_now(test_database)  # nothing changed: states keep the time they began
     assert (await (await demo.get(f"/api/v1/obligations/digest?since={later}", headers=user("sami"))).json())[

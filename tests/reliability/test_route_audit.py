@@ -78,7 +78,9 @@ async def _decide(client: Client, db: Database, ids: dict[str, str], h: dict[str
     body = {
         "kind": "placement_sol",
         "decided_on": "2026-02-01",
-        "decided_by": ids["staff_id"],
+        "decided_by_namnd": True,  # whatever the placement's form: the nämnd may always decide
+        "namnd_meeting_on": "2026-02-01",
+        "namnd_paragraph": "§ 2",
         "valid_from": "2026-02-01",
         "urgent": True,
         "urgent_reason": "Akut skyddsbehov",

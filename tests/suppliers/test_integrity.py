@@ -18,6 +18,7 @@ from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
 from suppliers.formats import Feed
 from suppliers.service import run_import
+from tests.api.test_placements import delegated
 from tests.conftest import api_token, bearer
 from tests.suppliers.test_import import place
 
@@ -188,6 +189,7 @@ async def test_sv06_is_raised_by_a_decision_the_person_took(
 ) -> None:
     await registers(owner, tmp_path)
     carl = await staff(client, as_admin, "Carl Ägare", ["teamledare"], birth_date="1970-04-02")
+    await delegated(client, as_admin, carl, "extension")
     await run(client, procurement)
     [flag] = await flags(client, procurement, "SV06")
     assert (flag["severity"], flag["involvement"]) == ("warn", [])
@@ -314,6 +316,7 @@ async def test_a_foster_parent_is_screened_and_a_decision_raises_it(
     """A staff member matching a foster parent is a link to that foster home (SV06), blocking once
     they decided a placement there."""
     decider = await staff(client, as_admin, "Karin Fosterförälder", ["teamledare"], birth_date="1975-05-05")
+    await delegated(client, as_admin, decider, "extension")
     home = await (
         await client.post(
             "/api/v1/foster-homes",
@@ -386,3 +389,90 @@ async def test_every_declaration_is_kept_and_the_latest_dated_is_current(
     assert listed["current"]["declared_on"] == "2026-10-01"
     assert [d["declared_on"] for d in listed["history"]] == ["2026-10-01", "2026-03-01"]
     assert listed["history"][1]["interests"][0]["organisation_name"] == "Kören"
+
+
+async def test_a_relative_who_is_a_foster_parent_is_declared_and_screened(
+    client: Client, as_admin: dict[str, str], as_officer: dict[str, str], procurement: dict[str, str]
+) -> None:
+    """An official whose sister is a foster parent declares her as a person, without any
+    organisation (it used to be a 422 asking for one); the screening links the declaration to
+    the foster home (SV06), and a check run for that home with the official as handläggare has
+    PP15 naming the link."""
+    vera = await staff(client, as_admin, "Vera Syster", ["socialsekreterare"])
+    home = await (
+        await client.post(
+            "/api/v1/foster-homes",
+            json={
+                "name": "Familjen J",
+                "kind": "familjehem",
+                "parents": [{"name": "Karin Jävsson", "birth_date": "1978-02-14"}],
+            },
+            headers=as_officer,
+        )
+    ).json()
+    declaration = {
+        "declared_on": today_in_sweden().isoformat(),
+        "interests": [
+            {
+                "kind": "relative_engagement",
+                "person_name": "Karin Jävsson",
+                "person_birth_date": "1978-02-14",
+                "relation": "syster",
+                "description": "Familjehemsförälder",
+            }
+        ],
+    }
+    declared = await client.post(
+        f"/api/v1/staff/{vera['id']}/declarations", json=declaration, headers=as_admin
+    )
+    assert declared.status == 201, await declared.text()
+    [interest] = (await declared.json())["interests"]
+    assert (interest["person_name"], interest["orgnr"], interest["organisation_name"]) == (
+        "Karin Jävsson",
+        None,
+        None,
+    )
+    [match] = await queue(client, procurement)
+    assert match["subject"].startswith("relative:")
+    assert (match["foster_home_id"], match["officer_role"], match["staff_id"]) == (
+        home["id"],
+        "foster_parent",
+        vera["id"],
+    )
+    [flag] = await flags(client, procurement, "SV06")
+    assert flag["staff_id"] == vera["id"]
+
+    child = await (
+        await client.post(
+            "/api/v1/children", json={"name": "Barn J", "birth_date": "2015-01-01"}, headers=as_officer
+        )
+    ).json()
+    request = {
+        "child_id": child["id"],
+        "form": "familjehem",
+        "legal_basis": "sol",
+        "start_date": today_in_sweden().isoformat(),
+        "foster_home_id": home["id"],
+        "handlaggare_id": vera["id"],
+        "decided_by_namnd": True,
+    }
+    checked = await client.post("/api/v1/placement-checks", json=request, headers=as_officer)
+    assert checked.status == 201, await checked.text()
+    pp15 = [f["detail"] for f in (await checked.json())["findings"] if f["code"] == "PP15"]
+    assert pp15 == ["Handläggaren har en koppling: Karin Jävsson (familjehemsförälder)"]
+
+
+async def test_an_organisation_is_still_needed_for_other_interests(
+    client: Client, as_admin: dict[str, str]
+) -> None:
+    """Only a relative's engagement may leave the organisation out: a board seat without one is a 422."""
+    vera = await staff(client, as_admin, "Vera Styrelse", ["socialsekreterare"])
+    declaration = {
+        "declared_on": today_in_sweden().isoformat(),
+        "interests": [{"kind": "board_seat", "person_name": "Vera Styrelse"}],
+    }
+    refused = await client.post(
+        f"/api/v1/staff/{vera['id']}/declarations", json=declaration, headers=as_admin
+    )
+    assert refused.status == 422, await refused.text()
+    assert "organisationsnummer" in (await refused.json())["errors"][0]["message"]
