@@ -39,11 +39,12 @@ from placement.core.supplier_vocabulary import Need
 from placement.core.vocabulary import DecisionKind, LegalBasis, PlacementForm
 from placement.database.pool import Connection
 from placement.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from placement.models import DecisionIn, DoneDate, EndDate, Input, Placement, PlannableDate
+from placement.models import Decision, DecisionIn, DoneDate, EndDate, Input, Placement, PlannableDate
 from placement.principal import Principal, SignInMethod
 from placement.reach import EVERY_CHILD, Reach
 from placement.repositories import check_runs as sql
 from placement.repositories.integrity import policy_value
+from placement.repositories.placements import PlacementRepository
 from suppliers.register import unit_view
 
 NEEDS_CHECK = {
@@ -413,6 +414,28 @@ async def judge_decision_maker(
     delegated, basis = await delegation_for(conn, tenant, decision.decided_by, decision.kind)
     if delegated is not True:
         raise ValidationFailed.on("body.decided_by", basis, "no_delegation")
+
+
+async def record_decision(
+    conn: Connection,
+    principal: Principal,
+    placement: Placement,
+    decision: DecisionIn,
+    today: dt.date,
+    *,
+    identity_key: bytes | None,
+) -> Decision:
+    """The one way a decision is recorded, from the API and from the pages alike: a placement
+    decision that is not urgent has its check run verified in this transaction
+    (:func:`verify_for_decision`), every decision passes the delegation judgement
+    (:func:`judge_decision_maker`), and then it is stored with who recorded it."""
+    if decision.kind in NEEDS_CHECK and not decision.urgent:
+        await verify_for_decision(conn, principal, placement, decision, today, identity_key=identity_key)
+    # Also when the run's PP16 block was overridden: who may decide is not a finding to clear.
+    await judge_decision_maker(conn, principal.municipality_id, placement, decision)
+    return await PlacementRepository(conn, actor=principal.actor).add_decision(
+        placement_id=placement.id, decision=decision, recorded_by_staff_id=principal.staff_id
+    )
 
 
 def _stored(f: Finding) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from followup.store import refresh
 from placement import foster_identity
 from placement.api.routing import Context, EndpointRegistry
 from placement.api.state import SETTINGS
-from placement.check_runs import NEEDS_CHECK, judge_decision_maker, verify_for_decision
+from placement.check_runs import record_decision
 from placement.core.clock import today_in_sweden
 from placement.core.vocabulary import EndReason
 from placement.corrections import patch_of, with_etag
@@ -381,14 +381,8 @@ async def create_decision(ctx: Context, *, placement_id: uuid.UUID, body: Decisi
     Only the placement kinds cite a check run; `check_id` on another kind is a 422."""
     repository = PlacementRepository(ctx.conn, actor=ctx.actor)
     placement = await repository.for_writing(placement_id=placement_id)
-    if body.kind in NEEDS_CHECK and not body.urgent:
-        await verify_for_decision(
-            ctx.conn, ctx.principal, placement, body, today_in_sweden(), identity_key=identity_key(ctx)
-        )
-    # Also when the run's PP16 block was overridden: who may decide is not a finding to clear.
-    await judge_decision_maker(ctx.conn, ctx.principal.municipality_id, placement, body)
-    return await repository.add_decision(
-        placement_id=placement_id, decision=body, recorded_by_staff_id=ctx.principal.staff_id
+    return await record_decision(
+        ctx.conn, ctx.principal, placement, body, today_in_sweden(), identity_key=identity_key(ctx)
     )
 
 

@@ -28,9 +28,9 @@ from placement.check_runs import (
     read_run,
     resolve,
     store_run,
-    verify_for_decision,
     versions_beside,
 )
+from placement.check_runs import record_decision as gate_and_record
 from placement.core.clock import SWEDEN, today_in_sweden
 from placement.core.rulebook import Severity, all_rules
 from placement.core.supplier_vocabulary import Need
@@ -79,7 +79,7 @@ CHOOSE = {
     "legal_basis": "Välj grunden för vården",
     "start_date": "Ange startdatum",
 }
-DECISION_FIELDS = ["decided_on", "valid_from", "valid_to"]
+DECISION_FIELDS = ["decided_on", "namnd_meeting_on", "namnd_paragraph", "valid_from", "valid_to"]
 
 
 words = filters.term
@@ -336,7 +336,12 @@ def _home_name(evidence: Evidence) -> str:
 
 
 async def _result_page(
-    ctx: PageContext, check_id: uuid.UUID, *, decision: FormState | None = None, refused: str = ""
+    ctx: PageContext,
+    check_id: uuid.UUID,
+    *,
+    decision: FormState | None = None,
+    refused: str = "",
+    refused_status: int = 409,
 ) -> web.Response:
     evidence = await _evidence(ctx, check_id)
     today = today_in_sweden()
@@ -348,7 +353,7 @@ async def _result_page(
     )
     return ctx.render(
         "check_result.html",
-        status=409 if refused else 422 if decision.failed else 200,
+        status=refused_status if refused else 422 if decision.failed else 200,
         e=evidence,
         run=evidence.run,
         words=words,
@@ -444,20 +449,23 @@ async def resolve_finding(ctx: PageContext) -> web.StreamResponse:
 @page(CHILD_WRITERS)
 async def record_decision(ctx: PageContext) -> web.StreamResponse:
     """The placement and its decision, recorded on this run, in one step: the placement as the run
-    proposed it, the decision through the API's gate (verify_for_decision). A refusal (409) rolls
-    both back and is shown in Swedish with a way to run the check again."""
+    proposed it, the decision through the same gate as the API's (``record_decision``: the run
+    verified again, the delegation judgement). A decision the run named the nämnd for is recorded
+    as the nämnd's, with the meeting's date and paragraph. A refusal rolls both back and is shown in
+    Swedish, a 409 with a way to run the check again."""
     check_id = _check_id(ctx)
     values = await ctx.form()
     evidence = await _evidence(ctx, check_id)
     run = evidence.run
     errors: dict[str, str] = {}
-    if run.decision_maker_id is None:
+    request = dict(evidence.request)
+    by_namnd = bool(run.facts.get("decided_by_namnd"))
+    if run.decision_maker_id is None and not by_namnd:
         raise ValidationFailed.on(
             "decided_by",
             "Kontrollen namnger ingen beslutsfattare; kör kontrollen igen med den som beslutar",
             "missing",
         )
-    request = dict(evidence.request)
     placement_in = validated(
         PlacementIn,
         {
@@ -478,7 +486,10 @@ async def record_decision(ctx: PageContext) -> web.StreamResponse:
         {
             "kind": run.decision_kind,
             "decided_on": values.get("decided_on") or None,
-            "decided_by": run.decision_maker_id,
+            "decided_by": None if by_namnd else run.decision_maker_id,
+            "decided_by_namnd": by_namnd,
+            "namnd_meeting_on": (values.get("namnd_meeting_on") or None) if by_namnd else None,
+            "namnd_paragraph": (values.get("namnd_paragraph", "").strip() or None) if by_namnd else None,
             "valid_from": values.get("valid_from") or None,
             "valid_to": values.get("valid_to") or None,
             "check_id": run.id,
@@ -494,17 +505,23 @@ async def record_decision(ctx: PageContext) -> web.StreamResponse:
         async with ctx.conn.transaction():  # a savepoint: a refused decision leaves no placement
             placements = PlacementRepository(ctx.conn, actor=ctx.principal.actor)
             created = await placements.create(placement=placement_in)
-            await verify_for_decision(
+            await gate_and_record(
                 ctx.conn, ctx.principal, created, decision_in, today_in_sweden(), identity_key=key
             )
-            await placements.add_decision(placement_id=created.id, decision=decision_in)
     except PlacementError as error:
         if error.status == 409:
             return await _result_page(ctx, check_id, decision=FormState(values), refused=error.detail)
         if isinstance(error, ValidationFailed):
-            for problem in error.errors:
-                name = problem["field"].removeprefix("body.")
-                errors.setdefault(name if name in DECISION_FIELDS else "decided_on", problem["message"])
+            on_the_form = [p for p in error.errors if p["field"].removeprefix("body.") in DECISION_FIELDS]
+            if len(on_the_form) < len(error.errors):
+                # Who decides is the run's, not the form's (no delegation, a kind reserved for the
+                # nämnd): the remedy is a new run naming the right decision-maker.
+                refusal = " ".join(p["message"] for p in error.errors if p not in on_the_form)
+                return await _result_page(
+                    ctx, check_id, decision=FormState(values), refused=refusal, refused_status=422
+                )
+            for problem in on_the_form:
+                errors.setdefault(problem["field"].removeprefix("body."), problem["message"])
             return await _result_page(ctx, check_id, decision=FormState(values, errors))
         raise
     url = (
