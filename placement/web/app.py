@@ -22,6 +22,7 @@ from placement.web import (
     concern_forms,
     concerns,
     conflicts,
+    drafts,
     file_review,
     pages,
     reports,
@@ -84,6 +85,10 @@ def web_middleware(settings: Settings) -> Any:
             else:
                 _secure(error, csp, private=private)
                 raise
+        except FormRejected as error:
+            response = _error_page(
+                request, error.status, error.detail, title=error.title, heading=error.title
+            )
         except PlacementError as error:
             response = _error_page(request, error.status, error.detail, title=error.title)
             response.headers.update(error.headers)  # e.g. Retry-After on 429
@@ -105,18 +110,34 @@ async def _handle(request: web.Request, handler: Handler) -> web.StreamResponse:
         request[SESSION] = session
     request[PRE_CSRF] = request.cookies.get(PRE_CSRF_COOKIE) or secrets.token_urlsafe(32)
     if request.method == "POST":
+        if session is None and request.match_info.route.name == "web_sign_out":
+            # Already signed out (in another tab, or idle): there is nothing to end.
+            gone = web.HTTPSeeOther(request.app.router["web_signed_out"].url_for())
+            gone.del_cookie(SESSION_COOKIE, path="/")
+            raise gone
         posted = await request.post()
         given = posted.get(CSRF_FIELD)
         expected = session.csrf_token if session else request.cookies.get(PRE_CSRF_COOKIE)
         if not isinstance(given, str) or not expected or not secrets.compare_digest(given, expected):
-            raise Forbidden(
-                "Formuläret kunde inte tas emot: det är för gammalt eller kom inte från den här tjänsten. "
+            # The session ended, or the form is from an earlier sign-in: keep what was typed, to
+            # be sent again after signing in. Only for this service's own pages' forms.
+            if drafts.keeps_drafts(request) and drafts.same_origin(request):
+                raise await drafts.keep(request, posted)
+            raise FormRejected(
+                "Formuläret kom inte från den här tjänsten, eller så är det för gammalt. "
                 "Gå tillbaka, ladda om sidan och försök igen."
             )
     response = await handler(request)
     if session is None and PRE_CSRF_COOKIE not in request.cookies:
         set_cookie(request, response, PRE_CSRF_COOKIE, request[PRE_CSRF])
     return response
+
+
+class FormRejected(Forbidden):
+    """A form without this session's CSRF token: a matter of where the form came from, not of
+    the person's role."""
+
+    title = "Formuläret kunde inte tas emot"
 
 
 _ERROR_TITLES = {
@@ -133,11 +154,22 @@ _ERROR_TITLES = {
 }
 
 
-def _error_page(request: web.Request, status: int, detail: str, *, title: str | None = None) -> web.Response:
+def _error_page(
+    request: web.Request, status: int, detail: str, *, title: str | None = None, heading: str | None = None
+) -> web.Response:
     if status == 404:
         detail = ""
-    heading = _ERROR_TITLES.get(status) or title or "Något gick fel"
-    return render(request, "error.html", status=status, status_code=status, heading=heading, detail=detail)
+    role_refused = status == 403 and heading is None
+    heading = heading or _ERROR_TITLES.get(status) or title or "Något gick fel"
+    return render(
+        request,
+        "error.html",
+        status=status,
+        status_code=status,
+        heading=heading,
+        detail=detail,
+        role_refused=role_refused,
+    )
 
 
 def mount(app: web.Application, settings: Settings) -> None:

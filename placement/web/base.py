@@ -145,6 +145,8 @@ class PageContext:
 
 
 PageHandler = Callable[[PageContext], Awaitable[web.StreamResponse]]
+# The handlers ``page`` made: forms sent to them can be kept over a new sign-in (web/drafts.py).
+PAGE_HANDLERS: set[Callable[[web.Request], Awaitable[web.StreamResponse]]] = set()
 
 
 def page(
@@ -175,6 +177,7 @@ def page(
             raise done
 
         handler.__doc__ = func.__doc__
+        PAGE_HANDLERS.add(handler)
         return handler
 
     return wrap

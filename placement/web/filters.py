@@ -40,6 +40,14 @@ def deadline(value: dt.date | None) -> str:
     return f"{WEEKDAYS[value.weekday()]} {value.isoformat()}" if value else ""
 
 
+def next_weekday(due: dt.date | None, rolled: dt.date | None) -> str:
+    """Where a statutory period's last day falls on a day off and lag (1930:173) would move it:
+    'Nästa vardag: måndag 2025-02-03 (lag 1930:173)'; empty where it does not move."""
+    if due is None or rolled is None or rolled == due:
+        return ""
+    return f"Nästa vardag: {deadline(rolled)} (lag 1930:173)"
+
+
 def days_word(n: int) -> str:
     return "1 dag" if n == 1 else f"{n} dagar"
 
@@ -69,6 +77,12 @@ def age(birth: dt.date, today: dt.date | None = None) -> int:
 
 def swedish(value: StrEnum | None) -> str:
     return label(value) if value is not None else ""
+
+
+def sentence(text: str) -> str:
+    """A value standing alone, as a sentence starts: 'familjehem' -> 'Familjehem' (the rest as is:
+    'LSS' stays 'LSS', unlike Jinja's capitalize)."""
+    return text[:1].upper() + text[1:]
 
 
 _BY_VALUE: dict[str, str] = {
@@ -104,11 +118,13 @@ def install(env: jinja2.Environment) -> None:
     env.filters.update(
         day=day,
         deadline=deadline,
+        next_weekday=next_weekday,
         state_words=state_words,
         badge=badge,
         age=age,
         swedish=swedish,
         concern_word=concern_word,
         moment=moment,
+        sentence=sentence,
         term=term,
     )

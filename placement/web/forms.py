@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from followup.obligations import EventKind
 from placement.core.validation_messages import field_errors
+from placement.errors import BadRequest
 
 EVENT_KINDS: dict[EventKind, str] = {
     EventKind.VISIT: "Besök",
@@ -69,6 +71,17 @@ def parse_date(values: dict[str, str], name: str, errors: dict[str, str], *, lab
     except ValueError:
         errors[name] = f"Ange {label} som ÅÅÅÅ-MM-DD, till exempel 2026-11-29"
         return None
+
+
+def query_int(query: Mapping[str, str], name: str, *, default: int, low: int, high: int, what: str) -> int:
+    """A whole number from the address's query string, within ``low``..``high``; anything else is
+    a Swedish 400 page (never a number the database cannot take). ``what`` names it in the message."""
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(high)) and low <= int(raw) <= high):
+        raise BadRequest(f"{what} i adressen ska vara ett heltal från {low} till {high:,}".replace(",", " "))
+    return int(raw)
 
 
 def parse_yes_no(values: dict[str, str], name: str, errors: dict[str, str], *, question: str) -> bool | None:

@@ -28,7 +28,7 @@ from placement.repositories import placement_support
 from placement.repositories.children import ChildRepository
 from placement.repositories.followup import EventIn, FollowUpRepository, WaiverIn
 from placement.repositories.placements import PlacementRepository, SocialWorkerRepository
-from placement.web import filters, queries
+from placement.web import drafts, filters, queries
 from placement.web.base import MENU, SESSION, PageContext, page, render
 from placement.web.forms import (
     EVENT_BUTTONS,
@@ -37,6 +37,7 @@ from placement.web.forms import (
     as_uuid,
     event_details,
     parse_date,
+    query_int,
     validated,
 )
 
@@ -44,6 +45,8 @@ WAIVERS = frozenset({StaffRole.TEAMLEDARE})
 UNIT_LEADS = frozenset({StaffRole.TEAMLEDARE})
 FILTER_STATES = (State.OVERDUE, State.DUE_SOON, State.OPEN)
 FU_CODES = [f"FU{n:02d}" for n in range(1, 17)]
+# The highest page number a list answers (50 a page: far more children than any municipality has).
+MAX_PAGE = 10_000
 
 
 def add_routes(app: web.Application) -> None:
@@ -122,10 +125,7 @@ async def _worklist_choice(ctx: PageContext) -> WorklistChoice:
         responsible = next((w for w, _ in workers if str(w) == chosen), None)
         if responsible is None:
             chosen = "alla"
-    try:
-        page_no = max(int(query.get("sida", "1")), 1)
-    except ValueError:
-        page_no = 1
+    page_no = query_int(query, "sida", default=1, low=1, high=MAX_PAGE, what="Sidnumret")
     return WorklistChoice(
         chosen=chosen or "alla",
         responsible=responsible,
@@ -217,6 +217,7 @@ async def worklist_export(ctx: PageContext) -> web.StreamResponse:
             "Läge",
             "Försenade",
             "Snart",
+            "Senast, nästa vardag (lag 1930:173)",
         ]
     )
     for r in found.rows:
@@ -225,9 +226,9 @@ async def worklist_export(ctx: PageContext) -> web.StreamResponse:
             for value in [
                 r.child_name,
                 filters.age(r.birth_date, today),
-                r.home_name,
-                label(r.form),
-                label(r.legal_basis),
+                f"{r.home_name}, {r.home_municipality}",
+                filters.sentence(label(r.form)),
+                filters.sentence(label(r.legal_basis)),
                 r.responsible_name or "",
                 r.title or "",
                 r.code or "",
@@ -235,6 +236,7 @@ async def worklist_export(ctx: PageContext) -> web.StreamResponse:
                 filters.state_words(r.state, r.due_on, today),
                 r.overdue,
                 r.due_soon,
+                filters.day(r.rolled_due_on),
             ]
         )
     return web.Response(
@@ -274,6 +276,8 @@ async def _placement_page(ctx: PageContext, placement_id: uuid.UUID) -> web.Resp
         "placement.html",
         recorders=recorders,
         placement=found,
+        home_municipality=await queries.home_municipality(ctx.conn, actor, kommunkod=found.home_kommunkod),
+        moved=any(o.rolled_due_on for o in obligations),
         child=child,
         obligations=obligations,
         events=list(reversed(events)),
@@ -304,7 +308,9 @@ def _kind(ctx: PageContext) -> EventKind:
         raise NotFound("Det finns ingen sådan händelse att registrera") from None
 
 
-async def _event_page(ctx: PageContext, kind: EventKind, form: FormState) -> web.Response:
+async def _event_page(
+    ctx: PageContext, kind: EventKind, form: FormState, *, restored: drafts.Restored | None = None
+) -> web.Response:
     placement_id = _placement_id(ctx)
     actor = ctx.principal.actor
     found = await PlacementRepository(ctx.conn, actor=actor).for_writing(placement_id=placement_id)
@@ -319,6 +325,7 @@ async def _event_page(ctx: PageContext, kind: EventKind, form: FormState) -> web
         button=EVENT_BUTTONS.get(kind, "Registrera händelsen"),
         form=form,
         today=today_in_sweden(),
+        restored=restored,
     )
 
 
@@ -340,7 +347,10 @@ async def event_form(ctx: PageContext) -> web.StreamResponse:
         values.update({k: _yes_no(v) for k, v in event.details.items() if isinstance(v, bool)})
         if isinstance(event.details.get("ref"), str):
             values["ref"] = event.details["ref"]
-    return await _event_page(ctx, kind, FormState(values=values))
+    restored = await drafts.restore(ctx)
+    if restored is not None and restored.values is not None:
+        values = restored.values
+    return await _event_page(ctx, kind, FormState(values=values), restored=restored)
 
 
 def _yes_no(value: bool) -> str:
@@ -392,7 +402,9 @@ def _back(ctx: PageContext, placement_id: uuid.UUID, done: str) -> web.HTTPSeeOt
     return web.HTTPSeeOther(url.with_query(klart=done))
 
 
-async def _end_page(ctx: PageContext, form: FormState, *, confirm: bool = False) -> web.Response:
+async def _end_page(
+    ctx: PageContext, form: FormState, *, confirm: bool = False, restored: drafts.Restored | None = None
+) -> web.Response:
     placement_id = _placement_id(ctx)
     actor = ctx.principal.actor
     found = await PlacementRepository(ctx.conn, actor=actor).for_writing(placement_id=placement_id)
@@ -406,12 +418,15 @@ async def _end_page(ctx: PageContext, form: FormState, *, confirm: bool = False)
         reasons=[(r.value, label(r)) for r in EndReason],
         reason_label=dict((r.value, label(r)) for r in EndReason),
         confirm=confirm,
+        restored=restored,
     )
 
 
 @page(CHILD_WRITERS)
 async def end_form(ctx: PageContext) -> web.StreamResponse:
-    return await _end_page(ctx, FormState())
+    restored = await drafts.restore(ctx)
+    values = restored.values if restored is not None and restored.values is not None else {}
+    return await _end_page(ctx, FormState(values=values), restored=restored)
 
 
 @page(CHILD_WRITERS)
@@ -454,7 +469,12 @@ async def end_placement(ctx: PageContext) -> web.StreamResponse:
 
 
 async def _waive_page(
-    ctx: PageContext, waiving: dict[str, str], form: FormState, *, confirm: bool
+    ctx: PageContext,
+    waiving: dict[str, str],
+    form: FormState,
+    *,
+    confirm: bool,
+    restored: drafts.Restored | None = None,
 ) -> web.Response:
     placement_id = _placement_id(ctx)
     actor = ctx.principal.actor
@@ -482,6 +502,7 @@ async def _waive_page(
         obligation=obligation,
         form=form,
         confirm=confirm,
+        restored=restored,
     )
 
 
@@ -492,7 +513,11 @@ def _waiving(values: Any) -> dict[str, str]:
 @page(WAIVERS)
 async def waive_form(ctx: PageContext) -> web.StreamResponse:
     """Efterge: first the reason (one question on its own page)."""
-    return await _waive_page(ctx, _waiving(ctx.request.query), FormState(), confirm=False)
+    restored = await drafts.restore(ctx)
+    if restored is not None and restored.values is not None:
+        values = restored.values
+        return await _waive_page(ctx, _waiving(values), FormState(values), confirm=False, restored=restored)
+    return await _waive_page(ctx, _waiving(ctx.request.query), FormState(), confirm=False, restored=restored)
 
 
 @page(WAIVERS)

@@ -26,6 +26,12 @@ ORDERS = {
     "namn": "c.name, p.id",
 }
 _OPEN = ["overdue", "due_soon", "open"]
+# The municipality a home lies in: the person's own when the placement names none (or its own
+# code), another tenant's name when the service knows it, else its kommunkod in words.
+_HOME_MUNICIPALITY = (
+    "CASE WHEN p.home_kommunkod IS NULL OR p.home_kommunkod = m.kommunkod THEN m.name "
+    "ELSE coalesce(hm.name, 'kommunen med kommunkod ' || p.home_kommunkod) END"
+)
 _URGENCY = "CASE {0} WHEN 'overdue' THEN 0 WHEN 'due_soon' THEN 1 WHEN 'open' THEN 2 ELSE 3 END"
 
 
@@ -36,6 +42,7 @@ class WorklistRow:
     child_name: str
     birth_date: dt.date
     home_name: str
+    home_municipality: str
     form: PlacementForm
     legal_basis: LegalBasis
     start_date: dt.date
@@ -44,6 +51,7 @@ class WorklistRow:
     code: str | None
     title: str | None
     due_on: dt.date | None
+    rolled_due_on: dt.date | None
     state: State | None
     overdue: int
     due_soon: int
@@ -73,7 +81,7 @@ async def worklist(
     rows = await conn.fetch(
         f"""
         WITH open AS MATERIALIZED (  -- the open obligations, with their placement's counts
-            SELECT o.placement_id, o.code, o.title, o.due_on, o.state,
+            SELECT o.placement_id, o.code, o.title, o.due_on, o.rolled_due_on, o.state,
                    count(*) FILTER (WHERE o.state = 'overdue') OVER w AS overdue,
                    count(*) FILTER (WHERE o.state = 'due_soon') OVER w AS due_soon
               FROM obligation_state o
@@ -85,21 +93,24 @@ async def worklist(
              WHERE o.state = ANY ($6::text[]) AND ($7::text IS NULL OR o.code = $7)
              ORDER BY o.placement_id, {_URGENCY.format("o.state")}, o.due_on, o.code
         ), candidate AS MATERIALIZED (  -- ongoing, or ended with something still due; reach after
-            SELECT p.id, p.child_id, p.home_name, p.form, p.legal_basis, p.start_date, p.end_date,
-                   n.code, n.title, n.due_on, n.state, n.overdue, n.due_soon
+            SELECT p.id, p.child_id, p.home_name, p.home_kommunkod, p.form, p.legal_basis, p.start_date,
+                   p.end_date, n.code, n.title, n.due_on, n.rolled_due_on, n.state, n.overdue, n.due_soon
               FROM placement p
               LEFT JOIN due n ON n.placement_id = p.id
              WHERE p.municipality_id = $1 AND (p.end_date IS NULL OR p.end_date >= $5 OR n.code IS NOT NULL)
                AND (($7::text IS NULL AND $9::text IS NULL) OR n.code IS NOT NULL)
                AND ($9::text IS NULL OR n.state = $9)
         )
-        SELECT p.id AS placement_id, p.child_id, c.name AS child_name, c.birth_date, p.home_name, p.form,
+        SELECT p.id AS placement_id, p.child_id, c.name AS child_name, c.birth_date, p.home_name,
+               {_HOME_MUNICIPALITY} AS home_municipality, p.form,
                p.legal_basis, p.start_date, p.end_date, s.name AS responsible_name,
-               p.code, p.title, p.due_on, p.state,
+               p.code, p.title, p.due_on, p.rolled_due_on, p.state,
                coalesce(p.overdue, 0) AS overdue, coalesce(p.due_soon, 0) AS due_soon,
                count(*) OVER () AS total
           FROM candidate p
           JOIN child c ON c.municipality_id = $1 AND c.id = p.child_id
+          JOIN municipality m ON m.id = $1
+          LEFT JOIN municipality hm ON hm.kommunkod = p.home_kommunkod
           LEFT JOIN social_worker_assignment a
                  ON a.municipality_id = $1 AND a.child_id = p.child_id AND a.assigned_to IS NULL
           LEFT JOIN staff s ON s.municipality_id = a.municipality_id AND s.id = a.staff_id
@@ -179,6 +190,19 @@ async def unit_workers(
         org_unit,
     )
     return [(r["id"], r["name"]) for r in rows]
+
+
+async def home_municipality(conn: Connection, actor: Actor, *, kommunkod: str | None) -> str:
+    """The name of the municipality a home lies in (see _HOME_MUNICIPALITY); no personal data."""
+    name = await conn.fetchval(
+        f"""SELECT {_HOME_MUNICIPALITY} FROM municipality m
+              LEFT JOIN municipality hm ON hm.kommunkod = $2
+              CROSS JOIN (SELECT $2::text AS home_kommunkod) p
+             WHERE m.id = $1""",
+        actor.municipality_id,
+        kommunkod,
+    )
+    return str(name or "")
 
 
 async def staff_names(conn: Connection, actor: Actor, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -60,6 +60,7 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
         demo_users=demo_users,
         next_path=next_path,
         ended=request.query.get("slut") == "1",
+        form_kept=request.query.get("slut") == "formular",
         idle_minutes=settings.session_idle_minutes,
     )
 

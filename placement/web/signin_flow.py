@@ -96,6 +96,8 @@ def safe_next(path: str | None) -> str:
     """A local path to return to after sign-in; anything else (another site, a scheme) is '/'."""
     if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
         return "/"
+    if not path.isprintable() or len(path) > 2000:  # a NUL or control character the database refuses
+        return "/"
     return path
 
 

@@ -4,6 +4,7 @@ values when something is wrong."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -219,7 +220,7 @@ async def test_a_unit_lead_can_switch_to_one_workers_list_and_filter(demo_site: 
     async with db.transaction() as conn:
         sami = await conn.fetchval("SELECT id FROM staff WHERE email = 'sami@demo.invalid'")
     page = await (await demo_site.get(f"/mina-barn?handlaggare={sami}&status=overdue&kod=FU10")).text()
-    assert '<h1 id="rubrik">Sami Socialsekreterare (demo)s barn</h1>' in page
+    assert '<h1 id="rubrik">Barn som Sami Socialsekreterare (demo) ansvarar för</h1>' in page
     rows = re.findall(r"<tr>\s*<th scope=\"row\".*?</tr>", page, re.S)
     assert rows
     assert all("FU10" in r and "Försenad sedan" in r for r in rows)
@@ -434,3 +435,135 @@ async def test_failed_sign_ins_are_limited_per_client(
         page = await response.text()
         assert "<h1>För många misslyckade inloggningar</h1>" in page
         assert "pk_session" not in response.cookies
+
+
+async def test_numbers_in_the_address_are_bounded(demo_site: Client) -> None:
+    """A page number the database cannot take (past int64), or no number at all, is a Swedish 400
+    page, on the list and on its CSV file; never a 500."""
+    await sign_in_as(demo_site, "tove@demo.invalid")
+    for path in ("/mina-barn", "/mina-barn.csv"):
+        for bad in ("99999999999999999999", "0", "-5", "1e3", "tre", "9" * 5000):
+            response = await demo_site.get(path, params={"sida": bad})
+            assert response.status == 400, (path, bad[:20])
+            page = await response.text()
+            assert "Sidnumret i adressen ska vara ett heltal från 1 till 10 000" in page
+    response = await demo_site.get("/mina-barn", params={"sida": "10000"})
+    assert response.status == 200
+    assert "Sida 10000 finns inte, listan har färre sidor" in await response.text()
+
+
+async def test_a_moved_deadline_shows_both_days(demo_site: Client, db: Database) -> None:
+    """An övervägande six months on falls on a Saturday or Sunday: the placement page and the
+    worklist show the calendar day and, in words, the weekday lag (1930:173) moves it to."""
+    from placement.core.clock import add_months, today_in_sweden
+    from placement.core.statutory_time import rolled
+
+    async with db.transaction() as conn:
+        row = await conn.fetchrow(
+            """SELECT p.id, p.start_date FROM placement p
+                 JOIN social_worker_assignment a ON a.child_id = p.child_id AND a.assigned_to IS NULL
+                 JOIN staff s ON s.id = a.staff_id
+                WHERE s.email = 'sami@demo.invalid' AND p.end_date IS NULL AND p.legal_basis = 'sol'
+                  AND p.form <> 'lss_boende' ORDER BY p.start_date LIMIT 1"""
+        )
+    today = today_in_sweden()
+    held = next(
+        today - dt.timedelta(days=n)
+        for n in range(0, 60)
+        if add_months(today - dt.timedelta(days=n), 6).weekday() == 6
+    )
+    assert held >= row["start_date"]
+    due, moved = add_months(held, 6), rolled(add_months(held, 6))
+    assert moved > due
+    page = await sign_in_as(demo_site, "sami@demo.invalid")
+    response = await demo_site.post(
+        f"/placeringar/{row['id']}/registrera/overvagande",
+        data={"csrf": csrf_of(page), "occurred_on": held.isoformat()},
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    page = await (await demo_site.get(f"/placeringar/{row['id']}")).text()
+    fu01 = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "FU01" in r)
+    assert f"söndag {due.isoformat()}" in fu01
+    assert f"Nästa vardag: måndag {moved.isoformat()} (lag 1930:173)" in fu01
+    assert "om beräkning av lagstadgad tid till nästa vardag" in page
+    page = await (await demo_site.get("/mina-barn", params={"kod": "FU01"})).text()
+    assert f'söndag {due.isoformat()}</span><br><span class="muted">Nästa vardag: måndag {moved}' in page
+
+
+async def test_the_placement_names_its_home_municipality_and_form_in_words(
+    demo_site: Client, db: Database
+) -> None:
+    """The home with its municipality, the form and basis as words, and no genitive glued to a
+    name's parenthesis; the CSV says the same."""
+    async with db.transaction() as conn:
+        row = await conn.fetchrow(
+            """SELECT p.id, c.name FROM placement p JOIN child c ON c.id = p.child_id
+                WHERE p.home_name = 'Familjehemmet Björk (demo)' AND p.end_date IS NULL
+                ORDER BY c.name LIMIT 1"""
+        )
+        responsible = await conn.fetchval(
+            """SELECT s.email FROM social_worker_assignment a JOIN staff s ON s.id = a.staff_id
+                 JOIN placement p ON p.child_id = a.child_id
+                WHERE p.id = $1 AND a.assigned_to IS NULL""",
+            row["id"],
+        )
+    await sign_in_as(demo_site, responsible)
+    page = await (await demo_site.get(f"/placeringar/{row['id']}")).text()
+    assert f"<title>Placering: {row['name']} – Placeringskontroll</title>" in page
+    assert ")s " not in page
+    assert "Familjehemmet Björk (demo), Demokommunen (syntetisk)</dd>" in page
+    assert '<dd class="definition-list__definition">Familjehem</dd>' in page
+    body = (await (await demo_site.get("/mina-barn.csv")).read()).decode("utf-8")
+    line = next(r for r in body.split("\r\n") if r.startswith(row["name"]))
+    assert ";Familjehemmet Björk (demo), Demokommunen (syntetisk);Familjehem;" in line
+    assert body.split("\r\n")[0].endswith(";Senast, nästa vardag (lag 1930:173)")
+
+
+async def test_a_form_from_another_site_is_never_kept(demo_site: Client, db: Database) -> None:
+    """CSRF stays whole: a form another site makes the browser send (session ended or not) is
+    refused with a page that says what happened, and nothing is kept; a kept form is only given
+    back to the browser that sent it."""
+    placement_id, _, _ = await a_placement_of(db, "sami@demo.invalid")
+    page = await sign_in_as(demo_site, "sami@demo.invalid")
+    url = f"/placeringar/{placement_id}/registrera/visit"
+    visit = {"csrf": "gammal-token", "occurred_on": "2026-11-02", "private_talk": "ja", "in_home": "ja"}
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://annan.example"}, {}):
+        response = await demo_site.post(url, data=visit, headers=headers, allow_redirects=False)
+        assert response.status == 403
+        text = await response.text()
+        assert "<h1>Formuläret kunde inte tas emot</h1>" in text
+        assert "Be din chef" not in text
+    async with db.transaction() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM web_form_draft") == 0
+
+    # From this service's own page with an old token: kept, and back on the form at once.
+    response = await demo_site.post(
+        url, data=visit, headers={"Sec-Fetch-Site": "same-origin"}, allow_redirects=False
+    )
+    assert response.status == 303
+    location = response.headers["Location"]
+    assert re.fullmatch(re.escape(url) + r"\?utkast=[A-Za-z0-9_-]{32}", location)
+    cookie = response.cookies["pk_utkast"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    async with db.transaction() as conn:
+        kept = await conn.fetchval("SELECT form FROM web_form_draft")
+    assert kept == {"occurred_on": "2026-11-02", "private_talk": "ja", "in_home": "ja"}
+
+    demo_site.session.cookie_jar.clear(lambda c: c.key == "pk_utkast")  # another browser
+    text = await (await demo_site.get(location)).text()
+    assert "Det du skrev finns inte kvar" in text
+    assert 'value="2026-11-02"' not in text
+    assert csrf_of(text) != "gammal-token"
+    assert csrf_of(page) == csrf_of(text)
+
+
+async def test_signing_out_twice_just_says_signed_out(demo_site: Client) -> None:
+    """'Logga ut' in a second tab after signing out in the first: the signed-out page, not a
+    refusal."""
+    page = await sign_in_as(demo_site, "sami@demo.invalid")
+    for _ in range(2):
+        response = await demo_site.post("/logga-ut", data={"csrf": csrf_of(page)}, allow_redirects=False)
+        assert response.status == 303
+        assert response.headers["Location"] == "/utloggad"
