@@ -50,6 +50,19 @@ class ReminderValues(_Values):
     escalation_days: Days = 7
 
 
+class ConcernValues(_Values):
+    """Reports of concern (followup.concern_model.ConcernPolicy) and the nämnd's targets."""
+
+    protection_days: Annotated[int, Field(ge=0, le=7)] = 1
+    due_soon_days: Days = 3
+    concerned_told_days: Annotated[int, Field(ge=0, le=120)] = 7
+    feedback_days: Annotated[int, Field(ge=1, le=7)] = 7
+    transfer_answer_months: Annotated[int, Field(ge=1, le=1)] = 1
+    target_protection_percent: Annotated[float, Field(ge=0, le=100)] = 100
+    target_preliminary_percent: Annotated[float, Field(ge=0, le=100)] = 70
+    target_investigation_percent: Annotated[float, Field(ge=0, le=100)] = 75
+
+
 Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 
 # What each key's value may be; an object's fields are corrected one by one (merged), a number whole.
@@ -61,6 +74,7 @@ VALUES: dict[str, TypeAdapter[Any]] = {
     "followup": TypeAdapter(FollowUpValues),
     "checks": TypeAdapter(CheckValues),
     "reminders": TypeAdapter(ReminderValues),
+    "concerns": TypeAdapter(ConcernValues),
     "permit_capture_reverify_days": TypeAdapter(Annotated[int, Field(ge=7, le=1095)]),
 }
 

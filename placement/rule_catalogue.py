@@ -17,6 +17,7 @@ FAMILIES = (
     "checks.egenkontroll",  # EK01
     "followup.rules",  # FU01-FU16
     "suppliers.rules",  # SV01-SV09
+    "followup.concern_rules",  # CH01-CH08: reports of concern
 )
 
 

@@ -154,7 +154,18 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
             a.id,
             child.id,
         )
+    async with db.transaction() as conn:  # a report of concern about the child, with its skyddsbedömning
+        concern = await conn.fetchval(
+            """INSERT INTO concern_report (municipality_id, child_id, received_at, received_on, kind,
+                                           reporter_kind, reason, registered_by)
+               VALUES ($1, $2, '2026-03-02T09:00:00+01:00', '2026-03-02', 'report', 'school', 'Oro',
+                       'arrange')
+               RETURNING id""",
+            a.id,
+            child.id,
+        )
     return {
+        "concern_id": str(concern),
         "child_id": str(child.id),
         "placement_id": str(placement.id),
         "staff_id": str(staff.id),
@@ -165,3 +176,65 @@ async def municipality_a_data(db: Database) -> dict[str, str]:
         "event_id": str(event),
         "parent_id": str(parent),
     }
+
+
+def concern_step_bodies(staff_id: str) -> dict[str, dict[str, object]]:
+    """A valid body for each step of a report of concern (received 2026-03-02), by step kind."""
+    return {
+        "protection": {
+            "made_at": "2026-03-02T11:00:00+01:00",
+            "made_by_name": "Eva Ek",
+            "made_by_role": "socialsekreterare",
+            "circumstances": "Skolan har sett blåmärken på armarna",
+            "conclusion": "Inget behov av omedelbart skydd",
+        },
+        "preliminary": {
+            "decided_on": "2026-03-10",
+            "outcome": "open_investigation",
+            "prior_knowledge": "Ingen tidigare kännedom",
+            "child_view": "Barnet vill prata med någon",
+            "decided_by": staff_id,
+        },
+        "preliminary_extension": {
+            "decided_on": "2026-03-12",
+            "until": "2026-03-30",
+            "reason": "Vårdnadshavaren är inlagd på sjukhus",
+            "decided_by": staff_id,
+        },
+        "investigation_start": {"started_on": "2026-03-10"},
+        "investigation_progress": {"concerned_told_on": "2026-03-11"},
+        "investigation_extension": {
+            "decided_on": "2026-07-01",
+            "until": "2026-08-10",
+            "reason": "Väntar på BUP",
+            "decided_by": staff_id,
+        },
+        "investigation_end": {
+            "ended_on": "2026-06-20",
+            "outcome": "intervention",
+            "outcome_reason": "Familjen behöver stöd",
+            "decided_by": staff_id,
+        },
+        "moved": {"moved_on": "2026-04-01", "to_kommunkod": "0180"},
+        "transfer": {"requested_on": "2026-04-02", "to_kommunkod": "0180"},
+        "feedback": {"given_on": "2026-03-12"},
+        "risk_assessment": {"assessed_on": "2026-03-05", "summary": "Låg risk för ytterligare våld"},
+        "police_report": {"decided_on": "2026-03-05", "reported": False, "reason": "Inget brott misstänks"},
+    }
+
+
+# What a step needs recorded before it: an investigation step needs the decision and the start.
+CONCERN_STEP_NEEDS = {
+    "feedback": ("preliminary",),
+    "investigation_start": ("preliminary",),
+    **{
+        kind: ("preliminary", "investigation_start")
+        for kind in (
+            "investigation_progress",
+            "investigation_extension",
+            "investigation_end",
+            "moved",
+            "transfer",
+        )
+    },
+}

@@ -27,6 +27,7 @@ RULE_MODULES = (
     "followup.rules",
     "followup.obligations",
     "suppliers.rules",
+    "followup.concern_rules",
 )
 # The machinery: the check registry and facts, the follow-up model (facts, obligations, the rule
 # form), the register's records and the contract follow-up calendar (SV04).
@@ -35,6 +36,7 @@ RULE_MACHINERY = (
     "checks.registry",
     "checks.rules",
     "followup.model",
+    "followup.concern_model",
     "suppliers.records",
     "suppliers.contracts",
 )

@@ -15,6 +15,9 @@ rule gives for the case's ``facts``:
 - FU: none (no obligation), met, open, due_soon or overdue (the most urgent state), on ``today``,
   for ``facts``, a placement (a standard SoL HVB placement from 2026-01-10 with a social worker
   assigned, overridden by the keys given; ``events``: ``[kind, date, {details}]``), with ``policy``.
+- CH: none, met, open, due_soon, late, deficient or overdue (the most urgent state of the rule's
+  items), on ``today``, for ``facts``, a report (followup.concern_model.facts_from_mapping), with
+  ``policy``.
 - SV and EK: pass, warn or block; ``facts`` are the rule's facts model (``change:`` for rules raised
   by a register change), with the rule's other arguments under ``args``. An EK indicator (EK02
   onwards) may also give not_counted: the subject is outside what it measures.
@@ -34,6 +37,9 @@ from checks.egenkontroll import INDICATORS, NOT_COUNTED, DecisionCheckFacts, ek0
 from checks.egenkontroll._indicator import Finding as IndicatorFinding
 from checks.facts import CheckFacts
 from checks.registry import DOCSTRING_SECTIONS, RULES, load_rules
+from followup.concern_model import RULES as CH_RULES
+from followup.concern_model import URGENCY as CH_URGENCY
+from followup.concern_model import ConcernPolicy, facts_from_mapping
 from followup.model import RULES as FU_RULES
 from followup.model import URGENCY, Assignment, DecisionFact, Event, EventKind, PlacementFacts, Policy
 from placement import rule_catalogue
@@ -48,6 +54,7 @@ CASE_FOLDERS = {
     "EK": TESTS / "checks" / "cases",
     "FU": TESTS / "followup" / "cases",
     "SV": TESTS / "suppliers" / "cases",
+    "CH": TESTS / "followup" / "concern_cases",
 }
 REGISTERED = rule_catalogue.load()
 
@@ -199,9 +206,41 @@ def egenkontroll_case(code: str, case: dict[str, Any]) -> str:
     return worst([verdict.severity])
 
 
-EVALUATE = {"PP": check_case, "FU": obligation_case, "SV": supplier_case, "EK": egenkontroll_case}
-FAILING = {"PP": {"warn", "block"}, "SV": {"warn", "block"}, "EK": {"warn", "block"}, "FU": {"overdue"}}
-PASSING = {"PP": {"pass"}, "SV": {"pass"}, "EK": {"pass"}, "FU": {"none", "met", "open"}}
+def concern_case(code: str, case: dict[str, Any]) -> str:
+    """CH: the most urgent state of the rule's items (none when it gives none)."""
+    rule = CH_RULES[code]
+    found = list(
+        rule.function(
+            facts_from_mapping(case["facts"]), case["today"], ConcernPolicy(**case.get("policy", {}))
+        )
+    )
+    assert all(i.code == code and i.title == lookup(code).title and i.detail for i in found)
+    if not found:
+        return "none"
+    return min((i.state for i in found), key=CH_URGENCY.__getitem__).value
+
+
+EVALUATE = {
+    "PP": check_case,
+    "FU": obligation_case,
+    "SV": supplier_case,
+    "EK": egenkontroll_case,
+    "CH": concern_case,
+}
+FAILING = {
+    "PP": {"warn", "block"},
+    "SV": {"warn", "block"},
+    "EK": {"warn", "block"},
+    "FU": {"overdue"},
+    "CH": {"overdue", "late", "deficient"},
+}
+PASSING = {
+    "PP": {"pass"},
+    "SV": {"pass"},
+    "EK": {"pass"},
+    "FU": {"none", "met", "open"},
+    "CH": {"none", "met", "open"},
+}
 
 
 @pytest.mark.parametrize(("code", "case"), cases())
@@ -219,6 +258,8 @@ def rule_docstring(code: str) -> tuple[str, str]:
         return FU_RULES[code].docstring, FU_RULES[code].function.__module__
     if family == "SV":
         return SV_RULES[code].docstring, SV_RULES[code].function.__module__
+    if family == "CH":
+        return CH_RULES[code].docstring, CH_RULES[code].function.__module__
     if code in INDICATORS:
         return INDICATORS[code].docstring, INDICATORS[code].function.__module__
     return ek01_decision_without_check.__doc__ or "", ek01_decision_without_check.__module__
@@ -248,7 +289,7 @@ def test_no_case_file_without_a_registered_rule() -> None:
 
 
 def test_every_family_is_registered() -> None:
-    assert {r.family for r in REGISTERED} == {"PP", "FU", "SV", "EK"}
+    assert {r.family for r in REGISTERED} == {"PP", "FU", "SV", "EK", "CH"}
     assert set(RULES) == {r.code for r in REGISTERED if r.family == "PP"}
 
 

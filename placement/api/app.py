@@ -18,6 +18,7 @@ from placement import __version__, background, jobs, rule_catalogue
 from placement.api import (
     audit_review,
     checks,
+    concerns,
     contracts,
     core,
     followup,
@@ -72,6 +73,7 @@ def api_registry() -> EndpointRegistry:
             *audit_review.routes.endpoints,
             *policy.routes.endpoints,
             *reminders.routes.endpoints,
+            *concerns.routes.endpoints,
         ]
     )
 

@@ -55,7 +55,7 @@ Personnummer = Annotated[
     BeforeValidator(normalise_personnummer),
     Field(
         description="Personnummer; any usual written form in, twelve digits out.",
-        examples=["20150312-9807"],
+        examples=["20150312-9809"],
     ),
 ]
 

@@ -10,7 +10,8 @@ reference to cite now, the old one, whether the new number was read in the conso
 Read in the consolidated texts (se-lex/sfs-processor, data/md-markers/2025/sfs-2025-400-markers.md
 and sfs-2025-468-markers.md, as published 2025-12-15 and 2026-01-02): SoL 3 kap. 3 §; 9 kap. 1–4,
 12–13 §§; 22 kap. 2–4, 6, 7, 11–14, 16 §§; 23 kap. 2 § (which points to LVU 21 b–21 c §§); 26 kap.
-1, 4, 5, 7 §§; 30 kap. 6–7 §§; 34 kap. 1–3 §§. SoF 3 kap. 3 §; 15 kap. 6, 7, 11 §§; 16 kap. 2 §.
+1, 4, 5, 7 §§; 30 kap. 6–7 §§; 34 kap. 1–3 §§; and (data/testdocs/rkrattsbaser/sfs-2025-400.json)
+19 kap. 6 §; 20 kap. 1–4 §§; 29 kap. 9–12 §§. SoF 3 kap. 3 §; 15 kap. 6, 7, 11 §§; 16 kap. 2 §.
 References to acts that were not renumbered (KL, LOU, FL, LOA, LVU, LSS) and to Socialstyrelsen's
 regulations are not affected (``new_confirmed`` stays true for them).
 """
@@ -131,6 +132,52 @@ REFERENCES: dict[str, LegalReference] = {
         LegalReference("ending_reason", "SOSFS 2012:11 3 kap. 3 §"),
         LegalReference("lvu_aftercare", "LVU (1990:52) 21 b–21 c §§ (se SoL (2025:400) 23 kap. 2 §)"),
         LegalReference("jourhem_time", "SoL (2025:400) 22 kap. 4 §", old=f"{SOL_2001} 6 kap. 6 §"),
+        # Reports of concern (CH01-CH08): 19 kap. 6 §, 20 kap. 1-4 §§, 29 kap. 9-12 §§ and 30 kap.
+        # read in the consolidated text (se-lex/sfs-processor, data/testdocs/rkrattsbaser/sfs-2025-400.json).
+        LegalReference(
+            "protection_assessment",
+            "SoL (2025:400) 20 kap. 1 § (omedelbar skyddsbedömning); SOSFS 2014:5",
+            old=f"{SOL_2001} 11 kap. 1 a § 1 st.",
+        ),
+        LegalReference(
+            "preliminary_assessment",
+            "SoL (2025:400) 20 kap. 2 § (förhandsbedömning inom 14 dagar)",
+            old=f"{SOL_2001} 11 kap. 1 a §",
+        ),
+        LegalReference(
+            "investigation_time",
+            "SoL (2025:400) 20 kap. 3–4 §§ (utredning inom fyra månader, förlängning vid särskilda "
+            "skäl för viss tid; de berörda underrättas)",
+            old=f"{SOL_2001} 11 kap. 1–2 §§",
+        ),
+        LegalReference(
+            "case_transfer",
+            "SoL (2025:400) 29 kap. 9–12 §§ (utredningen slutförs; överflyttning; ansökan till IVO "
+            "efter en månad utan svar)",
+            old=f"{SOL_2001} 2 a kap. 10–11 §§",
+        ),
+        LegalReference(
+            "concern_delegation",
+            "SoL (2025:400) 30 kap.; KL (2017:725) 6 kap. 37–38 §§ (delegation och vidaredelegation)",
+            old=f"{SOL_2001} 10 kap. 4–5 §§",
+        ),
+        LegalReference(
+            "reporter_feedback",
+            "SoL (2025:400) 19 kap. 6 § i lydelse enligt SFS 2025:1501 (på begäran senast en vecka "
+            "efter beslutet)",
+            old=f"{SOL_2001} 14 kap. 1 b §",
+        ),
+        LegalReference(
+            "violence_assessment",
+            "SOSFS 2014:4 (våld i nära relationer); SOSFS 2014:5; Socialstyrelsens vägledning om "
+            "polisanmälan vid brott mot barn",
+        ),
+        LegalReference(
+            "investigation_decision",
+            "SoL (2025:400) 20 kap. 3 § (utredningen avslutas med ett beslut)",
+            old=f"{SOL_2001} 11 kap. 2 §",
+            new_confirmed=False,
+        ),
         LegalReference(
             "statutory_time",
             "Lag (1930:173) om beräkning av lagstadgad tid",

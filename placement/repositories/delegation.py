@@ -7,30 +7,38 @@ import uuid
 
 from pydantic import BaseModel, Field
 
+from placement.core.concern_vocabulary import ConcernDecisionKind
 from placement.core.vocabulary import DecisionKind, StaffRole
 from placement.database.pool import Connection
 from placement.errors import ValidationFailed
 from placement.models import Input, Text
 
-_COLUMNS = "id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit"
+_COLUMNS = "id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit, sub_delegated"
 
 
 class DelegationIn(Input):
-    decision_kind: DecisionKind
+    decision_kind: DecisionKind | ConcernDecisionKind = Field(
+        description="A placement decision, or one of the decisions on a report of concern (CH05)."
+    )
     role: StaffRole | None = None
     staff_id: uuid.UUID | None = None
     org_unit: Text | None = Field(default=None, description="Only holders of the role in this unit.")
     reported_to_namnd: bool = False
+    sub_delegated: bool = Field(
+        default=False,
+        description="A sub-delegation (vidaredelegation): it counts only once reported to the nämnd.",
+    )
 
 
 class Delegation(BaseModel):
     id: uuid.UUID
-    decision_kind: DecisionKind
+    decision_kind: DecisionKind | ConcernDecisionKind
     role: StaffRole | None
     staff_id: uuid.UUID | None
     granted_by: str
     reported_to_namnd: bool
     org_unit: str | None = None
+    sub_delegated: bool = False
 
 
 class DelegationRepository:
@@ -44,8 +52,9 @@ class DelegationRepository:
             raise ValidationFailed.on("body", message, "role_or_person")
         row = await self.conn.fetchrow(
             f"""INSERT INTO delegation_rule
-                    (municipality_id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit)
-                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_COLUMNS}""",  # noqa: S608 - a module constant column list
+                    (municipality_id, decision_kind, role, staff_id, granted_by, reported_to_namnd, org_unit,
+                     sub_delegated)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_COLUMNS}""",  # noqa: S608 - a module constant column list
             self.municipality_id,
             rule.decision_kind,
             rule.role,
@@ -53,6 +62,7 @@ class DelegationRepository:
             granted_by,
             rule.reported_to_namnd,
             rule.org_unit,
+            rule.sub_delegated,
         )
         assert row is not None  # INSERT ... RETURNING gives the row
         return Delegation.model_validate(dict(row))

@@ -19,6 +19,8 @@ from placement.settings import Settings
 from placement.web import (
     assets,
     check_pages,
+    concern_forms,
+    concerns,
     conflicts,
     drafts,
     file_review,
@@ -192,3 +194,5 @@ def mount(app: web.Application, settings: Settings) -> None:
     file_review.add_routes(app)
     conflicts.add_routes(app)
     reminder_pages.add_routes(app)
+    concerns.add_routes(app)
+    concern_forms.add_routes(app)

@@ -60,6 +60,13 @@ MENU: list[MenuItem] = [
     MenuItem("Rapporter", "web_reports", frozenset({StaffRole.GRANSKARE, StaffRole.TEAMLEDARE})),
     MenuItem("Jäv", "web_conflicts", frozenset({StaffRole.UPPHANDLARE, StaffRole.GRANSKARE})),
     MenuItem(
+        "Anmälningar",
+        "web_concerns",
+        frozenset(
+            {StaffRole.SOCIALSEKRETERARE, StaffRole.TEAMLEDARE, StaffRole.PLACERINGSSTOD, StaffRole.GRANSKARE}
+        ),
+    ),
+    MenuItem(
         "Mina påminnelser",
         "web_reminders",
         frozenset({StaffRole.SOCIALSEKRETERARE, StaffRole.TEAMLEDARE, StaffRole.PLACERINGSSTOD}),

@@ -8,8 +8,8 @@ from enum import StrEnum
 import jinja2
 
 from followup.obligations import State
-from placement.core import supplier_vocabulary
-from placement.core.clock import today_in_sweden
+from placement.core import concern_vocabulary, supplier_vocabulary
+from placement.core.clock import SWEDEN, today_in_sweden
 from placement.core.vocabulary import DecisionKind, LegalBasis, PlacementForm, label
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
@@ -99,6 +99,21 @@ def term(value: StrEnum | str | None) -> str:
     return _BY_VALUE.get(str(value), str(value))
 
 
+def concern_word(value: StrEnum | str | None) -> str:
+    """A value of the reports-of-concern vocabulary in Swedish."""
+    if value is None:
+        return ""
+    for vocabulary in concern_vocabulary.VOCABULARIES:
+        if value in {v.value for v in vocabulary}:
+            return concern_vocabulary.label(vocabulary(value))
+    return str(value)
+
+
+def moment(value: dt.datetime | None) -> str:
+    """A moment in Swedish time: '2026-03-02 14:05'."""
+    return value.astimezone(SWEDEN).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
 def install(env: jinja2.Environment) -> None:
     env.filters.update(
         day=day,
@@ -108,6 +123,8 @@ def install(env: jinja2.Environment) -> None:
         badge=badge,
         age=age,
         swedish=swedish,
+        concern_word=concern_word,
+        moment=moment,
         sentence=sentence,
         term=term,
     )

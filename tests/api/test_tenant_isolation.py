@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from placement.api.app import api_registry
 from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
-from tests.arrange import municipality_a_data
+from tests.arrange import concern_step_bodies, municipality_a_data
 from tests.conftest import api_token, bearer
 
 # Endpoints that take the id of a municipality's object (national register codes are not).
@@ -46,6 +46,11 @@ BODIES: dict[str, Any] = {
         "namnd_meeting_on": "2026-06-01",
         "namnd_paragraph": "§ 1",
         "valid_from": "2026-06-01",
+    },
+    "link_concern_decision": lambda ids: {"decision_id": ids["staff_id"]},
+    **{
+        f"record_concern_{kind}": (lambda ids, kind=kind: concern_step_bodies(ids["staff_id"])[kind])
+        for kind in concern_step_bodies("")
     },
 }
 

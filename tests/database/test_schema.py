@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import pytest
 
+from placement.core.concern_vocabulary import ReporterKind, ReportKind
 from placement.core.vocabulary import DecisionKind, EndReason, LegalBasis, PlacementForm, Sex, StaffRole
 from placement.database.pool import Database
 
@@ -41,6 +42,8 @@ TENANT_TABLES = [
     "correction",
     "reminder_preference",
     "reminder_sent",
+    "concern_report",
+    "concern_step",
     "case_system_ref",
 ]
 
@@ -54,6 +57,8 @@ TENANT_TABLES = [
         ("placement", "end_reason", EndReason),
         ("decision", "kind", DecisionKind),
         ("staff", "roles", StaffRole),
+        ("concern_report", "kind", ReportKind),
+        ("concern_report", "reporter_kind", ReporterKind),
     ],
 )
 async def test_vocabulary_matches_check_constraint(

@@ -13,10 +13,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from placement.api.app import api_registry
+from placement.api.concerns import STEP_ROUTES
 from placement.core.vocabulary import StaffRole
 from placement.database.pool import Database
 from placement.principal import CHILD_WRITERS
-from tests.arrange import municipality_a_data
+from tests.arrange import CONCERN_STEP_NEEDS, concern_step_bodies, municipality_a_data
 from tests.conftest import api_token, bearer
 
 Client = TestClient[Any, Any]
@@ -159,7 +160,44 @@ async def _resolve(client: Client, db: Database, ids: dict[str, str], h: dict[st
     ]
 
 
+async def _concern(client: Client, db: Database, ids: dict[str, str], h: dict[str, str]) -> tuple[Any, str]:
+    body = {
+        "child_id": ids["child_id"],
+        "received_at": "2026-03-02T09:00:00+01:00",
+        "reporter_kind": "school",
+        "reason": "Oro",
+    }
+    return await client.post("/api/v1/concerns", json=body, headers=h), ids["child_id"]
+
+
+def _concern_step(kind: str) -> Recipe:
+    async def recipe(client: Client, db: Database, ids: dict[str, str], h: dict[str, str]) -> tuple[Any, str]:
+        bodies = concern_step_bodies(ids["staff_id"])
+        base = f"/api/v1/concerns/{ids['concern_id']}"
+        for needed in CONCERN_STEP_NEEDS.get(kind, ()):
+            assert (await client.post(f"{base}/{STEP_ROUTES[needed][0]}", json=bodies[needed], headers=h)).ok
+        return await client.post(f"{base}/{STEP_ROUTES[kind][0]}", json=bodies[kind], headers=h), ids[
+            "child_id"
+        ]
+
+    return recipe
+
+
+async def _link_concern(
+    client: Client, db: Database, ids: dict[str, str], h: dict[str, str]
+) -> tuple[Any, str]:
+    async with db.transaction() as conn:
+        decision = await conn.fetchval(
+            "SELECT id FROM decision WHERE placement_id = $1", uuid.UUID(ids["placement_id"])
+        )
+    url = f"/api/v1/concerns/{ids['concern_id']}/placement-decision"
+    return await client.post(url, json={"decision_id": str(decision)}, headers=h), ids["child_id"]
+
+
 RECIPES: dict[str, Recipe] = {
+    "create_concern": _concern,
+    "link_concern_decision": _link_concern,
+    **{f"record_concern_{kind}": _concern_step(kind) for kind in STEP_ROUTES},
     "create_child": _create_child,
     "assign_social_worker": _assign,
     "create_placement": _place,
